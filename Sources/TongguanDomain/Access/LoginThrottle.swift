@@ -1,0 +1,37 @@
+import Foundation
+
+/// Failed logins per account name: after `maxFailures` failures within `window`, the name is
+/// locked for `lockout`. Names that do not exist are counted the same way, so the answer
+/// never tells whether an account exists.
+public struct LoginThrottle: Sendable {
+    public var maxFailures = 5
+    public var window: TimeInterval = 15 * 60
+    public var lockout: TimeInterval = 15 * 60
+
+    public init() {}
+
+    public struct State: Equatable, Sendable {
+        /// Times of recent failures, oldest first.
+        public var failures: [Date]
+        public var lockedUntil: Date?
+        public init(failures: [Date] = [], lockedUntil: Date? = nil) {
+            self.failures = failures
+            self.lockedUntil = lockedUntil
+        }
+    }
+
+    /// Seconds until the name may try again, or nil when it may try now.
+    public func retryAfter(_ state: State, now: Date) -> Int? {
+        guard let until = state.lockedUntil, until > now else { return nil }
+        return Int((until.timeIntervalSince(now)).rounded(.up))
+    }
+
+    public func recordingFailure(_ state: State, now: Date) -> State {
+        var failures = state.failures.filter { now.timeIntervalSince($0) < window }
+        failures.append(now)
+        if failures.count >= maxFailures {
+            return State(failures: [], lockedUntil: now.addingTimeInterval(lockout))
+        }
+        return State(failures: failures, lockedUntil: nil)
+    }
+}

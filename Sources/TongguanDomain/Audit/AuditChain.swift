@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// One field's change as the audit trail keeps it. Values are text as shown to people;
+/// personal data is masked before it gets here (see `PersonalData`).
+public struct AuditChange: Hashable, Sendable, Codable {
+    public let field: String
+    public let before: String?
+    public let after: String?
+
+    public init(field: String, before: String?, after: String?) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+
+    /// The stored form: a JSON array sorted by field. The chain hashes the stored text, so
+    /// the encoding only has to be stable between writing and reading one row.
+    public static func encode(_ changes: [AuditChange]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let sorted = changes.sorted { $0.field < $1.field }
+        let data = (try? encoder.encode(sorted)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) -> [AuditChange] {
+        (try? JSONDecoder().decode([AuditChange].self, from: Data(text.utf8))) ?? []
+    }
+}
+
+/// The content of one audit event, exactly as stored. Each event's hash covers its own
+/// content and the previous event's hash, so changing, removing or reordering any stored
+/// event breaks every hash after it.
+public struct AuditRecord: Hashable, Sendable {
+    public var seq: Int64
+    /// UTC, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`: fixed width, so text order is time order.
+    public var occurredAt: String
+    public var actor: String
+    public var action: String
+    public var entityType: String
+    public var entityID: String
+    public var divisionCode: String
+    public var changes: String
+    public var requestID: String
+    public var clientAddress: String
+    public var prevHash: String
+    public var hash: String
+
+    public init(seq: Int64, occurredAt: String, actor: String, action: String, entityType: String,
+                entityID: String, divisionCode: String, changes: String, requestID: String,
+                clientAddress: String, prevHash: String, hash: String = "") {
+        self.seq = seq
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.divisionCode = divisionCode
+        self.changes = changes
+        self.requestID = requestID
+        self.clientAddress = clientAddress
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// Length-prefixed fields: no choice of separator can make two different events read alike.
+    public var canonicalText: String {
+        let fields = [String(seq), occurredAt, actor, action, entityType, entityID, divisionCode,
+                      changes, requestID, clientAddress, prevHash]
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+    }
+
+    public var computedHash: String {
+        SHA256.hash(data: Data(canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func sealed() -> AuditRecord {
+        var copy = self
+        copy.hash = computedHash
+        return copy
+    }
+}
+
+public enum AuditChain {
+    /// The `prevHash` of the first event.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    public enum Verdict: Equatable, Sendable {
+        case intact(count: Int)
+        case broken(seq: Int64, reason: String)
+    }
+
+    /// Walks events in `seq` order, as a stream so a long trail never sits in memory whole.
+    public struct Verifier: Sendable {
+        private var expectedPrev = AuditChain.genesisHash
+        private var expectedSeq: Int64 = 1
+        public private(set) var count = 0
+        public private(set) var failure: Verdict?
+
+        public init() {}
+
+        public mutating func check(_ record: AuditRecord) {
+            guard failure == nil else { return }
+            if record.seq != expectedSeq {
+                failure = .broken(seq: record.seq, reason: "序号不连续:应为 \(expectedSeq)")
+            } else if record.prevHash != expectedPrev {
+                failure = .broken(seq: record.seq, reason: "前一事件哈希不符")
+            } else if record.hash != record.computedHash {
+                failure = .broken(seq: record.seq, reason: "事件内容与哈希不符")
+            }
+            guard failure == nil else { return }
+            count += 1
+            expectedSeq += 1
+            expectedPrev = record.hash
+        }
+
+        /// `lastHash` is what the chain head says; a deleted tail shows up as a mismatch here.
+        public func verdict(headSeq: Int64, headHash: String) -> Verdict {
+            if let failure { return failure }
+            if headSeq != Int64(count) || headHash != expectedPrev {
+                return .broken(seq: Int64(count) + 1, reason: "链尾与链头记录不符(事件被删除或截断)")
+            }
+            return .intact(count: count)
+        }
+    }
+}

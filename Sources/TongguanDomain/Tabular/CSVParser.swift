@@ -1,0 +1,83 @@
+import Foundation
+
+/// RFC 4180 CSV as spreadsheet programs write it: quoted fields may hold commas, quotes
+/// ("") and line breaks; lines end in LF or CRLF; a UTF-8 byte order mark is dropped.
+public enum CSVParser {
+    public struct Row: Equatable, Sendable {
+        /// The line the row starts on, counting the header as line 1, as a spreadsheet shows it.
+        public let line: Int
+        public let fields: [String]
+    }
+
+    public enum Problem: Error, Equatable, Sendable {
+        case unterminatedQuote(line: Int)
+    }
+
+    public static func parse(_ text: String) throws(Problem) -> [Row] {
+        var scalars = Substring(text).unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        var rows: [Row] = []
+        var fields: [String] = []
+        var field = String.UnicodeScalarView()
+        var line = 1
+        var rowStart = 1
+        var inQuotes = false
+        var quotedField = false
+        var iterator = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+
+        func endRow() {
+            fields.append(String(field))
+            field = .init()
+            // A blank line is not a row: spreadsheets leave them at the end of files.
+            if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
+                rows.append(Row(line: rowStart, fields: fields))
+            }
+            fields = []
+            quotedField = false
+        }
+
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    let next = iterator.next()
+                    if next == "\"" { field.append("\"") } else { inQuotes = false; pending = next }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty:
+                inQuotes = true
+                quotedField = true
+            case ",":
+                fields.append(String(field))
+                field = .init()
+            case "\r":
+                let next = iterator.next()
+                if next != "\n" { pending = next }
+                endRow(); line += 1; rowStart = line
+            case "\n":
+                endRow(); line += 1; rowStart = line
+            default:
+                field.append(c)
+            }
+        }
+        if inQuotes { throw .unterminatedQuote(line: rowStart) }
+        if !field.isEmpty || !fields.isEmpty || quotedField { endRow() }
+        return rows
+    }
+
+    /// Quotes a field when it needs it, for writing files that re-import to the same data.
+    public static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",")
+    }
+}

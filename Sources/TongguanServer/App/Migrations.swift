@@ -1,0 +1,13 @@
+import Fluent
+
+enum Migrations {
+    /// In order; a later module appends its own.
+    static let all: [any Migration] = [
+        CreateAuditTrail(),
+        CreateDivisions(),
+        CreateUsers(),
+        CreateApiTokens(),
+        CreateLoginThrottles(),
+        SessionRecord.migration,
+    ]
+}

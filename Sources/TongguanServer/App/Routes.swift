@@ -1,0 +1,31 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsRoutes())
+    try app.register(collection: APIRoutes())
+
+    try app.register(collection: SignInPages())
+    let web = app.grouped(CSRFMiddleware(), RequireWebLoginMiddleware())
+    try web.register(collection: ShellPages())
+    try web.register(collection: AuditPages())
+    try web.register(collection: DivisionPages())
+    try web.register(collection: UserPages())
+}
+
+/// Everything under `/api/v1`. A module adds its collection and its schemas here.
+struct APIRoutes: RouteCollection {
+    static var schemas: [String: JSONSchema] {
+        [TokenIssueAPI.schemas, UsersAPI.schemas, DivisionsAPI.schemas, AuditAPI.schemas]
+            .reduce(into: [:]) { $0.merge($1) { a, _ in a } }
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        try api.register(collection: TokenIssueAPI())
+        let authed = api.grouped(BearerAuthMiddleware())
+        try authed.register(collection: SelfAPI())
+        try authed.register(collection: UsersAPI())
+        try authed.register(collection: DivisionsAPI())
+        try authed.register(collection: AuditAPI())
+    }
+}

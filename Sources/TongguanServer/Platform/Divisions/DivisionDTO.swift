@@ -1,0 +1,21 @@
+import Vapor
+
+struct DivisionDTO: Content {
+    var code: String
+    var name: String
+    var level: String
+    var parent_code: String?
+
+    init(_ d: Division) {
+        code = d.id ?? ""
+        name = d.name
+        level = d.level.rawValue
+        parent_code = d.parentCode
+    }
+
+    static let schema = JSONSchema.object([
+        ("code", .divisionCode), ("name", .string()),
+        ("level", .string(values: Division.Level.allCases.map(\.rawValue))),
+        ("parent_code", .nullable(.divisionCode)),
+    ], required: ["code", "name", "level"])
+}

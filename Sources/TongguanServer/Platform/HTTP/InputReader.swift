@@ -1,0 +1,125 @@
+import Foundation
+import TongguanDomain
+import Vapor
+
+/// Reads one JSON object field by field, collecting every problem, then `finish()` throws
+/// them all as one 422. Unknown fields are problems too: a typo should not pass silently.
+struct InputReader {
+    private let object: [String: JSONValue]
+    private(set) var problems = ProblemList()
+    private var seen: Set<String> = []
+
+    init(_ request: Request) throws {
+        guard request.headers.contentType?.subType == "json" || request.headers.contentType == nil else {
+            throw Problem(.unsupportedMediaType, detail: "请以 application/json 提交数据")
+        }
+        guard let buffer = request.body.data, buffer.readableBytes > 0 else {
+            throw Problem(.badRequest, detail: "请求体为空,应为 JSON 对象")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch {
+            throw Problem(.badRequest, detail: "请求体不是有效的 JSON")
+        }
+        guard case .object(let object) = value else {
+            throw Problem(.badRequest, detail: "请求体应为 JSON 对象")
+        }
+        self.object = object
+    }
+
+    init(object: [String: JSONValue]) { self.object = object }
+
+    func has(_ field: String) -> Bool { object[field] != nil }
+
+    mutating func add(_ field: String, _ message: String) { problems.add(field, message) }
+
+    /// A string; `nil` when absent or null (a problem when `required`).
+    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200) -> String? {
+        seen.insert(field)
+        switch object[field] {
+        case .none, .some(.null):
+            if required { problems.add(field, "此项为必填") }
+            return nil
+        case .string(let s):
+            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            if required && trimmed.isEmpty { problems.add(field, "此项为必填"); return nil }
+            if trimmed.count > maxLength { problems.add(field, "不能超过\(maxLength)个字符"); return nil }
+            return trimmed
+        default:
+            problems.add(field, "应为字符串")
+            return nil
+        }
+    }
+
+    /// A password or other secret: never trimmed.
+    mutating func secret(_ field: String, required: Bool = true) -> String? {
+        seen.insert(field)
+        switch object[field] {
+        case .none, .some(.null):
+            if required { problems.add(field, "此项为必填") }
+            return nil
+        case .string(let s): return s
+        default:
+            problems.add(field, "应为字符串")
+            return nil
+        }
+    }
+
+    mutating func bool(_ field: String, required: Bool = false) -> Bool? {
+        seen.insert(field)
+        switch object[field] {
+        case .none, .some(.null):
+            if required { problems.add(field, "此项为必填") }
+            return nil
+        case .bool(let b): return b
+        default:
+            problems.add(field, "应为 true 或 false")
+            return nil
+        }
+    }
+
+    mutating func integer(_ field: String, required: Bool = false, range: ClosedRange<Int64>? = nil) -> Int64? {
+        seen.insert(field)
+        switch object[field] {
+        case .none, .some(.null):
+            if required { problems.add(field, "此项为必填") }
+            return nil
+        case .number(let n):
+            guard n.rounded() == n, abs(n) < 9.0e15 else { problems.add(field, "应为整数"); return nil }
+            let value = Int64(n)
+            if let range, !range.contains(value) { problems.add(field, "应在\(range.lowerBound)到\(range.upperBound)之间"); return nil }
+            return value
+        default:
+            problems.add(field, "应为整数")
+            return nil
+        }
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type, required: Bool = false) -> E? where E.RawValue == String {
+        guard let raw = string(field, required: required) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            problems.add(field, "取值应为:" + E.allCases.map(\.rawValue).joined(separator: "、"))
+            return nil
+        }
+        return value
+    }
+
+    mutating func divisionCode(_ field: String, required: Bool = false) -> DivisionCode? {
+        guard let raw = string(field, required: required, maxLength: 12) else { return nil }
+        do {
+            return try DivisionCode(validating: raw)
+        } catch {
+            problems.add(field, error.message)
+            return nil
+        }
+    }
+
+    /// Throws every collected problem, plus one for each field the endpoint does not know.
+    mutating func finish() throws {
+        for key in object.keys.sorted() where !seen.contains(key) {
+            problems.add(key, "未知字段")
+        }
+        try problems.throwIfAny()
+    }
+}

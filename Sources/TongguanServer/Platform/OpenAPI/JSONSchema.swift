@@ -1,0 +1,52 @@
+/// The small part of JSON Schema that describes Tongguan's API bodies.
+indirect enum JSONSchema: Sendable {
+    case string(format: String? = nil, description: String? = nil, values: [String]? = nil)
+    case integer(description: String? = nil)
+    case boolean
+    case array(JSONSchema)
+    case object([(String, JSONSchema)], required: [String])
+    case ref(String)
+    case nullable(JSONSchema)
+
+    var json: JSONValue {
+        switch self {
+        case .string(let format, let description, let values):
+            var o: [String: JSONValue] = ["type": .string("string")]
+            if let format { o["format"] = .string(format) }
+            if let description { o["description"] = .string(description) }
+            if let values { o["enum"] = .array(values.map(JSONValue.string)) }
+            return .object(o)
+        case .integer(let description):
+            var o: [String: JSONValue] = ["type": .string("integer"), "format": .string("int64")]
+            if let description { o["description"] = .string(description) }
+            return .object(o)
+        case .boolean:
+            return .object(["type": .string("boolean")])
+        case .array(let item):
+            return .object(["type": .string("array"), "items": item.json])
+        case .object(let properties, let required):
+            var props: [String: JSONValue] = [:]
+            for (name, schema) in properties { props[name] = schema.json }
+            var o: [String: JSONValue] = ["type": .string("object"), "properties": .object(props)]
+            if !required.isEmpty { o["required"] = .array(required.map(JSONValue.string)) }
+            return .object(o)
+        case .ref(let name):
+            return .object(["$ref": .string("#/components/schemas/\(name)")])
+        case .nullable(let inner):
+            return .object(["oneOf": .array([inner.json, .object(["type": .string("null")])])])
+        }
+    }
+
+    static let date = JSONSchema.string(format: "date", description: "YYYY-MM-DD")
+    static let dateTime = JSONSchema.string(format: "date-time")
+    static let uuid = JSONSchema.string(format: "uuid")
+    static let divisionCode = JSONSchema.string(description: "GB/T 2260 区划代码(6、9或12位)")
+
+    /// Vapor's paging shape, which every list answers in.
+    static func page(of item: JSONSchema) -> JSONSchema {
+        .object([
+            ("items", .array(item)),
+            ("metadata", .ref("PageMetadata")),
+        ], required: ["items", "metadata"])
+    }
+}

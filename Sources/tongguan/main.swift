@@ -1,0 +1,4 @@
+import Foundation
+import TongguanServer
+
+exit(await TongguanMain.run())
