@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     public var jsonLogs: Bool
     /// Upper bound on a JSON body; larger ones answer 413.
     public var maxBodySize: String
+    /// PostgreSQL connections per event loop (SQLite always uses one).
+    public var poolSize: Int = 4
 
     public init(database: DatabaseTarget, adminPassword: String? = nil, tls: Bool = false,
                 tokenLifetime: TimeInterval = 12 * 3600, sessionLifetime: TimeInterval = 12 * 3600,
@@ -30,6 +32,12 @@ public struct Settings: Sendable {
         self.bcryptCost = bcryptCost
         self.jsonLogs = jsonLogs
         self.maxBodySize = maxBodySize
+    }
+
+    func with(_ change: (inout Settings) -> Void) -> Settings {
+        var copy = self
+        change(&copy)
+        return copy
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
@@ -49,6 +57,6 @@ public struct Settings: Sendable {
             bcryptCost: Int(env["TONGGUAN_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
             jsonLogs: env["TONGGUAN_LOG_FORMAT"] == "json",
             maxBodySize: env["TONGGUAN_MAX_BODY"].flatMap { $0.isEmpty ? nil : $0 } ?? "1mb"
-        )
+        ).with { $0.poolSize = Int(env["TONGGUAN_DB_POOL"] ?? "").map { min(max($0, 1), 64) } ?? 4 }
     }
 }

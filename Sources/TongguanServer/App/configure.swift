@@ -10,7 +10,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     TongguanMetrics.bootstrap()
     app.tongguan = TongguanState(settings: settings,
                                  passwords: try PasswordHasher(cost: settings.bcryptCost, threadPool: app.threadPool))
-    try app.useDatabase(settings.database)
+    try app.useDatabase(settings.database, poolSize: settings.poolSize)
     app.migrations.add(Migrations.all)
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionCookie.configuration(secure: settings.tls)

@@ -5,14 +5,14 @@ import SQLKit
 import Vapor
 
 extension Application {
-    func useDatabase(_ target: Settings.DatabaseTarget) throws {
+    func useDatabase(_ target: Settings.DatabaseTarget, poolSize: Int) throws {
         switch target {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path)), as: .sqlite)
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
-            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4), as: .psql)
+            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize), as: .psql)
         }
     }
 

@@ -41,7 +41,7 @@ enum TongguanMetrics {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let kind = database.sql.isSQLite ? "sqlite" : "postgresql"
         let loops = app.eventLoopGroup.makeIterator().reduce(0) { n, _ in n + 1 }
-        let perLoop = kind == "sqlite" ? 1 : 4
+        let perLoop = kind == "sqlite" ? 1 : app.tongguan.settings.poolSize
         var text = registry.emitToString()
         text += """
         # HELP tongguan_db_up 1 when the database answered the scrape's round trip

@@ -1,0 +1,140 @@
+import Fluent
+import Foundation
+import Testing
+import TongguanDomain
+import Vapor
+import VaporTesting
+@testable import TongguanServer
+
+/// Every role × (same county, other county, city) × every `/api/v1` route.
+///
+/// The caller is scoped to 临县 (141124); each route is called against a target in 临县, in
+/// 兴县 (141123) and at city level (141100). Out-of-scope targets must answer exactly like
+/// missing ones (404, or a 422 naming the field for create routes); routes the role may not
+/// use answer 403. Every registered API route must appear in `cases`, so each later module
+/// adds its routes here.
+@Suite struct ScopeMatrixTests {
+    enum Place: String, CaseIterable { case sameCounty, otherCounty, city }
+
+    static let divisionOf: [Place: String] = [.sameCounty: "141124", .otherCounty: "141123", .city: "141100"]
+
+    /// What a route answers for a role and a place.
+    struct Case: Sendable {
+        var method: HTTPMethod
+        var path: String
+        /// Builds the concrete request for a target place; returns path and optional JSON body.
+        var make: @Sendable (Fixture, Place) -> (String, [String: any Sendable]?)
+        var expected: @Sendable (Role, Place) -> HTTPResponseStatus
+    }
+
+    /// Records in each place for the routes to reach.
+    struct Fixture: Sendable {
+        var userIDs: [Place: String]
+        var freshName: @Sendable () -> String
+    }
+
+    /// Read routes any role may use: in scope 200, elsewhere 404.
+    static func readable(_ role: Role, _ place: Place) -> HTTPResponseStatus { place == .sameCounty ? .ok : .notFound }
+
+    static func adminOnly(success: HTTPResponseStatus, outside: HTTPResponseStatus = .notFound) -> @Sendable (Role, Place) -> HTTPResponseStatus {
+        { role, place in role != .admin ? .forbidden : (place == .sameCounty ? success : outside) }
+    }
+
+    static let cases: [Case] = [
+        Case(method: .POST, path: "/api/v1/auth/token", make: { _, _ in ("/api/v1/auth/token", ["username": "m.admin", "password": TestApp.password]) },
+             expected: { _, _ in .ok }),
+        Case(method: .DELETE, path: "/api/v1/auth/token", make: { _, _ in ("/api/v1/auth/token", nil) }, expected: { _, _ in .noContent }),
+        Case(method: .GET, path: "/api/v1/me", make: { _, _ in ("/api/v1/me", nil) }, expected: { _, _ in .ok }),
+        Case(method: .GET, path: "/api/v1/users", make: { _, _ in ("/api/v1/users", nil) },
+             expected: { role, _ in role == .admin ? .ok : .forbidden }),
+        Case(method: .POST, path: "/api/v1/users",
+             make: { f, place in ("/api/v1/users", ["username": f.freshName(), "password": TestApp.password, "role": "viewer",
+                                                     "division_code": divisionOf[place]!]) },
+             expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+        Case(method: .GET, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", nil) },
+             expected: adminOnly(success: .ok)),
+        Case(method: .PATCH, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", ["disabled": false]) },
+             expected: adminOnly(success: .ok)),
+        Case(method: .POST, path: "/api/v1/users/:id/password",
+             make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)/password", ["password": "Another-Pass-9"]) },
+             expected: adminOnly(success: .noContent)),
+        Case(method: .GET, path: "/api/v1/divisions/:code", make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", nil) },
+             expected: readable),
+        Case(method: .GET, path: "/api/v1/divisions",
+             make: { _, place in ("/api/v1/divisions?parent=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
+        Case(method: .POST, path: "/api/v1/divisions",
+             make: { f, place in ("/api/v1/divisions", ["code": divisionOf[place]! + String(100 + Int.random(in: 0...899)), "name": "测试镇"]) },
+             expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+        Case(method: .PATCH, path: "/api/v1/divisions/:code",
+             make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", ["name": "改名"]) }, expected: adminOnly(success: .ok)),
+        Case(method: .GET, path: "/api/v1/audit", make: { f, place in ("/api/v1/audit?entity_id=\(f.userIDs[place]!)", nil) },
+             expected: { role, _ in role.canReadAudit ? .ok : .forbidden }),
+    ]
+
+    @Test func everyAPIRouteIsInTheMatrix() async throws {
+        try await TestApp.with { t in
+            let registered = Set(t.app.routes.all.filter { $0.path.first?.description == "api" }.map { route in
+                "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+            })
+            let covered = Set(Self.cases.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(registered.subtracting(covered).isEmpty, "routes missing from the scope matrix: \(registered.subtracting(covered).sorted())")
+            #expect(covered.subtracting(registered).isEmpty, "matrix names routes that do not exist: \(covered.subtracting(registered).sorted())")
+        }
+    }
+
+    @Test(arguments: Role.allCases)
+    func countyCallerSeesOnlyItsCounty(role: Role) async throws {
+        try await TestApp.with { t in
+            var ids: [Place: String] = [:]
+            for place in Place.allCases {
+                ids[place] = try await t.createUser("target.\(place.rawValue)", role: .viewer, division: Self.divisionOf[place]!).id!.uuidString
+            }
+            let counter = Counter()
+            let fixture = Fixture(userIDs: ids, freshName: { "new.user\(counter.next())" })
+            try await t.createUser("m.admin", role: .viewer, division: "141124")
+            try await t.createUser("caller", role: role, division: "141124")
+            for c in Self.cases {
+                for place in Place.allCases {
+                    let token = try await t.token("caller")
+                    let (path, body) = c.make(fixture, place)
+                    let res = try await t.request(c.method, path, token: token, json: body)
+                    let expected = c.expected(role, place)
+                    #expect(res.status == expected, "\(role) \(c.method) \(path) [\(place)]: \(res.body.string)")
+                    if res.status.code >= 400 { #expect(res.isProblem, "\(c.method) \(path) is not problem+json") }
+                    if expected == .unprocessableEntity { #expect(try res.problemFields().contains("division_code") || res.problemFields().contains("code")) }
+                }
+            }
+        }
+    }
+
+    @Test func cityCallerSeesEveryCounty() async throws {
+        try await TestApp.with { t in
+            let target = try await t.createUser("in.lin", role: .viewer, division: "141124")
+            let token = try await t.adminToken()
+            #expect(try await t.request(.GET, "/api/v1/users/\(target.id!.uuidString)", token: token).status == .ok)
+            #expect(try await t.request(.GET, "/api/v1/divisions/141123", token: token).status == .ok)
+            let list = try await t.request(.GET, "/api/v1/divisions", token: token)
+            #expect((try list.json()["metadata"] as? [String: Any])?["total"] as? Int == 14)
+        }
+    }
+
+    @Test func listsHoldOnlyTheCallerScope() async throws {
+        try await TestApp.with { t in
+            try await t.createUser("lin.admin", role: .admin, division: "141124")
+            try await t.createUser("xing.viewer", role: .viewer, division: "141123")
+            let token = try await t.token("lin.admin")
+            let users = try await t.request(.GET, "/api/v1/users", token: token)
+            let names = (try users.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["username"] as? String }
+            #expect(names == ["lin.admin"])
+            let divisions = try await t.request(.GET, "/api/v1/divisions", token: token)
+            let codes = (try divisions.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(codes == ["141124"])
+        }
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
