@@ -4,8 +4,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: OperationsRoutes())
     try app.register(collection: APIRoutes())
 
-    try app.register(collection: SignInPages())
-    let web = app.grouped(CSRFMiddleware(), RequireWebLoginMiddleware())
+    let forms = app.grouped(CSRFMiddleware())
+    try forms.register(collection: SignInPages())
+    let web = forms.grouped(RequireWebLoginMiddleware())
     try web.register(collection: ShellPages())
     try web.register(collection: AuditPages())
     try web.register(collection: DivisionPages())

@@ -48,7 +48,10 @@ extension Request {
 struct SessionAuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         request.storage[SessionsActiveKey.self] = true
-        if let uid = request.session.data[WebSession.userKey].flatMap(UUID.init(uuidString:)),
+        // Touching `request.session` creates a stored session, so only read one that came
+        // with the request: API calls and anonymous visits leave no session rows behind.
+        if request.hasSession,
+           let uid = request.session.data[WebSession.userKey].flatMap(UUID.init(uuidString:)),
            let since = request.session.data[WebSession.sinceKey].flatMap(Double.init) {
             let age = Date().timeIntervalSince1970 - since
             if age < request.application.tongguan.settings.sessionLifetime,
@@ -77,7 +80,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method != .GET && request.method != .HEAD {
             let sent = (try? request.content.get(String.self, at: "csrf_token")) ?? ""
-            let expected = request.storage[SessionsActiveKey.self] == true ? request.session.data[WebSession.csrfKey] ?? "" : ""
+            let expected = request.hasSession ? request.session.data[WebSession.csrfKey] ?? "" : ""
             guard !expected.isEmpty, Self.constantTimeEqual(sent, expected) else {
                 throw Problem(.forbidden, detail: "表单已过期或来源不明,请刷新页面后重试")
             }

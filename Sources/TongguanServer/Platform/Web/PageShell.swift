@@ -36,7 +36,7 @@ struct PageShell: Encodable, Sendable {
             title: title, city: city,
             user: caller.map { SignedIn(username: $0.username, roleLabel: $0.role.label, divisionCode: $0.scope.root.rawValue) },
             nav: caller == nil ? [] : items.map { NavItem(href: $0.0, label: $0.1, active: $0.0 == active) },
-            csrf: request.csrfToken,
+            csrf: request.hasSession ? request.csrfToken : "",
             flash: request.query[String.self, at: "notice"].flatMap(Notice.message(for:)),
             flashError: nil
         )

@@ -15,6 +15,7 @@ struct SignInPages: RouteCollection {
 
     func form(req: Request) async throws -> Response {
         if req.callerIfSignedIn != nil { return req.redirect(to: "/") }
+        _ = req.csrfToken // starts the session that will carry the form's token
         return try await req.page("login", title: "登录", Form(username: ""))
     }
 
@@ -31,6 +32,7 @@ struct SignInPages: RouteCollection {
             try await WebSession.signIn(user, request: req)
             return req.redirect(to: "/")
         case .failure:
+            _ = req.csrfToken
             return try await req.page("login", title: "登录", status: .unauthorized, error: LoginService.failureMessage,
                                       Form(username: username))
         case .locked(let seconds):
