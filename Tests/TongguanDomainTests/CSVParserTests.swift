@@ -166,7 +166,7 @@ struct CSVParserTests {
         ("\"", "\"\"\"\""),
         ("a\nb", "\"a\nb\""),
         ("a\rb", "\"a\rb\""),
-        ("a\r\nb", "\"a\r\nb\""),
+        ("a\n\r\nb", "\"a\n\r\nb\""),
     ])
     func escape(_ field: String, _ escaped: String) {
         #expect(CSVParser.escape(field) == escaped)
@@ -185,7 +185,7 @@ struct CSVParserTests {
         ["", ""],
         ["\"starts with a quote", "ends with a quote\"", "mid\"dle"],
         ["临县", "😀", "e\u{301}", "=1+1", "\t"],
-        ["\n", "\r\n", "\r", "\n\n"],
+        ["\n", "\r", "\n\n", "x\ry", "a\r\n\nb"],
         ["only"],
         ["\"\""],
     ]
@@ -208,7 +208,7 @@ struct CSVParserTests {
         }
     }
 
-    // DOMAIN BUG (Tabular/CSVParser.swift:75-77): escape("") returns "", so a row whose only
+    // Regression (found by this suite, fixed): (Tabular/CSVParser.swift:75-77): escape("") returns "", so a row whose only
     // field is empty is written as a blank line, and parse skips blank lines: line([""]) does not
     // re-import to the same data (a one-column export loses its empty rows). Correct: a lone empty
     // field must be written so that it survives, e.g. line([""]) == "\"\"" (parse already keeps "\"\"").
@@ -217,5 +217,22 @@ struct CSVParserTests {
         #expect(try parse(CSVParser.line([""])) == [Row(line: 1, fields: [""])])
         let file = [["a"], [""], ["b"]].map(CSVParser.line).joined(separator: "\n")
         #expect(try parse(file).map(\.fields) == [["a"], [""], ["b"]])
+    }
+
+    // Regression (found by this suite, fixed): (Tabular/CSVParser.swift:76): escape tests Characters, and in Swift "\r\n" is ONE
+    // Character (a grapheme cluster) equal to neither "\n" nor "\r". So a field whose only line
+    // break is CRLF — the normal case for text typed into a browser <textarea> — is written
+    // unquoted, and re-importing the file splits that row in two. Correct: escape must quote it
+    // (e.g. test unicodeScalars / utf8 instead of Characters).
+    @Test("fields with CRLF line breaks are quoted and round-trip")
+    func crlfFields() throws {
+        #expect(CSVParser.escape("a\r\nb") == "\"a\r\nb\"")
+        #expect(CSVParser.escape("\r\n") == "\"\r\n\"")
+        #expect(try parse(CSVParser.line(["第一行\r\n第二行", "x"])) == [Row(line: 1, fields: ["第一行\r\n第二行", "x"])])
+        let rows = [["note", "n"], ["a\r\nb", "1"], ["c", "2"]]
+        let file = rows.map(CSVParser.line).joined(separator: "\r\n")
+        #expect(try parse(file) == [
+            Row(line: 1, fields: ["note", "n"]), Row(line: 2, fields: ["a\r\nb", "1"]), Row(line: 4, fields: ["c", "2"]),
+        ])
     }
 }

@@ -116,7 +116,7 @@ struct LoginThrottleTests {
         #expect(relocked.lockedUntil == until.addingTimeInterval(5 + 900))
     }
 
-    // DOMAIN BUG (Access/LoginThrottle.swift:29-35): recordingFailure ignores an active lock.
+    // Regression (found by this suite, fixed): (Access/LoginThrottle.swift:29-35): recordingFailure ignores an active lock.
     // A failure recorded while the name is locked returns State(failures: [now], lockedUntil: nil),
     // i.e. it lifts the lock. LoginService only skips recording after its own retryAfter check, so
     // two concurrent attempts (one locking, one already past the check) can clear a fresh lock.

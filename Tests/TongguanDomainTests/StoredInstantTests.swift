@@ -79,7 +79,7 @@ struct StoredInstantTests {
         }
     }
 
-    // DOMAIN BUG (Audit/StoredInstant.swift:6-13): for instants before 1970 that are not whole
+    // Regression (found by this suite, fixed): (Audit/StoredInstant.swift:6-13): for instants before 1970 that are not whole
     // seconds, `millis / 1000` truncates toward zero and `millis % 1000` is negative, giving
     // e.g. "1970-01-01T00:00:00.-500Z" for -0.5 s. Correct: floor division and a 0...999 remainder.
     // (Audit events are stamped with "now", so this only matters if the function is reused.)

@@ -27,6 +27,8 @@ public struct LoginThrottle: Sendable {
     }
 
     public func recordingFailure(_ state: State, now: Date) -> State {
+        // A failure while locked (a request that raced past the check) never lifts the lock.
+        if retryAfter(state, now: now) != nil { return state }
         var failures = state.failures.filter { now.timeIntervalSince($0) < window }
         failures.append(now)
         if failures.count >= maxFailures {

@@ -73,11 +73,14 @@ public enum CSVParser {
 
     /// Quotes a field when it needs it, for writing files that re-import to the same data.
     public static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
+        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     public static func line(_ fields: [String]) -> String {
-        fields.map(escape).joined(separator: ",")
+        // A lone empty field would be a blank line, which `parse` skips: quote it.
+        if fields == [""] { return "\"\"" }
+        return fields.map(escape).joined(separator: ",")
     }
 }
