@@ -9,5 +9,9 @@ enum Migrations {
         CreateApiTokens(),
         CreateLoginThrottles(),
         SessionRecord.migration,
+        CreateIndustries(),
+        CreateRounds(),
+        CreateProjects(),
+        CreateMilestones(),
     ]
 }

@@ -16,7 +16,7 @@ func routes(_ app: Application) throws {
 /// Everything under `/api/v1`. A module adds its collection and its schemas here.
 struct APIRoutes: RouteCollection {
     static var schemas: [String: JSONSchema] {
-        [TokenIssueAPI.schemas, UsersAPI.schemas, DivisionsAPI.schemas, AuditAPI.schemas]
+        [TokenIssueAPI.schemas, UsersAPI.schemas, DivisionsAPI.schemas, AuditAPI.schemas, RoundsAPI.schemas, ProjectsAPI.schemas]
             .reduce(into: [:]) { $0.merge($1) { a, _ in a } }
     }
 
@@ -28,5 +28,7 @@ struct APIRoutes: RouteCollection {
         try authed.register(collection: UsersAPI())
         try authed.register(collection: DivisionsAPI())
         try authed.register(collection: AuditAPI())
+        try authed.register(collection: RoundsAPI())
+        try authed.register(collection: ProjectsAPI())
     }
 }

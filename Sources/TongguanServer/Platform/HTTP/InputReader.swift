@@ -32,6 +32,10 @@ struct InputReader {
 
     func has(_ field: String) -> Bool { object[field] != nil }
 
+    func rawValue(_ field: String) -> JSONValue? { object[field] }
+
+    mutating func markSeen(_ field: String) { seen.insert(field) }
+
     mutating func add(_ field: String, _ message: String) { problems.add(field, message) }
 
     /// A string; `nil` when absent or null (a problem when `required`).
@@ -121,5 +125,24 @@ struct InputReader {
             problems.add(key, "未知字段")
         }
         try problems.throwIfAny()
+    }
+}
+
+extension InputReader {
+    /// An array of JSON objects; nil when absent.
+    mutating func array(_ field: String) -> [[String: JSONValue]]? {
+        markSeen(field)
+        switch rawValue(field) {
+        case .none, .some(.null): return nil
+        case .array(let items):
+            var objects: [[String: JSONValue]] = []
+            for (i, item) in items.enumerated() {
+                if case .object(let o) = item { objects.append(o) } else { add("\(field).\(i)", "应为对象") }
+            }
+            return objects
+        default:
+            add(field, "应为数组")
+            return nil
+        }
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A calendar day with no time or zone: what a milestone, a round or a deadline is dated.
+public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2200).contains(year), (1...12).contains(month), day >= 1,
+              day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `YYYYMMDD`, as inside resident IDs.
+    public init?(compact s: String) {
+        guard s.count == 8, let n = Int(s) else { return nil }
+        self.init(year: n / 10000, month: n / 100 % 100, day: n % 100)
+    }
+
+    /// `2021-07-16`, `2021/7/16`, `2021.7.16` or `2021年7月16日`, as people and spreadsheets write them.
+    public init?(parsing raw: String) {
+        var s = raw.trimmingCharacters(in: .whitespaces)
+        if s.hasSuffix("日") { s.removeLast() }
+        let separators: Set<Character> = ["-", "/", ".", "年", "月"]
+        let parts = s.split(whereSeparator: { separators.contains($0) }).map(String.init)
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The ISO form used in JSON and the database: `YYYY-MM-DD`.
+    public init?(iso s: String) {
+        let parts = s.split(separator: "-")
+        guard s.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var chinese: String { "\(year)年\(month)月\(day)日" }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), for date arithmetic without time zones.
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.year = y
+        self.month = m
+        self.day = d
+    }
+
+    /// Excel's serial day numbers (1900 date system, with its phantom 1900-02-29).
+    public init?(excelSerial serial: Int) {
+        guard serial > 60, serial < 200_000 else { return nil }
+        self.init(dayNumber: serial - 25569)
+        guard (1900...2200).contains(year) else { return nil }
+    }
+
+    public var excelSerial: Int { dayNumber + 25569 }
+
+    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+}

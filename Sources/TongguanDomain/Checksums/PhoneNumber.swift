@@ -1,0 +1,30 @@
+import Foundation
+
+/// Contact numbers as staff write them: a mainland mobile (11 digits starting 13–19) or a
+/// landline with area code (010-12345678, 0358-1234567), optionally with an extension.
+public enum PhoneNumber {
+    public static let problemMessage = "联系电话应为11位手机号或带区号的固定电话(如 0358-8221234)"
+
+    /// Returns the number with spaces removed, or nil when it is neither form.
+    public static func normalized(_ raw: String) -> String? {
+        let s = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")
+        let chars = Array(s)
+        if chars.count == 11, chars[0] == "1", ("3"..."9").contains(chars[1]), chars.allSatisfy(\.isASCIIDigitChar) {
+            return s
+        }
+        // Landline: 0 + 2–3 digit area code, optional '-', 7–8 digit number, optional '-ext'.
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        func digits(_ p: String, _ range: ClosedRange<Int>) -> Bool { range.contains(p.count) && p.allSatisfy(\.isASCIIDigitChar) }
+        switch parts.count {
+        case 1:
+            guard s.hasPrefix("0"), digits(s, 10...12) else { return nil }
+            return s
+        case 2, 3:
+            guard parts[0].hasPrefix("0"), digits(parts[0], 3...4), digits(parts[1], 7...8) else { return nil }
+            if parts.count == 3, !digits(parts[2], 1...6) { return nil }
+            return s
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// Money is an integer number of 分 everywhere inside; these are the only conversions to
+/// and from the 元 / 万元 / 亿元 that people read and type. No floating point anywhere.
+public enum Fen {
+    public static let perYuan: Int64 = 100
+    public static let perWan: Int64 = 1_000_000          // 1 万元 = 10,000 元
+    public static let perYi: Int64 = 10_000_000_000      // 1 亿元 = 10,000 万元
+
+    public enum Problem: Error, Equatable, Sendable {
+        case format, tooManyDecimals(Int), negative, tooLarge
+
+        public var message: String {
+            switch self {
+            case .format: "金额格式不正确,应为数字(单位:万元)"
+            case .tooManyDecimals(let n): "金额最多保留\(n)位小数"
+            case .negative: "金额不能为负数"
+            case .tooLarge: "金额超出范围"
+            }
+        }
+    }
+
+    /// A decimal amount in 万元 (up to 6 decimals: 0.000001 万元 = 1 分) to 分, exactly.
+    /// Accepts thousands separators and a trailing "万元"/"万".
+    public static func fromWan(_ raw: String) throws(Problem) -> Int64 {
+        try parseDecimal(raw, unitSuffixes: ["万元", "万"], decimals: 6, scale: 1)
+    }
+
+    /// A decimal amount in 元 (up to 2 decimals) to 分.
+    public static func fromYuan(_ raw: String) throws(Problem) -> Int64 {
+        try parseDecimal(raw, unitSuffixes: ["元"], decimals: 2, scale: 1)
+    }
+
+    private static func parseDecimal(_ raw: String, unitSuffixes: [String], decimals: Int, scale: Int64) throws(Problem) -> Int64 {
+        var s = raw.filter { $0 != "," && $0 != " " && $0 != "," }
+        for suffix in unitSuffixes where s.hasSuffix(suffix) { s.removeLast(suffix.count); break }
+        if s.hasPrefix("-") { throw .negative }
+        if s.hasPrefix("+") { s.removeFirst() }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard !s.isEmpty, parts.count <= 2, let whole = parts.first,
+              !(whole.isEmpty && (parts.count < 2 || parts[1].isEmpty)),
+              whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .format }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .format }
+        guard fraction.count <= decimals else { throw .tooManyDecimals(decimals) }
+        guard whole.count <= 12 else { throw .tooLarge }
+        let wholeValue = Int64(whole.isEmpty ? "0" : String(whole))!
+        let padded = fraction + String(repeating: "0", count: decimals - fraction.count)
+        let fractionValue = Int64(padded.isEmpty ? "0" : padded)!
+        var unit: Int64 = 1
+        for _ in 0..<decimals { unit *= 10 }
+        let (product, overflow) = wholeValue.multipliedReportingOverflow(by: unit)
+        guard !overflow else { throw .tooLarge }
+        // For 万元 with 6 decimals the smallest step is exactly 1 分; for 元 with 2, also 1 分.
+        return (product + fractionValue) * scale
+    }
+
+    /// 分 as an exact 万元 decimal with up to 6 decimals, trailing zeros dropped: for export
+    /// files that must re-import to the same numbers.
+    public static func wanText(_ fen: Int64) -> String {
+        exact(fen, unit: perWan, decimals: 6)
+    }
+
+    public static func yuanText(_ fen: Int64) -> String { exact(fen, unit: perYuan, decimals: 2) }
+
+    private static func exact(_ fen: Int64, unit: Int64, decimals: Int) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let v = fen.magnitude
+        let whole = v / UInt64(unit)
+        var frac = String(v % UInt64(unit))
+        frac = String(repeating: "0", count: decimals - frac.count) + frac
+        while frac.hasSuffix("0") { frac.removeLast() }
+        return sign + String(whole) + (frac.isEmpty ? "" : "." + frac)
+    }
+
+    /// Rounded half up to `places` decimals of `unit`, for reports: 18361000000000 分 → "183.61".
+    public static func rounded(_ fen: Int64, unit: Int64, places: Int) -> String {
+        var step: Int64 = 1
+        for _ in 0..<places { step *= 10 }
+        let v = fen.magnitude
+        let scaled = (v * UInt64(step) + UInt64(unit) / 2) / UInt64(unit)
+        let whole = scaled / UInt64(step)
+        var frac = String(scaled % UInt64(step))
+        frac = String(repeating: "0", count: places - frac.count) + frac
+        return (fen < 0 ? "-" : "") + String(whole) + (places > 0 ? "." + frac : "")
+    }
+
+    /// `183.61亿元`, as the article prints round totals.
+    public static func yiText(_ fen: Int64) -> String { rounded(fen, unit: perYi, places: 2) + "亿元" }
+
+    /// `3,456.78万元`-style figures without separators: `3456.78万元`.
+    public static func wanDisplay(_ fen: Int64) -> String { rounded(fen, unit: perWan, places: 2) + "万元" }
+
+    /// Picks the unit a person would: 亿元 from 1亿 up, else 万元.
+    public static func display(_ fen: Int64) -> String { fen.magnitude >= UInt64(perYi) ? yiText(fen) : wanDisplay(fen) }
+}

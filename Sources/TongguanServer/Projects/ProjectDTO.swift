@@ -1,0 +1,101 @@
+import Foundation
+import TongguanDomain
+import Vapor
+
+struct RoundDTO: Content {
+    var id: UUID
+    var name: String
+    var date: String
+    var venue: String?
+    var division_code: String
+    var version: Int
+
+    init(_ r: Round) {
+        id = r.id ?? UUID(); name = r.name; date = r.date; venue = r.venue
+        division_code = r.divisionCode; version = r.version
+    }
+
+    static let schema = JSONSchema.object([
+        ("id", .uuid), ("name", .string(description: "如 2021年第三次")), ("date", .date),
+        ("venue", .nullable(.string(description: "地点或开发区"))), ("division_code", .divisionCode), ("version", .integer()),
+    ], required: ["id", "name", "date", "division_code", "version"])
+
+    static let inputSchema = JSONSchema.object([
+        ("name", .string()), ("date", .date), ("venue", .nullable(.string())), ("division_code", .divisionCode),
+    ], required: [])
+}
+
+struct MilestoneDTO: Content {
+    var stage: String
+    var date: String
+    var round_id: UUID?
+
+    static let schema = JSONSchema.object([
+        ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("date", .date), ("round_id", .nullable(.uuid)),
+    ], required: ["stage", "date"])
+}
+
+struct ProjectDTO: Content {
+    var id: UUID
+    var name: String
+    var investor_name: String
+    var credit_code: String
+    var division_code: String
+    var development_zone: String
+    var industry: String
+    var total_investment_fen: Int64
+    var expected_annual_output_fen: Int64
+    var contact_person: String
+    var contact_phone: String
+    var notes: String
+    /// The furthest stage reached, or null before signing.
+    var stage: String?
+    var milestones: [MilestoneDTO]
+    var version: Int
+
+    init(_ p: Project, milestones: [Milestone]) {
+        id = p.id ?? UUID(); name = p.name; investor_name = p.investorName; credit_code = p.creditCode
+        division_code = p.divisionCode; development_zone = p.developmentZone; industry = p.industry
+        total_investment_fen = p.totalInvestmentFen; expected_annual_output_fen = p.expectedAnnualOutputFen
+        contact_person = p.contactPerson; contact_phone = p.contactPhone; notes = p.notes; version = p.version
+        let sorted = milestones.sorted { $0.stage < $1.stage }
+        self.milestones = sorted.map { MilestoneDTO(stage: $0.stage.rawValue, date: $0.date, round_id: $0.$round.id) }
+        stage = sorted.last?.stage.rawValue
+    }
+
+    static let fields: [(String, JSONSchema)] = [
+        ("name", .string()), ("investor_name", .string()), ("credit_code", .string(description: "统一社会信用代码 GB 32100")),
+        ("division_code", .divisionCode), ("development_zone", .string()), ("industry", .string()),
+        ("total_investment_fen", .integer(description: "总投资,单位:分")),
+        ("expected_annual_output_fen", .integer(description: "预计年产值,单位:分")),
+        ("contact_person", .string()), ("contact_phone", .string(description: "手机或带区号固定电话")), ("notes", .string()),
+    ]
+
+    static let schema = JSONSchema.object([("id", .uuid)] + fields + [
+        ("stage", .nullable(.string(values: Stage.allCases.map(\.rawValue)))),
+        ("milestones", .array(.ref("Milestone"))), ("version", .integer()),
+    ], required: ["id", "name", "investor_name", "credit_code", "division_code", "industry", "total_investment_fen",
+                  "expected_annual_output_fen", "milestones", "version"])
+
+    static let createSchema = JSONSchema.object(fields + [("milestones", .array(.ref("Milestone")))],
+                                                required: ["name", "investor_name", "credit_code", "division_code", "industry",
+                                                           "total_investment_fen", "expected_annual_output_fen"])
+    static let updateSchema = JSONSchema.object(fields, required: [])
+}
+
+struct SummaryRowDTO: Content {
+    var stage: String
+    var group: String?
+    var count: Int
+    var total_investment_fen: Int64
+    var expected_annual_output_fen: Int64
+
+    static let schema = JSONSchema.object([
+        ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("group", .nullable(.string(description: "区划代码或产业类别"))),
+        ("count", .integer()), ("total_investment_fen", .integer()), ("expected_annual_output_fen", .integer()),
+    ], required: ["stage", "group", "count", "total_investment_fen", "expected_annual_output_fen"])
+}
+
+struct SummaryDTO: Content {
+    var rows: [SummaryRowDTO]
+}

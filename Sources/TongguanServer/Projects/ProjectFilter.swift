@@ -1,0 +1,59 @@
+import Fluent
+import FluentSQL
+import Foundation
+import SQLKit
+import TongguanDomain
+import Vapor
+
+/// The project list's filters, shared by the API, the page and the export.
+struct ProjectFilter: Sendable {
+    var division: String?
+    var industry: String?
+    var stage: Stage?
+    var roundID: UUID?
+    var q: String?
+
+    init(division: String? = nil, industry: String? = nil, stage: Stage? = nil, roundID: UUID? = nil, q: String? = nil) {
+        self.division = division; self.industry = industry; self.stage = stage; self.roundID = roundID; self.q = q
+    }
+
+    init(from req: Request) throws {
+        let text = { (key: String) -> String? in
+            req.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var problems = ProblemList()
+        division = text("division")
+        if let d = division, DivisionCode(d) == nil { problems.add("division", "区划代码格式不正确") }
+        industry = text("industry")
+        if let s = text("stage") {
+            stage = Stage(rawValue: s)
+            if stage == nil { problems.add("stage", "取值应为 signed、started 或 producing") }
+        }
+        if let r = text("round_id") {
+            roundID = UUID(uuidString: r)
+            if roundID == nil { problems.add("round_id", "批次编号格式不正确") }
+        }
+        q = text("q").map { String($0.prefix(100)) }
+        try problems.throwIfAny()
+    }
+
+    /// Narrows a project query. `stage` is the furthest stage reached; `round_id` matches a
+    /// project any of whose milestones was announced at that round.
+    func apply(to query: QueryBuilder<Project>) -> QueryBuilder<Project> {
+        var query = query
+        if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
+        if let industry { query = query.filter(\.$industry == industry) }
+        if let q { query = query.group(.or) { $0.filter(\.$name ~~ q).filter(\.$investorName ~~ q) } }
+        if let stage {
+            query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") = \(bind: stage.rawValue))"))
+            let later = Stage.allCases.filter { $0 > stage }.map(\.rawValue)
+            if !later.isEmpty {
+                query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") NOT IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") IN (\(binds: later)))"))
+            }
+        }
+        if let roundID {
+            query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "round_id") = \(bind: roundID))"))
+        }
+        return query
+    }
+}

@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import SQLKit
+import TongguanDomain
+import Vapor
+
+/// Counts and sums of projects per stage (and county or industry), computed from the rows
+/// at query time in one SQL statement, never stored.
+///
+/// A project counts under a stage when that stage's milestone matches the round or falls in
+/// the date range: a project signed at round 2 and started at round 3 counts as signed for
+/// round 2 and as started for round 3.
+enum ProjectSummary {
+    enum Grouping: String, CaseIterable, Sendable { case stage, division, industry }
+
+    struct Request: Sendable {
+        var roundID: UUID?
+        var from: CivilDate?
+        var to: CivilDate?
+        var division: DivisionCode?
+        var groupBy: Grouping = .stage
+
+        init(roundID: UUID? = nil, from: CivilDate? = nil, to: CivilDate? = nil, division: DivisionCode? = nil, groupBy: Grouping = .stage) {
+            self.roundID = roundID; self.from = from; self.to = to; self.division = division; self.groupBy = groupBy
+        }
+
+        init(from req: Vapor.Request) throws {
+            var problems = ProblemList()
+            let text = { (key: String) -> String? in req.query[String.self, at: key].flatMap { $0.isEmpty ? nil : $0 } }
+            if let raw = text("round_id") {
+                roundID = UUID(uuidString: raw)
+                if roundID == nil { problems.add("round_id", "批次编号格式不正确") }
+            }
+            if let raw = text("from") {
+                from = CivilDate(iso: raw)
+                if from == nil { problems.add("from", "日期格式应为 YYYY-MM-DD") }
+            }
+            if let raw = text("to") {
+                to = CivilDate(iso: raw)
+                if to == nil { problems.add("to", "日期格式应为 YYYY-MM-DD") }
+            }
+            if let raw = text("division") {
+                division = DivisionCode(raw)
+                if division == nil { problems.add("division", "区划代码格式不正确") }
+            }
+            if let raw = text("group_by") {
+                if let g = Grouping(rawValue: raw) { groupBy = g } else { problems.add("group_by", "取值应为 stage、division 或 industry") }
+            }
+            if let from, let to, to < from { problems.add("to", "截止日期不能早于起始日期") }
+            try problems.throwIfAny()
+        }
+    }
+
+    static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [SummaryRowDTO] {
+        let group: SQLQueryString
+        switch r.groupBy {
+        case .stage: group = "NULL"
+        // Projects may sit at a township; reports group them under their county.
+        case .division: group = "SUBSTR(\(ident: "p").\(ident: "division_code"), 1, 6)"
+        case .industry: group = "\(ident: "p").\(ident: "industry")"
+        }
+        var query: SQLQueryString = """
+            SELECT \(ident: "m").\(ident: "stage") AS \(ident: "stage"), \(group) AS \(ident: "grp"),
+                   COUNT(*) AS \(ident: "n"),
+                   CAST(COALESCE(SUM(\(ident: "p").\(ident: "total_investment_fen")), 0) AS BIGINT) AS \(ident: "total"),
+                   CAST(COALESCE(SUM(\(ident: "p").\(ident: "expected_annual_output_fen")), 0) AS BIGINT) AS \(ident: "output")
+            FROM \(ident: Milestone.schema) AS \(ident: "m")
+            JOIN \(ident: Project.schema) AS \(ident: "p") ON \(ident: "p").\(ident: "id") = \(ident: "m").\(ident: "project_id")
+            WHERE \(ident: "p").\(ident: "division_code") LIKE \(bind: scope.prefix + "%")
+            """
+        if let division = r.division {
+            query += " AND \(ident: "p").\(ident: "division_code") LIKE \(bind: division.significantPrefix + "%")"
+        }
+        if let round = r.roundID { query += " AND \(ident: "m").\(ident: "round_id") = \(bind: round)" }
+        if let from = r.from { query += " AND \(ident: "m").\(ident: "date") >= \(bind: from.description)" }
+        if let to = r.to { query += " AND \(ident: "m").\(ident: "date") <= \(bind: to.description)" }
+        query += " GROUP BY \(ident: "m").\(ident: "stage")"
+        if r.groupBy != .stage { query += ", \(group)" }
+
+        var rows: [SummaryRowDTO] = []
+        for row in try await db.sql.raw(query).all() {
+            rows.append(SummaryRowDTO(
+                stage: try row.decode(column: "stage", as: String.self),
+                group: try row.decodeNil(column: "grp") ? nil : try row.decode(column: "grp", as: String.self),
+                count: try row.decode(column: "n", as: Int.self),
+                total_investment_fen: try row.decode(column: "total", as: Int64.self),
+                expected_annual_output_fen: try row.decode(column: "output", as: Int64.self)))
+        }
+        if r.groupBy == .stage {
+            // Every stage is always present, with zeros when nothing matched.
+            return Stage.allCases.map { stage in
+                rows.first { $0.stage == stage.rawValue }
+                    ?? SummaryRowDTO(stage: stage.rawValue, group: nil, count: 0, total_investment_fen: 0, expected_annual_output_fen: 0)
+            }
+        }
+        return rows.sorted { (Stage(rawValue: $0.stage)!, $0.group ?? "") < (Stage(rawValue: $1.stage)!, $1.group ?? "") }
+    }
+}
