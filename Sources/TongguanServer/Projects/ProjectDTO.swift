@@ -90,6 +90,23 @@ struct SummaryRowDTO: Content {
     var total_investment_fen: Int64
     var expected_annual_output_fen: Int64
 
+    enum CodingKeys: String, CodingKey { case stage, group, count, total_investment_fen, expected_annual_output_fen }
+
+    init(stage: String, group: String?, count: Int, total_investment_fen: Int64, expected_annual_output_fen: Int64) {
+        self.stage = stage; self.group = group; self.count = count
+        self.total_investment_fen = total_investment_fen; self.expected_annual_output_fen = expected_annual_output_fen
+    }
+
+    /// `group` is always present: null when grouping by stage.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(stage, forKey: .stage)
+        if let group { try c.encode(group, forKey: .group) } else { try c.encodeNil(forKey: .group) }
+        try c.encode(count, forKey: .count)
+        try c.encode(total_investment_fen, forKey: .total_investment_fen)
+        try c.encode(expected_annual_output_fen, forKey: .expected_annual_output_fen)
+    }
+
     static let schema = JSONSchema.object([
         ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("group", .nullable(.string(description: "区划代码或产业类别"))),
         ("count", .integer()), ("total_investment_fen", .integer()), ("expected_annual_output_fen", .integer()),

@@ -9,6 +9,9 @@ public enum TongguanMain {
     public static func run() async -> Int32 {
         do {
             var env = try Environment.detect()
+            // `serve --demo` is ours, not Vapor's: take it out before Vapor parses arguments.
+            let demo = env.arguments.contains("--demo")
+            env.arguments.removeAll { $0 == "--demo" }
             let settings = Settings.fromEnvironment()
             if settings.jsonLogs {
                 let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
@@ -23,7 +26,7 @@ public enum TongguanMain {
             let app = try await Application.make(env)
             do {
                 try await configure(app, settings: settings)
-                app.lifecycle.use(PrepareOnBoot())
+                app.lifecycle.use(PrepareOnBoot(demo: demo))
                 app.asyncCommands.use(MigrateCommand(), as: "migrate")
                 app.asyncCommands.use(UserCommands(), as: "user")
                 app.asyncCommands.use(AuditCommands(), as: "audit")
@@ -54,7 +57,22 @@ struct CommandFailure: Error {
 
 /// Every command works on a migrated database, seeded when empty.
 struct PrepareOnBoot: LifecycleHandler {
+    var demo = false
+
     func willBootAsync(_ app: Application) async throws {
+        try await prepareAndGreet(app)
+        if demo {
+            do {
+                let count = try await DemoData.load(on: app.db)
+                app.logger.notice("loaded the demo dataset", metadata: ["projects": .stringConvertible(count)])
+                print("已载入演示数据:\(count)个项目,打开 /projects 查看;2021年第三次活动的汇总在「批次报告」中。")
+            } catch let refused as DemoData.Refused {
+                throw CommandFailure(message: refused.message, exitCode: 2)
+            }
+        }
+    }
+
+    private func prepareAndGreet(_ app: Application) async throws {
         if let password = try await prepare(app) {
             app.logger.notice("created user admin with a generated password (shown once on the console)")
             print("""
