@@ -66,6 +66,8 @@ extension Database {
             let events = recorder.events
             guard !events.isEmpty else { return result }
             let now = StoredInstant.string(Date())
+            var rows: [AuditEventRow] = []
+            rows.reserveCapacity(events.count)
             for event in events {
                 seq += 1
                 let record = AuditRecord(
@@ -74,8 +76,15 @@ extension Database {
                     changes: AuditChange.encode(event.changes), requestID: actor.requestID,
                     clientAddress: actor.clientAddress, prevHash: prev
                 ).sealed()
-                try await sql.insert(into: "audit_events").model(AuditEventRow(record)).run()
+                rows.append(AuditEventRow(record))
                 prev = record.hash
+            }
+            // Many events (an import) go in multi-row INSERTs: 12 columns × 500 rows stays
+            // far below SQLite's bound-value limit.
+            var start = 0
+            while start < rows.count {
+                try await sql.insert(into: "audit_events").models(Array(rows[start..<min(start + 500, rows.count)])).run()
+                start += 500
             }
             try await sql.raw("UPDATE audit_chain_head SET seq = \(bind: seq), hash = \(bind: prev) WHERE id = 1").run()
             return result
