@@ -145,3 +145,83 @@ def test_divisions_import_all_or_nothing(server, tmp_path):
     assert "第3行" in done.stderr and "第4行" in done.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM divisions WHERE code = '141124101'").fetchone()[0] == 0
+
+
+HEADER = "项目名称,项目单位,统一社会信用代码,所属区划代码,开发区,产业类别,总投资(万元),预计年产值(万元),签约日期,签约批次,开工日期,开工批次,投产日期,投产批次,联系人,联系电话,备注"
+ROWS = [
+    "年产10万吨铝合金轮毂项目,山西吕兴实业有限公司,91350100M000100Y43,141124,临县经济开发区,铝镁新材料,12345.678901,5000,2021-07-16,2021年第三次,2021/8/1,,,,王建国,13912345678,",
+    "清香型白酒酿造项目,山西汾盛酒业有限公司,91350100M000100Y43,141182,,白酒,8000.5,12000,2021年7月16日,2021年第三次,,,,,李春梅,0358-7221234,一期",
+]
+
+
+def test_import_gb18030_and_export_round_trip(server, tmp_path):
+    db, _ = server
+    source = tmp_path / "projects-gbk.csv"
+    source.write_bytes(("\r\n".join([HEADER] + ROWS) + "\r\n").encode("gb18030"))
+    refused = run(db, "import", "projects", str(source))
+    assert refused.returncode == 2 and "--create-rounds" in refused.stderr, refused.stderr
+    dry = run(db, "import", "projects", str(source), "--dry-run", "--create-rounds")
+    assert dry.returncode == 0 and "试导入" in dry.stdout, dry.stderr
+    done = run(db, "import", "projects", str(source), "--create-rounds")
+    assert done.returncode == 0 and "新增 2 个项目" in done.stdout, done.stderr
+    again = run(db, "import", "projects", str(source), "--create-rounds", "--json")
+    assert json.loads(again.stdout)["unchanged"] == 2
+    for encoding in ("utf8", "gb18030"):
+        out = tmp_path / f"export-{encoding}.csv"
+        exported = run(db, "export", "projects", "--format", "csv", "--encoding", encoding, "--output", str(out))
+        assert exported.returncode == 0, exported.stderr
+        text = out.read_bytes().decode("utf-8-sig" if encoding == "utf8" else "gb18030")
+        assert "12345.678901" in text and "清香型白酒酿造项目" in text
+        reimport = run(db, "import", "projects", str(out), "--json")
+        assert json.loads(reimport.stdout)["unchanged"] == 2, reimport.stdout + reimport.stderr
+    stdout = run(db, "export", "projects")
+    assert stdout.stdout.lstrip("\ufeff").startswith("项目名称,")
+
+
+def test_xlsx_export_opens_in_openpyxl(server, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl") if os.environ.get("CI") != "true" else __import__("openpyxl")
+    db, _ = server
+    source = tmp_path / "p.csv"
+    source.write_text("\n".join([HEADER] + ROWS), encoding="utf-8")
+    assert run(db, "import", "projects", str(source), "--create-rounds").returncode == 0
+    out = tmp_path / "p.xlsx"
+    assert run(db, "export", "projects", "--format", "xlsx", "--output", str(out)).returncode == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "项目名称" and len(values) == 3
+    assert {v[0] for v in values[1:]} == {"年产10万吨铝合金轮毂项目", "清香型白酒酿造项目"}
+    # And our importer reads it back unchanged.
+    back = run(db, "import", "projects", str(out), "--json")
+    assert json.loads(back.stdout)["unchanged"] == 2, back.stderr
+
+
+def test_bad_import_lists_every_row_and_writes_nothing(tmp_path):
+    db = tmp_path / "t.sqlite"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([HEADER, ROWS[0].replace("91350100M000100Y43", "91350100M000100Y44"),
+                              ROWS[1].replace("8000.5", "八千")]), encoding="utf-8")
+    done = run(db, "import", "projects", str(bad), "--create-rounds")
+    assert done.returncode == 2
+    assert "第2行「统一社会信用代码」" in done.stderr and "第3行「总投资(万元)」" in done.stderr, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM projects").fetchone()[0] == 0
+
+
+def test_demo_loads_once(tmp_path):
+    db = tmp_path / "t.sqlite"
+    port = _free_port()
+    env = dict(os.environ, TONGGUAN_DB=str(db), TONGGUAN_BCRYPT_COST="4", TONGGUAN_ADMIN_PASSWORD=PASSWORD)
+    proc = subprocess.Popen([binary(), "serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while _health_status(url + "/health") != 200:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert "已载入演示数据" in out
+    second = subprocess.run([binary(), "serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert "演示数据只能载入空数据库" in second.stderr

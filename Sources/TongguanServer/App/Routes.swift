@@ -11,12 +11,15 @@ func routes(_ app: Application) throws {
     try web.register(collection: AuditPages())
     try web.register(collection: DivisionPages())
     try web.register(collection: UserPages())
+    try web.register(collection: ProjectPages())
+    try web.register(collection: RoundReportPages())
+    try web.register(collection: ProjectTransferPages())
 }
 
 /// Everything under `/api/v1`. A module adds its collection and its schemas here.
 struct APIRoutes: RouteCollection {
     static var schemas: [String: JSONSchema] {
-        [TokenIssueAPI.schemas, UsersAPI.schemas, DivisionsAPI.schemas, AuditAPI.schemas, RoundsAPI.schemas, ProjectsAPI.schemas]
+        [TokenIssueAPI.schemas, UsersAPI.schemas, DivisionsAPI.schemas, AuditAPI.schemas, RoundsAPI.schemas, ProjectsAPI.schemas, ProjectTransferAPI.schemas]
             .reduce(into: [:]) { $0.merge($1) { a, _ in a } }
     }
 
@@ -30,5 +33,6 @@ struct APIRoutes: RouteCollection {
         try authed.register(collection: AuditAPI())
         try authed.register(collection: RoundsAPI())
         try authed.register(collection: ProjectsAPI())
+        try authed.register(collection: ProjectTransferAPI())
     }
 }

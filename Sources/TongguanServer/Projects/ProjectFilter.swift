@@ -12,6 +12,11 @@ struct ProjectFilter: Sendable {
     var stage: Stage?
     var roundID: UUID?
     var q: String?
+    /// Has a milestone of this stage at `roundID` and/or dated within `from`…`to`: exactly
+    /// the projects `ProjectSummary` counts under that stage (unlike `stage`, the furthest).
+    var milestoneStage: Stage?
+    var from: CivilDate?
+    var to: CivilDate?
 
     init(division: String? = nil, industry: String? = nil, stage: Stage? = nil, roundID: UUID? = nil, q: String? = nil) {
         self.division = division; self.industry = industry; self.stage = stage; self.roundID = roundID; self.q = q
@@ -34,6 +39,18 @@ struct ProjectFilter: Sendable {
             if roundID == nil { problems.add("round_id", "批次编号格式不正确") }
         }
         q = text("q").map { String($0.prefix(100)) }
+        if let s = text("milestone_stage") {
+            milestoneStage = Stage(rawValue: s)
+            if milestoneStage == nil { problems.add("milestone_stage", "取值应为 signed、started 或 producing") }
+        }
+        if let raw = text("from") {
+            from = CivilDate(iso: raw)
+            if from == nil { problems.add("from", "日期格式应为 YYYY-MM-DD") }
+        }
+        if let raw = text("to") {
+            to = CivilDate(iso: raw)
+            if to == nil { problems.add("to", "日期格式应为 YYYY-MM-DD") }
+        }
         try problems.throwIfAny()
     }
 
@@ -53,6 +70,16 @@ struct ProjectFilter: Sendable {
         }
         if let roundID {
             query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "round_id") = \(bind: roundID))"))
+        }
+        if milestoneStage != nil || from != nil || to != nil {
+            // One milestone row must satisfy the stage, the round and the dates together.
+            var sub: SQLQueryString = "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE 1 = 1"
+            if let milestoneStage { sub += " AND \(ident: "stage") = \(bind: milestoneStage.rawValue)" }
+            if let roundID, milestoneStage != nil { sub += " AND \(ident: "round_id") = \(bind: roundID)" }
+            if let from { sub += " AND \(ident: "date") >= \(bind: from.description)" }
+            if let to { sub += " AND \(ident: "date") <= \(bind: to.description)" }
+            sub += ")"
+            query = query.filter(.sql(embed: sub))
         }
         return query
     }

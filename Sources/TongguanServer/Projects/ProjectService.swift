@@ -17,6 +17,16 @@ enum ProjectService {
         return p
     }
 
+    /// The import matches projects by credit code + name, so the pair must stay unique.
+    /// `fields` may hold only one of the two (a PATCH): the project's own value fills in.
+    static func nameTaken(_ fields: ProjectFields, except project: Project? = nil, on db: any Database) async throws -> Bool {
+        guard let code = fields.creditCode ?? project?.creditCode, let name = fields.name ?? project?.name,
+              fields.creditCode != nil || fields.name != nil else { return false }
+        var query = Project.query(on: db).filter(\.$creditCode == code).filter(\.$name == name)
+        if let id = project?.id { query = query.filter(\.$id != id) }
+        return try await query.first() != nil
+    }
+
     static func milestones(of project: Project, on db: any Database) async throws -> [Milestone] {
         try await Milestone.query(on: db).filter(\.$project.$id == project.requireID()).all()
     }

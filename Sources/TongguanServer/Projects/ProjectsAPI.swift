@@ -13,6 +13,9 @@ struct ProjectsAPI: RouteCollection {
                     .init(name: "stage", description: "已达到的最远阶段", schema: .string(values: Stage.allCases.map(\.rawValue))),
                     .init(name: "round_id", description: "任一里程碑属于此批次", schema: .uuid),
                     .init(name: "q", description: "项目名称或项目单位包含"),
+                    .init(name: "milestone_stage", description: "有此阶段的里程碑(配合 round_id 或 from/to)",
+                          schema: .string(values: Stage.allCases.map(\.rawValue))),
+                    .init(name: "from", description: "里程碑起始日期", schema: .date), .init(name: "to", description: "里程碑截止日期", schema: .date),
                     .init(name: "page", description: "页码"), .init(name: "per", description: "每页条数")],
             response: .page(of: .ref("Project")), errors: [422]))
         projects.post(use: create).openAPI(.init(
@@ -72,10 +75,7 @@ struct ProjectsAPI: RouteCollection {
         let fields = ProjectFields.read(&input, required: true)
         let milestones = try await readMilestones(&input, scope: caller.scope, on: req.db)
         for p in try await fields.problems(scope: caller.scope, on: req.db) { input.add(p.field, p.message) }
-        if let code = fields.creditCode, let name = fields.name,
-           try await Project.query(on: req.db).filter(\.$creditCode == code).filter(\.$name == name).first() != nil {
-            input.add("name", "该单位已有同名项目")
-        }
+        if try await ProjectService.nameTaken(fields, on: req.db) { input.add("name", "该单位已有同名项目") }
         try input.finish()
         let project = try await ProjectService.create(fields, milestones: milestones, actor: req.auditActor, on: req.db)
         return try await respond(project, status: .created, req: req)
@@ -124,6 +124,7 @@ struct ProjectsAPI: RouteCollection {
         var input = try InputReader(req)
         let fields = ProjectFields.read(&input, required: false)
         for p in try await fields.problems(scope: caller.scope, on: req.db) { input.add(p.field, p.message) }
+        if try await ProjectService.nameTaken(fields, except: project, on: req.db) { input.add("name", "该单位已有同名项目") }
         try input.finish()
         try await ProjectService.update(project, with: fields, actor: req.auditActor, on: req.db)
         return try await respond(project, req: req)

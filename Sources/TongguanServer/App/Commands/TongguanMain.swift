@@ -32,6 +32,8 @@ public enum TongguanMain {
                 app.asyncCommands.use(AuditCommands(), as: "audit")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
                 app.asyncCommands.use(DivisionCommands(), as: "divisions")
+                app.asyncCommands.use(ImportCommands(), as: "import")
+                app.asyncCommands.use(ExportCommands(), as: "export")
                 try await app.execute()
             } catch {
                 try? await app.asyncShutdown()

@@ -9,6 +9,13 @@ struct Caller: Sendable {
     var role: Role
     var scope: DivisionScope
 
+    init(userID: UUID, username: String, role: Role, scope: DivisionScope) {
+        self.userID = userID
+        self.username = username
+        self.role = role
+        self.scope = scope
+    }
+
     init(_ user: User) throws {
         guard let id = user.id else { throw Problem.unauthenticated }
         userID = id

@@ -10,6 +10,8 @@ struct Problem: Error, Sendable {
     var detail: String?
     var errors: [FieldProblem] = []
     var headers: HTTPHeaders = [:]
+    /// For file imports: every bad row, by spreadsheet row number and column.
+    var rows: [RowProblem] = []
 
     /// `type` URIs are stable names a client can switch on.
     var type: String { "https://tongguan.local/problems/\(Self.slug(for: status))" }
@@ -89,4 +91,5 @@ struct ProblemBody: Content {
     var instance: String?
     var request_id: String?
     var errors: [FieldProblem]?
+    var rows: [RowProblem]?
 }

@@ -67,7 +67,8 @@ struct ProblemMiddleware: AsyncMiddleware {
     static func jsonResponse(_ problem: Problem, request: Request) -> Response {
         let body = ProblemBody(type: problem.type, title: problem.title, status: Int(problem.status.code),
                                detail: problem.detail, instance: request.url.path, request_id: request.id,
-                               errors: problem.errors.isEmpty ? nil : problem.errors)
+                               errors: problem.errors.isEmpty ? nil : problem.errors,
+                               rows: problem.rows.isEmpty ? nil : problem.rows)
         var headers = problem.headers
         headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
         let data = (try? JSONEncoder.api.encode(body)) ?? Data("{}".utf8)

@@ -32,7 +32,8 @@ struct UserPages: RouteCollection {
         var roles: [Choice]
         var divisions: [Choice]
         var form: NewForm
-        var errors: [FieldProblem]
+        /// nil rather than empty: Leaf treats an empty array as true.
+        var errors: [FieldProblem]?
     }
 
     struct NewForm: Content {
@@ -59,7 +60,7 @@ struct UserPages: RouteCollection {
             users: users.map { Row(id: $0.id?.uuidString ?? "", username: $0.username, role: $0.role.label, division: $0.divisionCode, disabled: $0.disabled) },
             roles: Self.roles(selected: form.role ?? Role.viewer.rawValue),
             divisions: try await Self.divisions(for: caller, selected: form.division_code ?? caller.scope.root.rawValue, on: req.db),
-            form: NewForm(username: form.username), errors: errors)
+            form: NewForm(username: form.username), errors: errors.isEmpty ? nil : errors)
         return try await req.page("users", title: "用户", active: "/users", status: status,
                                   error: errors.isEmpty ? nil : "请修改标出的问题", body)
     }
@@ -99,7 +100,7 @@ struct UserPages: RouteCollection {
         var disabled: Bool
         var roles: [Choice]
         var divisions: [Choice]
-        var errors: [FieldProblem]
+        var errors: [FieldProblem]?
     }
 
     func editPage(req: Request, user: User, errors: [FieldProblem], status: HTTPResponseStatus = .ok) async throws -> Response {
@@ -107,7 +108,7 @@ struct UserPages: RouteCollection {
         let body = EditBody(id: user.id?.uuidString ?? "", username: user.username, disabled: user.disabled,
                             roles: Self.roles(selected: user.role.rawValue),
                             divisions: try await Self.divisions(for: caller, selected: user.divisionCode, on: req.db),
-                            errors: errors)
+                            errors: errors.isEmpty ? nil : errors)
         return try await req.page("user-edit", title: "用户 \(user.username)", active: "/users", status: status,
                                   error: errors.isEmpty ? nil : "请修改标出的问题", body)
     }

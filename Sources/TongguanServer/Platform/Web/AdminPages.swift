@@ -71,6 +71,15 @@ enum AuditLabels {
         case "user.password_reset": "重置密码"
         case "division.create": "新增区划"
         case "division.update": "修改区划"
+        case "round.create": "新建批次"
+        case "round.update": "修改批次"
+        case "round.delete": "删除批次"
+        case "project.create": "新建项目"
+        case "project.update": "修改项目"
+        case "project.moved_out": "项目调出"
+        case "project.delete": "删除项目"
+        case "milestone.set": "登记阶段"
+        case "milestone.remove": "删除阶段"
         default: action
         }
     }

@@ -52,6 +52,7 @@ enum Notice {
         case "created": "已创建"
         case "password": "密码已重置"
         case "logged-out": "您已退出登录"
+        case "deleted": "已删除"
         default: nil
         }
     }

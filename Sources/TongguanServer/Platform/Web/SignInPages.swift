@@ -59,9 +59,12 @@ struct ShellPages: RouteCollection {
         ("indicators", "指标", "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。"),
     ]
 
+    /// Modules whose pages exist: they keep their home-page card but get no empty shell.
+    static let built: Set<String> = ["projects"]
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
-        for module in Self.modules {
+        for module in Self.modules where !Self.built.contains(module.path) {
             routes.get(PathComponent(stringLiteral: module.path)) { req async throws -> Response in
                 try await req.page("module", title: module.name, active: "/\(module.path)",
                                    Module(name: module.name, summary: module.summary))

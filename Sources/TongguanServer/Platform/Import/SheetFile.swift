@@ -1,0 +1,122 @@
+import Foundation
+import TongguanDomain
+
+/// A spreadsheet file as users bring and take it: CSV (UTF-8, or GB18030/GBK as Excel on
+/// Chinese Windows saves it) or XLSX. Imports read rows through here; exports write them.
+enum SheetFile {
+    enum Format: String, Sendable {
+        case csv, xlsx
+    }
+
+    /// The rows of a CSV or XLSX file, with spreadsheet row numbers (header = 1).
+    ///
+    /// XLSX is recognised by the ZIP signature; anything else is CSV, decoded as UTF-8 (with
+    /// or without a byte order mark) when the bytes are valid UTF-8, else as GB18030. CSV
+    /// cells are `.text`; XLSX cells are `.text` for strings and `.number` with the stored
+    /// digits for numbers (dates are serial numbers, as Excel stores them).
+    static func read(_ data: Data) throws(SheetFileError) -> [SheetRow] {
+        if data.starts(with: zipSignature) { return try XLSXReader.read(data) }
+        if data.starts(with: oleSignature) {
+            throw SheetFileError("不支持旧版 Excel(.xls)或加密的文件:请另存为 .xlsx 或 CSV 后再导入")
+        }
+        let text = try decodeText(data)
+        do {
+            return try CSVParser.parse(text).map { row in
+                SheetRow(line: row.line, cells: row.fields.map { .text($0) })
+            }
+        } catch {
+            switch error {
+            case .unterminatedQuote(let line): throw SheetFileError("CSV 第\(line)行引号未闭合")
+            }
+        }
+    }
+
+    /// The rows (first row = header) as a file: CSV is UTF-8 with a byte order mark (so Excel
+    /// recognises it) or GB18030, CRLF line ends; XLSX is one sheet of text cells.
+    static func write(_ rows: [[String]], format: Format, encoding: CSVEncoding = .utf8,
+                      sheetName: String = "Sheet1") throws(SheetFileError) -> Data {
+        switch format {
+        case .xlsx:
+            return try XLSXWriter.write(rows, sheetName: sheetName)
+        case .csv:
+            var text = ""
+            for row in rows { text += CSVParser.line(row) + "\r\n" }
+            switch encoding {
+            case .utf8:
+                return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
+            case .gb18030:
+                guard let data = TextEncoding.encodeGB18030(text) else {
+                    throw SheetFileError("无法以 GB18030 编码写出 CSV")
+                }
+                return data
+            }
+        }
+    }
+
+    /// CSV bytes as text: UTF-8 first (a BOM is left for CSVParser to drop), else GB18030.
+    static func decodeText(_ data: Data) throws(SheetFileError) -> String {
+        let text = String(data: data, encoding: .utf8) ?? TextEncoding.decodeGB18030(data)
+        // A NUL never occurs in a CSV a person saved: it is a binary file or UTF-16 text.
+        guard let text, !text.unicodeScalars.contains("\0") else {
+            throw SheetFileError("文件编码无法识别(应为 UTF-8 或 GB18030)")
+        }
+        return text
+    }
+
+    static let zipSignature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+    /// OLE2 compound file: legacy .xls, and password-protected .xlsx.
+    static let oleSignature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+}
+
+enum CSVEncoding: String, Sendable {
+    case utf8, gb18030
+}
+
+/// Why a spreadsheet file could not be read or written, in words for the user.
+struct SheetFileError: Error, Equatable, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    init(message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Spreadsheet column letters: A = 0 … Z = 25, AA = 26 … XFD = 16383.
+enum CellReference {
+    static let maxColumns = 16_384
+
+    static func letters(_ index: Int) -> String {
+        var n = index + 1
+        var scalars: [Unicode.Scalar] = []
+        while n > 0 {
+            let r = (n - 1) % 26
+            scalars.append(Unicode.Scalar(UInt8(65 + r)))
+            n = (n - 1) / 26
+        }
+        return String(String.UnicodeScalarView(scalars.reversed()))
+    }
+
+    /// The column index of a reference such as "C7" or "AA12"; nil when it has no letters or
+    /// lies beyond XFD.
+    static func column(_ reference: Substring) -> Int? {
+        var n = 0
+        var count = 0
+        for u in reference.utf8 {
+            let c: Int
+            switch u {
+            case 65...90: c = Int(u) - 64
+            case 97...122: c = Int(u) - 96
+            case 36: continue // "$A$1"
+            default:
+                guard count > 0 else { return nil }
+                return n <= maxColumns ? n - 1 : nil
+            }
+            count += 1
+            if count > 3 { return nil }
+            n = n * 26 + c
+        }
+        guard count > 0, n <= maxColumns else { return nil }
+        return n - 1
+    }
+
+    static func name(column: Int, row: Int) -> String { letters(column) + String(row) }
+}
