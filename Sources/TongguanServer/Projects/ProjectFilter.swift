@@ -23,35 +23,15 @@ struct ProjectFilter: Sendable {
     }
 
     init(from req: Request) throws {
-        let text = { (key: String) -> String? in
-            req.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
-        var problems = ProblemList()
-        division = text("division")
-        if let d = division, DivisionCode(d) == nil { problems.add("division", "区划代码格式不正确") }
-        industry = text("industry")
-        if let s = text("stage") {
-            stage = Stage(rawValue: s)
-            if stage == nil { problems.add("stage", "取值应为 signed、started 或 producing") }
-        }
-        if let r = text("round_id") {
-            roundID = UUID(uuidString: r)
-            if roundID == nil { problems.add("round_id", "批次编号格式不正确") }
-        }
-        q = text("q").map { String($0.prefix(100)) }
-        if let s = text("milestone_stage") {
-            milestoneStage = Stage(rawValue: s)
-            if milestoneStage == nil { problems.add("milestone_stage", "取值应为 signed、started 或 producing") }
-        }
-        if let raw = text("from") {
-            from = CivilDate(iso: raw)
-            if from == nil { problems.add("from", "日期格式应为 YYYY-MM-DD") }
-        }
-        if let raw = text("to") {
-            to = CivilDate(iso: raw)
-            if to == nil { problems.add("to", "日期格式应为 YYYY-MM-DD") }
-        }
-        try problems.throwIfAny()
+        var query = QueryReader(req)
+        division = query.divisionCode("division")?.rawValue
+        industry = query.text("industry", maxLength: 50)
+        stage = query.enumeration("stage", Stage.self)
+        roundID = query.uuid("round_id", label: "批次编号")
+        q = query.text("q")
+        milestoneStage = query.enumeration("milestone_stage", Stage.self)
+        (from, to) = query.dateRange()
+        try query.finish()
     }
 
     /// Narrows a project query. `stage` is the furthest stage reached; `round_id` matches a

@@ -40,7 +40,7 @@ extension ProjectPages {
         var required: Bool
         var hint: String?
         var error: String?
-        var choices: [Choice]
+        var choices: [SelectOption]
     }
 
     struct FormBody: Encodable, Sendable {
@@ -94,13 +94,13 @@ extension ProjectPages {
             return m.isEmpty ? nil : m.joined(separator: ";")
         }
         func field(_ name: String, _ label: String, _ value: String?, required: Bool = false, kind: String = "text",
-                   hint: String? = nil, choices: [Choice] = []) -> FormField {
+                   hint: String? = nil, choices: [SelectOption] = []) -> FormField {
             FormField(name: name, label: label, kind: kind, value: value ?? "", required: required, hint: hint,
                       error: message(name), choices: choices)
         }
         let divisions = try await Self.divisionChoices(caller.scope, selected: form.division_code, levels: [.county, .township, .village], on: req.db)
             .filter { DivisionCode($0.value).map { $0.level != .province && $0.level != .city } ?? false }
-        let industries = try await Industry.names(on: req.db).map { Choice(value: $0, label: $0, selected: $0 == form.industry) }
+        let industries = try await Industry.names(on: req.db).map { SelectOption(value: $0, label: $0, selected: $0 == form.industry) }
         let fields = [
             field("name", "项目名称", form.name, required: true),
             field("investor_name", "项目单位", form.investor_name, required: true),

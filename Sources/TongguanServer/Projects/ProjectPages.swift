@@ -21,12 +21,6 @@ struct ProjectPages: RouteCollection {
         projects.post(":id", "milestones", ":stage", "delete", use: removeMilestone)
     }
 
-    struct Choice: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     // MARK: list
 
     struct Row: Encodable, Sendable {
@@ -47,12 +41,12 @@ struct ProjectPages: RouteCollection {
         var previous: String?
         var next: String?
         var q: String
-        var divisions: [Choice]
-        var industries: [Choice]
-        var stages: [Choice]
-        var rounds: [Choice]
+        var divisions: [SelectOption]
+        var industries: [SelectOption]
+        var stages: [SelectOption]
+        var rounds: [SelectOption]
         /// Hidden filters a report link set (they have no control in the filter form).
-        var hidden: [Choice]
+        var hidden: [SelectOption]
         var narrowing: String?
         var exportCSV: String
         var exportXLSX: String
@@ -89,11 +83,11 @@ struct ProjectPages: RouteCollection {
             next: paging.offset + projects.count < total ? link(paging.page + 1) : nil,
             q: filter.q ?? "",
             divisions: try await Self.divisionChoices(caller.scope, selected: filter.division, levels: [.city, .county], on: req.db),
-            industries: try await Industry.names(on: req.db).map { Choice(value: $0, label: $0, selected: $0 == filter.industry) },
+            industries: try await Industry.names(on: req.db).map { SelectOption(value: $0, label: $0, selected: $0 == filter.industry) },
             stages: Self.stageChoices(selected: filter.stage),
-            rounds: rounds.map { Choice(value: $0.id?.uuidString ?? "", label: "\($0.name)(\($0.date))", selected: $0.id == filter.roundID) },
+            rounds: rounds.map { SelectOption(value: $0.id?.uuidString ?? "", label: "\($0.name)(\($0.date))", selected: $0.id == filter.roundID) },
             hidden: [("milestone_stage", filter.milestoneStage?.rawValue), ("from", filter.from?.description), ("to", filter.to?.description)]
-                .compactMap { k, v in v.map { Choice(value: $0, label: k, selected: true) } },
+                .compactMap { k, v in v.map { SelectOption(value: $0, label: k, selected: true) } },
             narrowing: narrowing,
             exportCSV: "/projects/export" + filter.queryString(adding: [("format", "csv")]),
             exportXLSX: "/projects/export" + filter.queryString(adding: [("format", "xlsx")]),
@@ -138,8 +132,8 @@ struct ProjectPages: RouteCollection {
         var canAudit: Bool
         var audit: [AuditRow]
         var auditTotal: Int
-        var milestoneStages: [Choice]
-        var milestoneRounds: [Choice]
+        var milestoneStages: [SelectOption]
+        var milestoneRounds: [SelectOption]
         var milestoneDate: String
         /// nil when there are none (Leaf treats an empty array as true).
         var milestoneErrors: [FieldProblem]?
@@ -193,9 +187,9 @@ struct ProjectPages: RouteCollection {
             stage: ProjectService.plan(milestones).furthest?.label ?? "未签约", steps: steps,
             canEdit: caller.role.canEditRecords, canAudit: caller.role.canReadAudit, audit: audit, auditTotal: auditTotal,
             milestoneStages: Stage.allCases.map {
-                Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.stage ?? next?.rawValue))
+                SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.stage ?? next?.rawValue))
             },
-            milestoneRounds: rounds.map { Choice(value: $0.id!.uuidString, label: "\($0.name)(\($0.date))", selected: $0.id?.uuidString == form.round_id) },
+            milestoneRounds: rounds.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name)(\($0.date))", selected: $0.id?.uuidString == form.round_id) },
             milestoneDate: form.date ?? "", milestoneErrors: errors.isEmpty ? nil : errors)
         return try await req.page("projects/show", title: project.name, active: "/projects", status: status, error: error, body)
     }
@@ -265,14 +259,14 @@ struct ProjectPages: RouteCollection {
 
     /// Divisions in scope at the given levels (the scope's own root always included).
     static func divisionChoices(_ scope: DivisionScope, selected: String?, levels: Set<DivisionCode.Level>,
-                                on db: any Database) async throws -> [Choice] {
+                                on db: any Database) async throws -> [SelectOption] {
         try await Division.scoped(scope, on: db).sort(\.$id).limit(2000).all()
             .filter { levels.contains($0.code.level) || $0.id == scope.root.rawValue }
-            .map { Choice(value: $0.id ?? "", label: $0.name, selected: $0.id == selected) }
+            .map { SelectOption(value: $0.id ?? "", label: $0.name, selected: $0.id == selected) }
     }
 
-    static func stageChoices(selected: Stage?) -> [Choice] {
-        Stage.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == selected) }
+    static func stageChoices(selected: Stage?) -> [SelectOption] {
+        Stage.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == selected) }
     }
 }
 

@@ -25,29 +25,12 @@ enum ProjectSummary {
         }
 
         init(from req: Vapor.Request) throws {
-            var problems = ProblemList()
-            let text = { (key: String) -> String? in req.query[String.self, at: key].flatMap { $0.isEmpty ? nil : $0 } }
-            if let raw = text("round_id") {
-                roundID = UUID(uuidString: raw)
-                if roundID == nil { problems.add("round_id", "批次编号格式不正确") }
-            }
-            if let raw = text("from") {
-                from = CivilDate(iso: raw)
-                if from == nil { problems.add("from", "日期格式应为 YYYY-MM-DD") }
-            }
-            if let raw = text("to") {
-                to = CivilDate(iso: raw)
-                if to == nil { problems.add("to", "日期格式应为 YYYY-MM-DD") }
-            }
-            if let raw = text("division") {
-                division = DivisionCode(raw)
-                if division == nil { problems.add("division", "区划代码格式不正确") }
-            }
-            if let raw = text("group_by") {
-                if let g = Grouping(rawValue: raw) { groupBy = g } else { problems.add("group_by", "取值应为 stage、division 或 industry") }
-            }
-            if let from, let to, to < from { problems.add("to", "截止日期不能早于起始日期") }
-            try problems.throwIfAny()
+            var query = QueryReader(req)
+            roundID = query.uuid("round_id", label: "批次编号")
+            (from, to) = query.dateRange()
+            division = query.divisionCode("division")
+            groupBy = query.enumeration("group_by", Grouping.self) ?? .stage
+            try query.finish()
         }
     }
 

@@ -16,22 +16,16 @@ struct AuditFilter: Sendable {
     var toText: String?
 
     init(from request: Request) throws {
-        let text = { (key: String) -> String? in
-            request.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
-        var problems = ProblemList()
-        entityType = text("entity_type")
-        entityID = text("entity_id")
-        actor = text("actor")
-        fromText = text("from")
-        toText = text("to")
-        if let raw = fromText {
-            if let start = ChinaDate.startOfDay(raw) { from = StoredInstant.string(start) } else { problems.add("from", "日期格式应为 YYYY-MM-DD") }
-        }
-        if let raw = toText {
-            if let start = ChinaDate.startOfDay(raw) { to = StoredInstant.string(start.addingTimeInterval(86400)) } else { problems.add("to", "日期格式应为 YYYY-MM-DD") }
-        }
-        try problems.throwIfAny()
+        var query = QueryReader(request)
+        entityType = query.text("entity_type")
+        entityID = query.text("entity_id")
+        actor = query.text("actor", maxLength: 64)
+        let (start, end) = query.dateRange()
+        fromText = start?.description
+        toText = end?.description
+        from = start.flatMap { ChinaDate.startOfDay($0.description) }.map(StoredInstant.string)
+        to = end.flatMap { ChinaDate.startOfDay($0.adding(days: 1).description) }.map(StoredInstant.string)
+        try query.finish()
     }
 
     /// A page of events in the caller's scope, newest first, and the total count.

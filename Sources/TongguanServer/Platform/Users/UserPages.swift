@@ -21,16 +21,10 @@ struct UserPages: RouteCollection {
         var disabled: Bool
     }
 
-    struct Choice: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct ListBody: Encodable, Sendable {
         var users: [Row]
-        var roles: [Choice]
-        var divisions: [Choice]
+        var roles: [SelectOption]
+        var divisions: [SelectOption]
         var form: NewForm
         /// nil rather than empty: Leaf treats an empty array as true.
         var errors: [FieldProblem]?
@@ -43,13 +37,13 @@ struct UserPages: RouteCollection {
         var division_code: String?
     }
 
-    static func roles(selected: String?) -> [Choice] {
-        Role.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
+    static func roles(selected: String?) -> [SelectOption] {
+        Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
     }
 
-    static func divisions(for caller: Caller, selected: String?, on db: any Database) async throws -> [Choice] {
+    static func divisions(for caller: Caller, selected: String?, on db: any Database) async throws -> [SelectOption] {
         try await Division.scoped(caller.scope, on: db).sort(\.$id).limit(2000).all().map {
-            Choice(value: $0.id ?? "", label: "\($0.id ?? "") \($0.name)", selected: $0.id == selected)
+            SelectOption(value: $0.id ?? "", label: "\($0.id ?? "") \($0.name)", selected: $0.id == selected)
         }
     }
 
@@ -98,8 +92,8 @@ struct UserPages: RouteCollection {
         var id: String
         var username: String
         var disabled: Bool
-        var roles: [Choice]
-        var divisions: [Choice]
+        var roles: [SelectOption]
+        var divisions: [SelectOption]
         var errors: [FieldProblem]?
     }
 

@@ -58,6 +58,13 @@ enum Notice {
     }
 }
 
+/// One `<option>` of a `<select>`.
+struct SelectOption: Encodable, Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
 /// A page's template context: the frame plus the page's own data.
 struct PageView<Body: Encodable & Sendable>: Encodable, Sendable {
     var shell: PageShell
