@@ -72,7 +72,7 @@ public struct AuditRecord: Hashable, Sendable {
     }
 
     public var computedHash: String {
-        SHA256.hash(data: Data(canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(canonicalText.utf8)))
     }
 
     public func sealed() -> AuditRecord {

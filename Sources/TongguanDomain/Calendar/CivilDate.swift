@@ -22,7 +22,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// `2021-07-16`, `2021/7/16`, `2021.7.16` or `2021年7月16日`, as people and spreadsheets write them.
     public init?(parsing raw: String) {
-        var s = raw.trimmingCharacters(in: .whitespaces)
+        var s = raw.trimmedCell
         if s.hasSuffix("日") { s.removeLast() }
         let separators: Set<Character> = ["-", "/", ".", "年", "月"]
         let parts = s.split(whereSeparator: { separators.contains($0) }).map(String.init)
@@ -38,7 +38,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2) }
     public var chinese: String { "\(year)年\(month)月\(day)日" }
 
     public static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }

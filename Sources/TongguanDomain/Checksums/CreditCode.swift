@@ -23,7 +23,7 @@ public enum CreditCode {
     /// Upper-cases and trims, then checks; returns the normalised code.
     @discardableResult
     public static func validate(_ raw: String) throws(Problem) -> String {
-        let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let code = raw.trimmedCell.uppercased()
         let chars = Array(code)
         guard chars.count == 18 else { throw .length(chars.count) }
         var sum = 0

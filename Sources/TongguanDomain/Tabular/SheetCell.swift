@@ -8,7 +8,7 @@ public enum SheetCell: Equatable, Sendable {
 
     public var text: String {
         switch self {
-        case .text(let s): s.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .text(let s): s.trimmedCell
         case .number(let s): DecimalText.rounded(s, places: 6) ?? s
         }
     }

@@ -13,5 +13,6 @@ enum Migrations {
         CreateRounds(),
         CreateProjects(),
         CreateMilestones(),
+        AddSummaryIndexes(),
     ]
 }

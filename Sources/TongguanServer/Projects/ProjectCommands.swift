@@ -30,7 +30,7 @@ struct ImportProjects: AsyncCommand {
     var help: String { "导入项目表:全部成功或全部不导入,并列出每一处错误" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
+        guard FileManager.default.isReadableFile(atPath: signature.file) else {
             throw CommandFailure(message: "无法读取文件:\(signature.file)", exitCode: 2)
         }
         let app = context.application
@@ -38,7 +38,8 @@ struct ImportProjects: AsyncCommand {
             throw CommandFailure(message: "数据库中没有区划")
         }
         _ = root
-        let report = try await ProjectTransfer.run(data, options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
+        // The file's bytes go straight in, so nothing here keeps them once parsed.
+        let report = try await ProjectTransfer.run(FileManager.default.contents(atPath: signature.file) ?? Data(), options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
                                                    caller: user, actor: .cli(), on: app.db)
         let text = signature.json ? String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self) : report.text
         guard report.problems.isEmpty else { throw CommandFailure(message: text, exitCode: 2) }

@@ -48,6 +48,12 @@ enum ProjectImport {
     }
 
     static func run(rows: [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
+        var rows = rows
+        return try await run(rows: &rows, options: options, scope: scope, actor: actor, on: db)
+    }
+
+    /// Empties `rows` once they are checked, so a large sheet is not held twice.
+    static func run(rows: inout [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
         var report = Report(applied: false, dry_run: options.dryRun, rows: max(rows.count - 1, 0), created: 0, updated: 0,
                             unchanged: 0, rounds_created: [], problems: [])
         guard let header = rows.first else {
@@ -108,6 +114,7 @@ enum ProjectImport {
             }
             resolved.append(Resolved(draft: d, existing: match))
         }
+        rows = [] // the drafts hold what is needed; a 100,000-row sheet is not kept twice
         guard problems.isEmpty else {
             report.problems = problems.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
             return report

@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import TongguanDomain
 import Vapor
 
 /// A bearer token for the API. Only its SHA-256 is stored: a copy of the database does not
@@ -50,7 +51,7 @@ final class ApiToken: Model, @unchecked Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 }
 

@@ -51,7 +51,7 @@ extension Database {
     ) async throws -> T {
         try await transaction { tx in
             let sql = tx.sql
-            if sql.isSQLite { try await sql.raw("PRAGMA busy_timeout = 10000").run() }
+            if sql.isSQLite { try await sql.raw("PRAGMA busy_timeout = 10000").run(); try await sql.tuneSQLiteCache() }
             let waitStart = ContinuousClock.now
             guard let head = try await sql.raw("UPDATE audit_chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash").first() else {
                 throw Abort(.internalServerError, reason: "audit chain head missing")
@@ -66,24 +66,25 @@ extension Database {
             let events = recorder.events
             guard !events.isEmpty else { return result }
             let now = StoredInstant.string(Date())
-            var rows: [AuditEventRow] = []
-            rows.reserveCapacity(events.count)
-            for event in events {
-                seq += 1
-                let record = AuditRecord(
-                    seq: seq, occurredAt: now, actor: actor.name, action: event.action,
-                    entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
-                    changes: AuditChange.encode(event.changes), requestID: actor.requestID,
-                    clientAddress: actor.clientAddress, prevHash: prev
-                ).sealed()
-                rows.append(AuditEventRow(record))
-                prev = record.hash
-            }
-            // Many events (an import) go in multi-row INSERTs: 12 columns × 500 rows stays
-            // far below SQLite's bound-value limit.
+            // Many events (an import) are sealed and written 500 at a time: multi-row INSERTs
+            // (12 columns × 500 rows stays far below SQLite's bound-value limit), and never
+            // the whole import's events in memory at once.
             var start = 0
-            while start < rows.count {
-                try await sql.insert(into: "audit_events").models(Array(rows[start..<min(start + 500, rows.count)])).run()
+            while start < events.count {
+                var rows: [AuditEventRow] = []
+                rows.reserveCapacity(500)
+                for event in events[start..<min(start + 500, events.count)] {
+                    seq += 1
+                    let record = AuditRecord(
+                        seq: seq, occurredAt: now, actor: actor.name, action: event.action,
+                        entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
+                        changes: AuditChange.encode(event.changes), requestID: actor.requestID,
+                        clientAddress: actor.clientAddress, prevHash: prev
+                    ).sealed()
+                    rows.append(AuditEventRow(record))
+                    prev = record.hash
+                }
+                try await sql.insert(into: "audit_events").models(rows).run()
                 start += 500
             }
             try await sql.raw("UPDATE audit_chain_head SET seq = \(bind: seq), hash = \(bind: prev) WHERE id = 1").run()

@@ -27,6 +27,14 @@ extension Application {
 
 extension SQLDatabase {
     var isSQLite: Bool { dialect.name == "sqlite" }
+
+    /// SQLite's default page cache is 2 MiB per connection; reports over 100,000 projects
+    /// and large imports spill it constantly. The setting is per connection and costs
+    /// nothing to repeat, so the code paths that need it set it before they run.
+    func tuneSQLiteCache() async throws {
+        guard isSQLite else { return }
+        try await raw("PRAGMA cache_size = -65536").run()
+    }
 }
 
 extension Database {
