@@ -368,3 +368,19 @@ struct AuditChainTests {
                 == [AuditChange(field: "x", before: nil, after: "y")])
     }
 }
+
+@Suite("AuditChange hand-written JSON")
+struct AuditChangeJSONTests {
+    @Test(arguments: ["plain", "引号\"与\\反斜杠", "line\nbreak\r\ttab", "\u{01}\u{1F}control", "emoji 🚩 & <tag>", ""])
+    func awkwardValuesRoundTrip(value: String) {
+        let changes = [AuditChange(field: "b", before: value, after: nil), AuditChange(field: "a", before: nil, after: value)]
+        let text = AuditChange.encode(changes)
+        #expect(AuditChange.decode(text) == changes.sorted { $0.field < $1.field })
+        #expect(!text.contains("\n"))
+    }
+
+    @Test func emptyListIsAnEmptyArray() {
+        #expect(AuditChange.encode([]) == "[]")
+        #expect(AuditChange.decode("[]") == [])
+    }
+}

@@ -60,6 +60,7 @@ struct ProjectImportWriter {
                          changes: diff.changes)
         }
         try await projects.run()
+        try await audit.flush(on: tx.sql)
         var start = 0
         while start < milestones.count {
             var insert = tx.sql.insert(into: Milestone.schema).columns("id", "project_id", "stage", "date", "round_id")

@@ -17,7 +17,9 @@ struct AuditActor: Sendable {
     }
 }
 
-/// Collects the events of one write; they are appended to the chain when the write commits.
+/// Collects the events of one write and appends them to the chain inside its transaction.
+/// Events wait in memory until `flush` (at the latest when the write commits); a large write
+/// such as an import flushes as it goes, so memory stays flat.
 final class AuditRecorder: Sendable {
     struct Pending: Sendable {
         var action: String
@@ -27,15 +29,62 @@ final class AuditRecorder: Sendable {
         var changes: [AuditChange]
     }
 
-    private let pending = NIOLockedValueBox<[Pending]>([])
+    private struct State: Sendable {
+        var pending: [Pending] = []
+        var seq: Int64
+        var prev: String
+        var written = 0
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let actor: AuditActor
+    private let occurredAt = StoredInstant.string(Date())
+
+    init(actor: AuditActor, headSeq: Int64, headHash: String) {
+        self.actor = actor
+        self.state = NIOLockedValueBox(State(seq: headSeq, prev: headHash))
+    }
 
     func record(_ action: String, entityType: String, entityID: String, divisionCode: String, changes: [AuditChange] = []) {
-        pending.withLockedValue {
-            $0.append(Pending(action: action, entityType: entityType, entityID: entityID, divisionCode: divisionCode, changes: changes))
+        state.withLockedValue {
+            $0.pending.append(Pending(action: action, entityType: entityType, entityID: entityID, divisionCode: divisionCode, changes: changes))
         }
     }
 
-    var events: [Pending] { pending.withLockedValue { $0 } }
+    /// Events recorded so far, written or not.
+    var count: Int { state.withLockedValue { $0.written + $0.pending.count } }
+
+    /// Seals the waiting events onto the chain and writes them, 500 rows per INSERT
+    /// (12 columns × 500 stays far below SQLite's bound-value limit).
+    func flush(on sql: any SQLDatabase) async throws {
+        while true {
+            let rows: [AuditEventRow] = state.withLockedValue { s in
+                let batch = s.pending.prefix(500)
+                guard !batch.isEmpty else { return [] }
+                var rows: [AuditEventRow] = []
+                rows.reserveCapacity(batch.count)
+                for event in batch {
+                    s.seq += 1
+                    let record = AuditRecord(
+                        seq: s.seq, occurredAt: occurredAt, actor: actor.name, action: event.action,
+                        entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
+                        changes: AuditChange.encode(event.changes), requestID: actor.requestID,
+                        clientAddress: actor.clientAddress, prevHash: s.prev
+                    ).sealed()
+                    rows.append(AuditEventRow(record))
+                    s.prev = record.hash
+                }
+                s.pending.removeFirst(batch.count)
+                s.written += batch.count
+                return rows
+            }
+            guard !rows.isEmpty else { return }
+            try await sql.insert(into: "audit_events").models(rows).run()
+        }
+    }
+
+    /// The chain head after everything flushed so far.
+    var head: (seq: Int64, hash: String, changed: Bool) { state.withLockedValue { ($0.seq, $0.prev, $0.written > 0) } }
 }
 
 extension Database {
@@ -59,35 +108,14 @@ extension Database {
             TongguanMetrics.writeWait.record(ContinuousClock.now - waitStart)
             TongguanMetrics.writesInFlight.increment()
             defer { TongguanMetrics.writesInFlight.decrement() }
-            var seq = try head.decode(column: "seq", as: Int64.self)
-            var prev = try head.decode(column: "hash", as: String.self)
-            let recorder = AuditRecorder()
+            let recorder = AuditRecorder(actor: actor, headSeq: try head.decode(column: "seq", as: Int64.self),
+                                         headHash: try head.decode(column: "hash", as: String.self))
             let result = try await body(tx, recorder)
-            let events = recorder.events
-            guard !events.isEmpty else { return result }
-            let now = StoredInstant.string(Date())
-            // Many events (an import) are sealed and written 500 at a time: multi-row INSERTs
-            // (12 columns × 500 rows stays far below SQLite's bound-value limit), and never
-            // the whole import's events in memory at once.
-            var start = 0
-            while start < events.count {
-                var rows: [AuditEventRow] = []
-                rows.reserveCapacity(500)
-                for event in events[start..<min(start + 500, events.count)] {
-                    seq += 1
-                    let record = AuditRecord(
-                        seq: seq, occurredAt: now, actor: actor.name, action: event.action,
-                        entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
-                        changes: AuditChange.encode(event.changes), requestID: actor.requestID,
-                        clientAddress: actor.clientAddress, prevHash: prev
-                    ).sealed()
-                    rows.append(AuditEventRow(record))
-                    prev = record.hash
-                }
-                try await sql.insert(into: "audit_events").models(rows).run()
-                start += 500
+            try await recorder.flush(on: sql)
+            let end = recorder.head
+            if end.changed {
+                try await sql.raw("UPDATE audit_chain_head SET seq = \(bind: end.seq), hash = \(bind: end.hash) WHERE id = 1").run()
             }
-            try await sql.raw("UPDATE audit_chain_head SET seq = \(bind: seq), hash = \(bind: prev) WHERE id = 1").run()
             return result
         }
     }
