@@ -14,9 +14,16 @@ public enum CSVParser {
     }
 
     public static func parse(_ text: String) throws(Problem) -> [Row] {
+        var rows: [Row] = []
+        try parse(text) { rows.append($0) }
+        return rows
+    }
+
+    /// Hands each row to `body` as soon as it is read, so a caller that converts rows keeps
+    /// one copy of a large file in memory, not two.
+    public static func parse(_ text: String, each body: (Row) -> Void) throws(Problem) {
         var scalars = Substring(text).unicodeScalars[...]
         if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-        var rows: [Row] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
         var line = 1
@@ -31,7 +38,7 @@ public enum CSVParser {
             field = .init()
             // A blank line is not a row: spreadsheets leave them at the end of files.
             if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
-                rows.append(Row(line: rowStart, fields: fields))
+                body(Row(line: rowStart, fields: fields))
             }
             fields = []
             quotedField = false
@@ -68,7 +75,6 @@ public enum CSVParser {
         }
         if inQuotes { throw .unterminatedQuote(line: rowStart) }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRow() }
-        return rows
     }
 
     /// Quotes a field when it needs it, for writing files that re-import to the same data.

@@ -21,9 +21,9 @@ enum SheetFile {
         }
         let text = try decodeText(data)
         do {
-            return try CSVParser.parse(text).map { row in
-                SheetRow(line: row.line, cells: row.fields.map { .text($0) })
-            }
+            var rows: [SheetRow] = []
+            try CSVParser.parse(text) { row in rows.append(SheetRow(line: row.line, cells: row.fields.map { .text($0) })) }
+            return rows
         } catch {
             switch error {
             case .unterminatedQuote(let line): throw SheetFileError("CSV 第\(line)行引号未闭合")
