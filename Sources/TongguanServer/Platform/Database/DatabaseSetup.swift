@@ -34,6 +34,8 @@ extension SQLDatabase {
     func tuneSQLiteCache() async throws {
         guard isSQLite else { return }
         try await raw("PRAGMA cache_size = -65536").run()
+        // Statement journals of multi-row INSERTs stay in memory instead of a temp file.
+        try await raw("PRAGMA temp_store = MEMORY").run()
     }
 }
 
