@@ -48,77 +48,125 @@ enum ProjectImport {
     }
 
     static func run(rows: [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
-        var rows = rows
-        return try await run(rows: &rows, options: options, scope: scope, actor: actor, on: db)
+        var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
+        for row in rows { checker.check(row) }
+        return try await apply(checker, options: options, scope: scope, actor: actor, on: db)
     }
 
-    /// Empties `rows` once they are checked, so a large sheet is not held twice.
-    static func run(rows: inout [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
-        var report = Report(applied: false, dry_run: options.dryRun, rows: max(rows.count - 1, 0), created: 0, updated: 0,
-                            unchanged: 0, rounds_created: [], problems: [])
-        guard let header = rows.first else {
-            report.problems = [RowProblem(row: 1, column: "文件", message: "文件为空")]
-            return report
+    /// A CSV is checked row by row as it is parsed, so a large sheet never sits in memory
+    /// as rows beside its drafts.
+    static func run(data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
+        var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
+        do {
+            try SheetFile.read(data) { checker.check($0) }
+        } catch {
+            return Report(applied: false, dry_run: options.dryRun, rows: 0, created: 0, updated: 0, unchanged: 0,
+                          rounds_created: [], problems: [RowProblem(row: 1, column: "文件", message: error.message)])
         }
-        let columns: [ProjectSheet.Column: Int]
-        switch ProjectSheet.columns(in: header.cells.map(\.text)) {
-        case .failure(let failure): report.problems = failure.problems; return report
-        case .success(let c): columns = c
-        }
-        // Facts from the database, each read once for the whole file.
-        let divisions = Set(try await Division.scoped(scope, on: db).all(\.$id))
-        let industries = Set(try await Industry.names(on: db))
-        let visibleRounds = try await RoundService.visible(scope, on: db).all()
-        let roundIDs = Dictionary(visibleRounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let existing = try await existingProjects(on: db)
+        return try await apply(checker, options: options, scope: scope, actor: actor, on: db)
+    }
 
+    /// What the database says about every row's references, read once for the whole file.
+    struct Facts: Sendable {
+        var scope: DivisionScope
+        var divisions: Set<String>
+        var industries: Set<String>
+        var roundIDs: [String: UUID]
+        var existing: [String: Key]
+
+        static func load(scope: DivisionScope, on db: any Database) async throws -> Facts {
+            let rounds = try await RoundService.visible(scope, on: db).all()
+            return Facts(scope: scope,
+                         divisions: Set(try await Division.scoped(scope, on: db).all(\.$id)),
+                         industries: Set(try await Industry.names(on: db)),
+                         roundIDs: Dictionary(rounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }),
+                         existing: try await existingProjects(on: db))
+        }
+    }
+
+    /// Checks rows one at a time (the first is the header) and keeps only what the write needs.
+    struct Checker {
+        let facts: Facts
+        let options: Options
+        var columns: [ProjectSheet.Column: Int]?
+        var headerSeen = false
+        var dataRows = 0
         var problems: [RowProblem] = []
-        if rows.count < 2 { problems.append(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
         var newRounds: [String: CivilDate] = [:]
         var seen: [String: Int] = [:]
         var resolved: [Resolved] = []
-        for row in rows.dropFirst() {
+
+        init(facts: Facts, options: Options) {
+            self.facts = facts
+            self.options = options
+        }
+
+        mutating func check(_ row: SheetRow) {
+            guard headerSeen else {
+                headerSeen = true
+                switch ProjectSheet.columns(in: row.cells.map(\.text)) {
+                case .failure(let failure): problems = failure.problems
+                case .success(let c): columns = c
+                }
+                return
+            }
+            dataRows += 1
+            guard let columns else { return }
             func text(_ c: ProjectSheet.Column) -> String {
                 guard let i = columns[c], i < row.cells.count else { return "" }
                 return row.cells[i].text
             }
             func fail(_ c: ProjectSheet.Column, _ m: String) { problems.append(RowProblem(row: row.line, column: c.rawValue, message: m)) }
             let draft = ProjectSheet.draft(row, columns: columns)
-            if case .failure(let f) = draft { problems += f.problems }
-            let failed = Set((try? draft.get()) == nil ? (problems.filter { $0.row == row.line }.map(\.column)) : [])
+            var failedColumns: Set<String> = []
+            if case .failure(let f) = draft {
+                problems += f.problems
+                failedColumns = Set(f.problems.map(\.column))
+            }
             // Checks against the database run on every row, so one pass reports everything.
             let division = text(.division)
-            if !failed.contains(ProjectSheet.Column.division.rawValue), !division.isEmpty, !divisions.contains(division) {
+            if !failedColumns.contains(ProjectSheet.Column.division.rawValue), !division.isEmpty, !facts.divisions.contains(division) {
                 fail(.division, "区划不存在或不在您的管辖范围内")
             }
             let industry = text(.industry)
-            if !industry.isEmpty, !industries.contains(industry) { fail(.industry, "不在产业类别列表中:" + Industry.seed.joined(separator: "、")) }
+            if !industry.isEmpty, !facts.industries.contains(industry) { fail(.industry, "不在产业类别列表中:" + Industry.seed.joined(separator: "、")) }
             for stage in Stage.allCases {
                 let name = text(ProjectSheet.Column.round(stage))
-                guard !name.isEmpty, roundIDs[name] == nil else { continue }
+                guard !name.isEmpty, facts.roundIDs[name] == nil else { continue }
                 if options.createRounds {
                     if let date = (try? draft.get())?.milestones[stage]?.date, newRounds[name].map({ date < $0 }) ?? true { newRounds[name] = date }
                 } else {
                     fail(ProjectSheet.Column.round(stage), "活动批次「\(name)」不存在(可加 --create-rounds 自动新建)")
                 }
             }
-            guard case .success(let d) = draft else { continue }
+            guard case .success(let d) = draft else { return }
             let key = d.creditCode + "\u{1F}" + d.name
             if let first = seen[key] { fail(.name, "与第\(first)行是同一项目(统一社会信用代码和项目名称相同)") }
             seen[key] = d.line
             var match: Existing?
-            if let e = existing[key] {
-                if scope.contains(e.division) { match = Existing(id: e.id, version: e.version) } else {
+            if let e = facts.existing[key] {
+                if facts.scope.contains(e.division) { match = Existing(id: e.id, version: e.version) } else {
                     fail(.name, "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)")
                 }
             }
             resolved.append(Resolved(draft: d, existing: match))
         }
-        rows = [] // the drafts hold what is needed; a 100,000-row sheet is not kept twice
+    }
+
+    /// Reports the checker's problems, or writes everything it resolved in one transaction.
+    static func apply(_ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
+        var report = Report(applied: false, dry_run: options.dryRun, rows: checker.dataRows, created: 0, updated: 0,
+                            unchanged: 0, rounds_created: [], problems: [])
+        var problems = checker.problems
+        if !checker.headerSeen { problems = [RowProblem(row: 1, column: "文件", message: "文件为空")] }
+        else if checker.columns != nil && checker.dataRows == 0 { problems.append(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
         guard problems.isEmpty else {
             report.problems = problems.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
             return report
         }
+        let newRounds = checker.newRounds
+        let resolved = checker.resolved
+        let roundIDs = checker.facts.roundIDs
         report.rounds_created = newRounds.keys.sorted()
         let newCount = resolved.filter { $0.existing == nil }.count
         if options.dryRun {

@@ -57,13 +57,7 @@ struct ProjectTransferAPI: RouteCollection {
 
 enum ProjectTransfer {
     static func run(_ data: consuming Data, options: ProjectImport.Options, caller: Caller, actor: AuditActor, on db: any Database) async throws -> ProjectImport.Report {
-        var rows: [SheetRow]
-        do { rows = try SheetFile.read(data) } catch {
-            return ProjectImport.Report(applied: false, dry_run: options.dryRun, rows: 0, created: 0, updated: 0, unchanged: 0,
-                                        rounds_created: [], problems: [RowProblem(row: 1, column: "文件", message: error.message)])
-        }
-        _ = consume data
-        return try await ProjectImport.run(rows: &rows, options: options, scope: caller.scope, actor: actor, on: db)
+        try await ProjectImport.run(data: data, options: options, scope: caller.scope, actor: actor, on: db)
     }
 
     /// The filtered list as a file, named for the day it was made.

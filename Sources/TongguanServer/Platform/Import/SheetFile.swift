@@ -16,14 +16,25 @@ enum SheetFile {
     /// digits for numbers (dates are serial numbers, as Excel stores them).
     static func read(_ data: Data) throws(SheetFileError) -> [SheetRow] {
         if data.starts(with: zipSignature) { return try XLSXReader.read(data) }
+        var rows: [SheetRow] = []
+        try read(data) { rows.append($0) }
+        return rows
+    }
+
+    /// Hands over each row as it is read. For CSV that is while parsing, so a caller that
+    /// checks rows one at a time never holds the whole sheet as rows; an XLSX is read whole
+    /// first (its cells arrive column-sorted per row only once the sheet is parsed).
+    static func read(_ data: Data, each body: (SheetRow) -> Void) throws(SheetFileError) {
+        if data.starts(with: zipSignature) {
+            for row in try XLSXReader.read(data) { body(row) }
+            return
+        }
         if data.starts(with: oleSignature) {
             throw SheetFileError("不支持旧版 Excel(.xls)或加密的文件:请另存为 .xlsx 或 CSV 后再导入")
         }
         let text = try decodeText(data)
         do {
-            var rows: [SheetRow] = []
-            try CSVParser.parse(text) { row in rows.append(SheetRow(line: row.line, cells: row.fields.map { .text($0) })) }
-            return rows
+            try CSVParser.parse(text) { row in body(SheetRow(line: row.line, cells: row.fields.map { .text($0) })) }
         } catch {
             switch error {
             case .unterminatedQuote(let line): throw SheetFileError("CSV 第\(line)行引号未闭合")
