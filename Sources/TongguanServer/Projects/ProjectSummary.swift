@@ -61,7 +61,7 @@ enum ProjectSummary {
         if r.groupBy != .stage { query += ", \(group)" }
 
         var rows: [SummaryRowDTO] = []
-        try await db.sql.tuneSQLiteCache()
+        try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         for row in try await db.sql.raw(query).all() {
             rows.append(SummaryRowDTO(
                 stage: try row.decode(column: "stage", as: String.self),
