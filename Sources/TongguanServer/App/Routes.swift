@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try web.register(collection: ProjectPages())
     try web.register(collection: RoundReportPages())
     try web.register(collection: ProjectTransferPages())
+    try web.register(collection: RoundFormPages())
 }
 
 /// Everything under `/api/v1`. A module adds its collection and its schemas here.

@@ -18,21 +18,23 @@ struct ProjectImportWriter {
 
     func apply(_ rows: [ProjectImport.Resolved]) async throws -> Outcome {
         var outcome = Outcome()
-        var fresh: [ProjectSheet.Draft] = []
+        // New projects go out a batch at a time as they come, so no second list of the
+        // whole file's rows is built.
+        var batch: [ProjectSheet.Draft] = []
+        batch.reserveCapacity(Self.batch)
         for row in rows {
             if let existing = row.existing {
                 if try await update(existing, to: row.draft) { outcome.updated += 1 } else { outcome.unchanged += 1 }
-            } else {
-                fresh.append(row.draft)
+                continue
+            }
+            batch.append(row.draft)
+            outcome.created += 1
+            if batch.count == Self.batch {
+                try await insert(batch)
+                batch.removeAll(keepingCapacity: true)
             }
         }
-        var start = 0
-        while start < fresh.count {
-            let chunk = Array(fresh[start..<min(start + Self.batch, fresh.count)])
-            try await insert(chunk)
-            start += Self.batch
-        }
-        outcome.created = fresh.count
+        if !batch.isEmpty { try await insert(batch) }
         return outcome
     }
 

@@ -24,6 +24,7 @@ struct RoundReportPages: RouteCollection {
     }
 
     struct RoundsBody: Encodable, Sendable {
+        var canEdit: Bool
         var rounds: [RoundRow]
         var empty: Bool
         var from: String
@@ -36,6 +37,7 @@ struct RoundReportPages: RouteCollection {
         let names = try await ProjectPages.divisionNames(Set(rounds.map(\.divisionCode)), on: req.db)
         let year = rounds.first.flatMap { CivilDate(iso: $0.date)?.year }
         let body = RoundsBody(
+            canEdit: caller.role.canEditRecords,
             rounds: rounds.map { RoundRow(id: $0.id!.uuidString, name: $0.name, date: $0.date, venue: $0.venue ?? "",
                                           division: names[$0.divisionCode] ?? $0.divisionCode) },
             empty: rounds.isEmpty,

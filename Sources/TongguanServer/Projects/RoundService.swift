@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import TongguanDomain
 import Vapor
@@ -28,5 +29,71 @@ enum RoundService {
               isVisible(round, to: scope) else { throw Problem.notFound }
         guard scope.contains(round.divisionCode) else { throw Problem(.forbidden, detail: "上级单位的活动批次只能查看,不能修改") }
         return round
+    }
+
+    /// A round's fields as given; nil means "leave as is" (or, on creation, "missing").
+    struct Fields: Sendable {
+        var name: String?
+        var date: CivilDate?
+        var venue: String??
+        var division: DivisionCode?
+    }
+
+    /// The checks that need the database, for the API and the page alike.
+    static func problems(_ f: Fields, scope: DivisionScope, round: Round?, on db: any Database) async throws -> [FieldProblem] {
+        var problems = ProblemList()
+        if let d = f.division {
+            let exists = try await Division.find(d.rawValue, on: db) != nil
+            if !scope.contains(d) || (d.level != .city && d.level != .county) || !exists {
+                problems.add("division_code", "应为您管辖范围内的市或县级区划")
+            }
+        }
+        if let name = f.name, name != round?.name, try await Round.query(on: db).filter(\.$name == name).first() != nil {
+            problems.add("name", "已有同名的活动批次")
+        }
+        return problems.problems
+    }
+
+    static func create(_ f: Fields, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Round {
+        let round = Round(name: f.name!, date: f.date!.description, venue: f.venue ?? nil, divisionCode: (f.division ?? scope.root).rawValue)
+        try await db.audited(by: actor) { tx, audit in
+            try await round.create(on: tx)
+            var diff = AuditDiff()
+            diff.created("name", round.name); diff.created("date", round.date); diff.created("venue", round.venue)
+            audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
+        }
+        return round
+    }
+
+    /// Applies the given fields; the version check is part of the UPDATE, so a writer that
+    /// read an older version loses (412) instead of overwriting.
+    static func update(_ round: Round, with f: Fields, actor: AuditActor, on db: any Database) async throws {
+        var diff = AuditDiff()
+        if let name = f.name { diff.add("name", before: round.name, after: name); round.name = name }
+        if let date = f.date { diff.add("date", before: round.date, after: date.description); round.date = date.description }
+        if let venue = f.venue { diff.add("venue", before: round.venue, after: venue); round.venue = venue }
+        if let d = f.division { diff.add("division_code", before: round.divisionCode, after: d.rawValue); round.divisionCode = d.rawValue }
+        guard !diff.isEmpty else { return }
+        let changes = diff.changes
+        round.version += 1
+        try await db.audited(by: actor) { tx, audit in
+            let updated = try await tx.sql.update(Round.schema).set("version", to: SQLBind(round.version))
+                .where("id", .equal, SQLBind(round.id!)).where("version", .equal, SQLBind(round.version - 1)).returning("id").all()
+            guard updated.count == 1 else { throw Problem(.preconditionFailed, detail: "该记录已被他人修改,请刷新后重试") }
+            try await round.save(on: tx)
+            audit.record("round.update", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: changes)
+        }
+    }
+
+    /// A round that milestones name cannot go (409).
+    static func delete(_ round: Round, actor: AuditActor, on db: any Database) async throws {
+        try await db.audited(by: actor) { tx, audit in
+            let used = try await Milestone.query(on: tx).filter(\.$round.$id == round.id!).count()
+            guard used == 0 else { throw Problem(.conflict, detail: "该批次已被\(used)个项目里程碑引用,不能删除") }
+            try await round.delete(on: tx)
+            var diff = AuditDiff()
+            diff.add("name", before: round.name, after: nil)
+            audit.record("round.delete", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
+        }
     }
 }

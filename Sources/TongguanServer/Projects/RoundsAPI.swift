@@ -43,28 +43,16 @@ struct RoundsAPI: RouteCollection {
         return response
     }
 
-    struct Input {
-        var name: String?
-        var date: CivilDate?
-        var venue: String??
-        var division: DivisionCode?
-    }
-
-    static func read(_ req: Request, required: Bool, scope: DivisionScope) async throws -> Input {
+    static func read(_ req: Request, required: Bool, scope: DivisionScope, round: Round?) async throws -> RoundService.Fields {
         var input = try InputReader(req)
-        var result = Input()
+        var result = RoundService.Fields()
         result.name = input.string("name", required: required, maxLength: 50)
         if let raw = input.string("date", required: required, maxLength: 20) {
             if let date = CivilDate(iso: raw) { result.date = date } else { input.add("date", "日期格式应为 YYYY-MM-DD") }
         }
         if input.has("venue") { result.venue = .some(input.string("venue", maxLength: 100)) }
         result.division = input.divisionCode("division_code", required: false)
-        if let d = result.division {
-            let exists = try await Division.find(d.rawValue, on: req.db) != nil
-            if !scope.contains(d) || (d.level != .city && d.level != .county) || !exists {
-                input.add("division_code", "应为您管辖范围内的市或县级区划")
-            }
-        }
+        for p in try await RoundService.problems(result, scope: scope, round: round, on: req.db) { input.add(p.field, p.message) }
         try input.finish()
         return result
     }
@@ -72,18 +60,8 @@ struct RoundsAPI: RouteCollection {
     func create(req: Request) async throws -> Response {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
-        let input = try await Self.read(req, required: true, scope: caller.scope)
-        if try await Round.query(on: req.db).filter(\.$name == input.name!).first() != nil {
-            throw Problem.invalid("name", "已有同名的活动批次")
-        }
-        let round = Round(name: input.name!, date: input.date!.description, venue: input.venue ?? nil,
-                          divisionCode: (input.division ?? caller.scope.root).rawValue)
-        try await req.db.audited(by: req.auditActor) { tx, audit in
-            try await round.create(on: tx)
-            var diff = AuditDiff()
-            diff.created("name", round.name); diff.created("date", round.date); diff.created("venue", round.venue)
-            audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
-        }
+        let fields = try await Self.read(req, required: true, scope: caller.scope, round: nil)
+        let round = try await RoundService.create(fields, scope: caller.scope, actor: req.auditActor, on: req.db)
         let response = try await RoundDTO(round).encodeResponse(status: .created, for: req)
         ETag.set(on: response, id: round.id!, version: round.version)
         return response
@@ -94,26 +72,8 @@ struct RoundsAPI: RouteCollection {
         try caller.require(\.canEditRecords)
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
         try req.requireIfMatch(id: round.id!, version: round.version)
-        let input = try await Self.read(req, required: false, scope: caller.scope)
-        if let name = input.name, name != round.name, try await Round.query(on: req.db).filter(\.$name == name).first() != nil {
-            throw Problem.invalid("name", "已有同名的活动批次")
-        }
-        var diff = AuditDiff()
-        if let name = input.name { diff.add("name", before: round.name, after: name); round.name = name }
-        if let date = input.date { diff.add("date", before: round.date, after: date.description); round.date = date.description }
-        if let venue = input.venue { diff.add("venue", before: round.venue, after: venue); round.venue = venue }
-        if let d = input.division { diff.add("division_code", before: round.divisionCode, after: d.rawValue); round.divisionCode = d.rawValue }
-        if !diff.isEmpty {
-            let changes = diff.changes
-            round.version += 1
-            try await req.db.audited(by: req.auditActor) { tx, audit in
-                let updated = try await tx.sql.update(Round.schema).set("version", to: SQLBind(round.version))
-                    .where("id", .equal, SQLBind(round.id!)).where("version", .equal, SQLBind(round.version - 1)).returning("id").all()
-                guard updated.count == 1 else { throw Problem(.preconditionFailed, detail: "该记录已被他人修改,请刷新后重试") }
-                try await round.save(on: tx)
-                audit.record("round.update", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: changes)
-            }
-        }
+        let fields = try await Self.read(req, required: false, scope: caller.scope, round: round)
+        try await RoundService.update(round, with: fields, actor: req.auditActor, on: req.db)
         let response = try await RoundDTO(round).encodeResponse(for: req)
         ETag.set(on: response, id: round.id!, version: round.version)
         return response
@@ -123,14 +83,7 @@ struct RoundsAPI: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
-        try await req.db.audited(by: req.auditActor) { tx, audit in
-            let used = try await Milestone.query(on: tx).filter(\.$round.$id == round.id!).count()
-            guard used == 0 else { throw Problem(.conflict, detail: "该批次已被\(used)个项目里程碑引用,不能删除") }
-            try await round.delete(on: tx)
-            var diff = AuditDiff()
-            diff.add("name", before: round.name, after: nil)
-            audit.record("round.delete", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
-        }
+        try await RoundService.delete(round, actor: req.auditActor, on: req.db)
         return .noContent
     }
 }

@@ -116,3 +116,47 @@ import Vapor
         }
     }
 }
+
+@Suite struct RoundFormPagesTests {
+    @Test func roundsAreCreatedEditedAndGuardedFromThePages() async throws {
+        try await TestApp.with { t in
+            let web = WebClient(t)
+            try await web.signIn()
+            try await web.get("/projects/rounds/new")
+            let bad = try await web.post("/projects/rounds", form: ["name": "", "date": "2021-13-01", "division_code": "141123"])
+            #expect(bad.status == .unprocessableEntity)
+            for field in ["name", "date"] { #expect(bad.body.string.contains("data-field=\"\(field)\"")) }
+            let ok = try await web.post("/projects/rounds", form: ["name": "2021年第三次", "date": "2021-07-16", "venue": "吕梁市开发区", "division_code": "141100"])
+            #expect(ok.status == .seeOther)
+            let round = try #require(try await Round.query(on: t.db).first())
+            #expect(round.venue == "吕梁市开发区")
+            let dup = try await web.post("/projects/rounds", form: ["name": "2021年第三次", "date": "2021-07-16", "division_code": "141100"])
+            #expect(dup.body.string.contains("已有同名的活动批次"))
+            try await web.get("/projects/rounds/\(round.id!.uuidString)/edit")
+            let stale = try await web.post("/projects/rounds/\(round.id!.uuidString)", form: ["name": "改名", "date": "2021-07-16", "division_code": "141100", "version": "0"])
+            #expect(stale.status == .conflict)
+            let edited = try await web.post("/projects/rounds/\(round.id!.uuidString)", form: ["name": "2021年第三次活动", "date": "2021-07-16", "division_code": "141100", "version": "1"])
+            #expect(edited.status == .seeOther)
+            #expect(try await Round.find(round.id, on: t.db)?.name == "2021年第三次活动")
+            // A referenced round stays.
+            var fields = ProjectFields()
+            fields.name = "项目"; fields.investorName = "公司"; fields.creditCode = "91350100M000100Y43"
+            fields.divisionCode = DivisionCode("141124"); fields.industry = "白酒"; fields.totalInvestmentFen = 1; fields.expectedAnnualOutputFen = 0
+            _ = try await ProjectService.create(fields, milestones: [.init(stage: .signed, date: CivilDate(iso: "2021-07-16")!, roundID: round.id)],
+                                                actor: AuditActor(name: "t", requestID: "t", clientAddress: "l"), on: t.db)
+            let refused = try await web.post("/projects/rounds/\(round.id!.uuidString)/delete", form: [:])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("不能删除"))
+        }
+    }
+
+    @Test func viewersCannotManageRounds() async throws {
+        try await TestApp.with { t in
+            try await t.createUser("viewer", role: .viewer, division: "141100")
+            let web = WebClient(t)
+            try await web.signIn("viewer", password: TestApp.password)
+            #expect(try await web.get("/projects/rounds/new").status == .forbidden)
+            #expect(!(try await web.get("/projects/rounds").body.string.contains("id=\"new-round\"")))
+        }
+    }
+}
