@@ -225,3 +225,43 @@ def test_demo_loads_once(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert second.returncode == 2
     assert "演示数据只能载入空数据库" in second.stderr
+
+
+def test_sigterm_lets_an_in_flight_import_finish(server, tmp_path):
+    """Graceful shutdown: a request already being handled completes before the process exits."""
+    import pathlib
+    import threading
+    db, url = server
+    gen = pathlib.Path(__file__).resolve().parents[2] / "bench" / "gen_projects.py"
+    sheet = tmp_path / "many.csv"
+    subprocess.run(["python3", str(gen), "40000", str(sheet)], check=True, capture_output=True, timeout=120)
+    tok = token(url, "admin", PASSWORD)
+    result = {}
+
+    def upload():
+        req = urllib.request.Request(url + "/api/v1/projects/import?create_rounds=true", method="POST",
+                                     data=sheet.read_bytes(),
+                                     headers={"Content-Type": "text/csv", "Authorization": f"Bearer {tok}"})
+        try:
+            with urllib.request.urlopen(req, timeout=300) as resp:
+                result["status"] = resp.status
+                result["body"] = json.load(resp)
+                result["done_at"] = time.monotonic()
+        except Exception as e:  # noqa: BLE001 - recorded for the assertion below
+            result["error"] = repr(e)
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    time.sleep(1.0)  # the upload is in flight: a 40,000-row import takes several seconds
+    # Find the server process by its port and send SIGTERM.
+    out = subprocess.run(["sh", "-c", f"ps -eo pid,args | grep '[s]erve --port {url.rsplit(':', 1)[1]}'"],
+                         capture_output=True, text=True).stdout.split()
+    assert out, "server process not found"
+    sent_at = time.monotonic()
+    os.kill(int(out[0]), signal.SIGTERM)
+    worker.join(timeout=300)
+    assert result.get("status") == 200, result
+    assert result["done_at"] > sent_at, "the import finished before SIGTERM; the test proved nothing"
+    assert result["body"]["created"] == 40000
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM projects").fetchone()[0] == 40000

@@ -14,5 +14,6 @@ enum Migrations {
         CreateProjects(),
         CreateMilestones(),
         AddSummaryIndexes(),
+        AddUserSessionCutoff(),
     ]
 }

@@ -15,6 +15,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionCookie.configuration(secure: settings.tls)
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: settings.maxBodySize)
+    // On SIGTERM in-flight requests get this long to finish (a large import takes seconds).
+    app.http.server.configuration.shutdownTimeout = .seconds(60)
 
     let resources = Resources.directory
     app.directory.viewsDirectory = resources + "Views/"

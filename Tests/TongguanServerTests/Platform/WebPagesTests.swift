@@ -178,4 +178,20 @@ import VaporTesting
             #expect(divisions.body.string.contains("141124"))
         }
     }
+
+    @Test func aPasswordResetEndsTheUsersWebSessions() async throws {
+        try await TestApp.with { t in
+            let user = try await t.createUser("lin.op", role: .operator, division: "141124")
+            let web = WebClient(t)
+            try await web.signIn("lin.op", password: TestApp.password)
+            #expect(try await web.get("/").status == .ok)
+            let admin = try await t.adminToken()
+            let reset = try await t.request(.POST, "/api/v1/users/\(user.id!.uuidString)/password", token: admin, json: ["password": "Brand-New-42"])
+            #expect(reset.status == .noContent)
+            #expect(try await web.get("/").status == .seeOther, "the old session is void")
+            let fresh = WebClient(t)
+            try await fresh.signIn("lin.op", password: "Brand-New-42")
+            #expect(try await fresh.get("/").status == .ok)
+        }
+    }
 }

@@ -35,6 +35,11 @@ public enum TongguanMain {
                 app.asyncCommands.use(ImportCommands(), as: "import")
                 app.asyncCommands.use(ExportCommands(), as: "export")
                 try await app.execute()
+                // Vapor shuts the providers (Fluent's databases among them) down before the
+                // HTTP server, so a request still running at SIGTERM would lose its database.
+                // Quiesce the server first: in-flight requests finish (up to its shutdown
+                // timeout), then everything else stops.
+                await app.server.shutdown()
             } catch {
                 try? await app.asyncShutdown()
                 throw error

@@ -55,7 +55,8 @@ struct SessionAuthMiddleware: AsyncMiddleware {
            let since = request.session.data[WebSession.sinceKey].flatMap(Double.init) {
             let age = Date().timeIntervalSince1970 - since
             if age < request.application.tongguan.settings.sessionLifetime,
-               let user = try await User.find(uid, on: request.db), !user.disabled {
+               let user = try await User.find(uid, on: request.db), !user.disabled,
+               user.sessionsValidAfter.map({ $0.timeIntervalSince1970 <= since }) ?? true {
                 request.setCaller(try Caller(user))
             } else {
                 WebSession.signOut(request: request)

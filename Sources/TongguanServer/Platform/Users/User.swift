@@ -36,6 +36,10 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "disabled")
     var disabled: Bool
 
+    /// Web sessions started before this instant are void (set by a password reset).
+    @OptionalField(key: "sessions_valid_after")
+    var sessionsValidAfter: Date?
+
     init() {}
 
     init(id: UUID? = nil, username: String, passwordHash: String, role: Role, divisionCode: String) {
@@ -67,5 +71,15 @@ struct CreateUsers: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(User.schema).delete()
+    }
+}
+
+struct AddUserSessionCutoff: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema).field("sessions_valid_after", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("sessions_valid_after").update()
     }
 }

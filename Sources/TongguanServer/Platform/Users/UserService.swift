@@ -95,6 +95,8 @@ enum UserService {
         if let problem = Credentials.passwordProblem(password) { throw Problem.invalid("password", problem) }
         let hash = try await passwords.hash(password)
         user.passwordHash = hash
+        // Whoever knew the old password may be signed in on the web: end those sessions too.
+        user.sessionsValidAfter = Date()
         try await db.audited(by: actor) { tx, audit in
             try await user.save(on: tx)
             try await ApiToken.query(on: tx).filter(\.$user.$id == user.id!).filter(\.$revokedAt == nil)
