@@ -33,6 +33,10 @@ def run(db, *args, stdin: str | None = None, extra: dict | None = None, cwd=None
                           timeout=120, cwd=cwd or os.path.dirname(db))
 
 
+# The running servers by base URL, so a test can signal its own.
+_servers: dict[str, subprocess.Popen] = {}
+
+
 @pytest.fixture()
 def server(tmp_path):
     """A server on a fresh database; yields (db path, base url)."""
@@ -48,7 +52,9 @@ def server(tmp_path):
         assert proc.poll() is None, (tmp_path / "server.log").read_text()
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.2)
+    _servers[url] = proc
     yield db, url
+    _servers.pop(url, None)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 0, "server did not exit cleanly on SIGTERM"
     log.close()
@@ -253,12 +259,8 @@ def test_sigterm_lets_an_in_flight_import_finish(server, tmp_path):
     worker = threading.Thread(target=upload)
     worker.start()
     time.sleep(1.0)  # the upload is in flight: a 40,000-row import takes several seconds
-    # Find the server process by its port and send SIGTERM.
-    out = subprocess.run(["sh", "-c", f"ps -eo pid,args | grep '[s]erve --port {url.rsplit(':', 1)[1]}'"],
-                         capture_output=True, text=True).stdout.split()
-    assert out, "server process not found"
     sent_at = time.monotonic()
-    os.kill(int(out[0]), signal.SIGTERM)
+    _servers[url].send_signal(signal.SIGTERM)
     worker.join(timeout=300)
     assert result.get("status") == 200, result
     assert result["done_at"] > sent_at, "the import finished before SIGTERM; the test proved nothing"
