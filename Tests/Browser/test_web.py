@@ -45,7 +45,9 @@ def login_ok(drv, base_url: str) -> None:
 
 
 def body_text(drv) -> str:
-    return css(drv, "body").text
+    # One atomic read: finding <body> and then asking for its text can race a navigation
+    # ("Node with given id does not belong to the document").
+    return drv.execute_script("return document.body ? document.body.innerText : ''") or ""
 
 
 def test_login_page_has_form(browser, base_url):
@@ -118,7 +120,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_not_found_page_is_chinese(browser, base_url):
     login_ok(browser, base_url)
     browser.get(base_url + "/no-such-page")
-    assert "页面不存在" in body_text(browser)
+    WebDriverWait(browser, WAIT_S).until(lambda d: "页面不存在" in body_text(d))
     # The same request with the browser's session must answer a real 404 status.
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
     req = urllib.request.Request(base_url + "/no-such-page", headers={"Cookie": cookie})
