@@ -34,10 +34,7 @@ struct ImportProjects: AsyncCommand {
             throw CommandFailure(message: "无法读取文件:\(signature.file)", exitCode: 2)
         }
         let app = context.application
-        guard let root = try await Division.root(on: app.db), let user = try await rootCaller(app) else {
-            throw CommandFailure(message: "数据库中没有区划")
-        }
-        _ = root
+        guard let user = try await rootCaller(app) else { throw CommandFailure(message: "数据库中没有区划") }
         // The file's bytes go straight in, so nothing here keeps them once parsed.
         let report = try await ProjectTransfer.run(FileManager.default.contents(atPath: signature.file) ?? Data(), options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
                                                    caller: user, actor: .cli(), on: app.db)

@@ -98,7 +98,7 @@ extension ProjectPages {
             FormField(name: name, label: label, kind: kind, value: value ?? "", required: required, hint: hint,
                       error: message(name), choices: choices)
         }
-        let divisions = try await Self.divisionChoices(caller.scope, selected: form.division_code, levels: [.county, .township, .village], on: req.db)
+        let divisions = try await Division.options(in: caller.scope, selected: form.division_code, levels: [.county, .township, .village], on: req.db)
             .filter { DivisionCode($0.value).map { $0.level != .province && $0.level != .city } ?? false }
         let industries = try await Industry.names(on: req.db).map { SelectOption(value: $0, label: $0, selected: $0 == form.industry) }
         let fields = [

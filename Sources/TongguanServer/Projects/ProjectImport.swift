@@ -44,7 +44,6 @@ enum ProjectImport {
 
     struct Existing: Sendable {
         var id: UUID
-        var version: Int
     }
 
     static func run(rows: [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
@@ -145,7 +144,7 @@ enum ProjectImport {
             seen[key] = d.line
             var match: Existing?
             if let e = facts.existing[key] {
-                if facts.scope.contains(e.division) { match = Existing(id: e.id, version: e.version) } else {
+                if facts.scope.contains(e.division) { match = Existing(id: e.id) } else {
                     fail(.name, "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)")
                 }
             }
@@ -194,14 +193,14 @@ enum ProjectImport {
         return report
     }
 
-    struct Key: Sendable { var id: UUID; var version: Int; var division: String }
+    struct Key: Sendable { var id: UUID; var division: String }
 
     /// Every project's match key, across all divisions (the key is unique city-wide).
     static func existingProjects(on db: any Database) async throws -> [String: Key] {
-        struct Row: Decodable { var id: UUID; var credit_code: String; var name: String; var version: Int; var division_code: String }
-        let rows = try await db.sql.select().columns("id", "credit_code", "name", "version", "division_code")
+        struct Row: Decodable { var id: UUID; var credit_code: String; var name: String; var division_code: String }
+        let rows = try await db.sql.select().columns("id", "credit_code", "name", "division_code")
             .from(Project.schema).all(decoding: Row.self)
-        return Dictionary(rows.map { ($0.credit_code + "\u{1F}" + $0.name, Key(id: $0.id, version: $0.version, division: $0.division_code)) },
+        return Dictionary(rows.map { ($0.credit_code + "\u{1F}" + $0.name, Key(id: $0.id, division: $0.division_code)) },
                           uniquingKeysWith: { a, _ in a })
     }
 }

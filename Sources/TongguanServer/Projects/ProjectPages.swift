@@ -60,7 +60,7 @@ struct ProjectPages: RouteCollection {
         let query = filter.apply(to: ProjectService.scoped(caller.scope, on: req.db))
         let total = try await query.count()
         let projects = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).with(\.$milestones).all()
-        let names = try await Self.divisionNames(Set(projects.map(\.divisionCode)), on: req.db)
+        let names = try await Division.names(of: Set(projects.map(\.divisionCode)), on: req.db)
         let rounds = try await RoundService.visible(caller.scope, on: req.db).sort(\.$date, .descending).limit(200).all()
         let link = { (page: Int) -> String in "/projects" + filter.queryString(adding: [("page", String(page))]) }
         var narrowing: String? = nil
@@ -82,7 +82,7 @@ struct ProjectPages: RouteCollection {
             previous: paging.page > 1 ? link(paging.page - 1) : nil,
             next: paging.offset + projects.count < total ? link(paging.page + 1) : nil,
             q: filter.q ?? "",
-            divisions: try await Self.divisionChoices(caller.scope, selected: filter.division, levels: [.city, .county], on: req.db),
+            divisions: try await Division.options(in: caller.scope, selected: filter.division, levels: [.city, .county], on: req.db),
             industries: try await Industry.names(on: req.db).map { SelectOption(value: $0, label: $0, selected: $0 == filter.industry) },
             stages: Self.stageChoices(selected: filter.stage),
             rounds: rounds.map { SelectOption(value: $0.id?.uuidString ?? "", label: "\($0.name)(\($0.date))", selected: $0.id == filter.roundID) },
@@ -176,7 +176,7 @@ struct ProjectPages: RouteCollection {
             }
         }
         let rounds = try await RoundService.visible(caller.scope, on: req.db).sort(\.$date, .descending).limit(200).all()
-        let names = try await Self.divisionNames([project.divisionCode], on: req.db)
+        let names = try await Division.names(of: [project.divisionCode], on: req.db)
         let next = Stage.allCases.first { s in !milestones.contains { $0.stage == s } }
         let body = DetailBody(
             id: project.id!.uuidString, name: project.name, investor: project.investorName, creditCode: project.creditCode,
@@ -250,20 +250,6 @@ struct ProjectPages: RouteCollection {
     }
 
     // MARK: shared look-ups
-
-    static func divisionNames(_ codes: Set<String>, on db: any Database) async throws -> [String: String] {
-        guard !codes.isEmpty else { return [:] }
-        return Dictionary(try await Division.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id ?? "", $0.name) },
-                          uniquingKeysWith: { a, _ in a })
-    }
-
-    /// Divisions in scope at the given levels (the scope's own root always included).
-    static func divisionChoices(_ scope: DivisionScope, selected: String?, levels: Set<DivisionCode.Level>,
-                                on db: any Database) async throws -> [SelectOption] {
-        try await Division.scoped(scope, on: db).sort(\.$id).limit(2000).all()
-            .filter { levels.contains($0.code.level) || $0.id == scope.root.rawValue }
-            .map { SelectOption(value: $0.id ?? "", label: $0.name, selected: $0.id == selected) }
-    }
 
     static func stageChoices(selected: Stage?) -> [SelectOption] {
         Stage.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == selected) }

@@ -34,11 +34,9 @@ struct RoundFormPages: RouteCollection {
 
     func page(_ req: Request, round: Round?, form: Form, errors: [FieldProblem], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.caller
-        let choices = try await Division.scoped(caller.scope, on: req.db).sort(\.$id).limit(500).all()
-            .filter { $0.level == .city || $0.level == .county }
         let selected = form.division_code ?? round?.divisionCode ?? caller.scope.root.rawValue
-        let body = Body(id: round?.id?.uuidString, form: form,
-                        divisions: choices.map { SelectOption(value: $0.id ?? "", label: "\($0.id ?? "") \($0.name)", selected: $0.id == selected) },
+        let divisions = try await Division.options(in: caller.scope, selected: selected, levels: [.city, .county], withCode: true, on: req.db)
+        let body = Body(id: round?.id?.uuidString, form: form, divisions: divisions,
                         version: round?.version ?? 0, errors: errors.isEmpty ? nil : errors)
         return try await req.page("projects/round-form", title: round == nil ? "新建活动批次" : "修改活动批次", active: "/projects",
                                   status: status, error: errors.isEmpty ? nil : "请修改标出的问题", body)

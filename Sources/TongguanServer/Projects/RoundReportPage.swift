@@ -34,7 +34,7 @@ struct RoundReportPages: RouteCollection {
     func rounds(req: Request) async throws -> Response {
         let caller = try req.caller
         let rounds = try await RoundService.visible(caller.scope, on: req.db).sort(\.$date, .descending).sort(\.$name).limit(500).all()
-        let names = try await ProjectPages.divisionNames(Set(rounds.map(\.divisionCode)), on: req.db)
+        let names = try await Division.names(of: Set(rounds.map(\.divisionCode)), on: req.db)
         let year = rounds.first.flatMap { CivilDate(iso: $0.date)?.year }
         let body = RoundsBody(
             canEdit: caller.role.canEditRecords,
@@ -155,7 +155,7 @@ struct RoundReportPages: RouteCollection {
             }
         }
         let counties = Array(Set(divisionRows.compactMap(\.group))).sorted()
-        let names = try await ProjectPages.divisionNames(Set(counties), on: req.db)
+        let names = try await Division.names(of: Set(counties), on: req.db)
         let industryOrder = try await Industry.names(on: req.db)
         let industries = Array(Set(industryRows.compactMap(\.group))).sorted {
             (industryOrder.firstIndex(of: $0) ?? Int.max, $0) < (industryOrder.firstIndex(of: $1) ?? Int.max, $1)

@@ -17,6 +17,22 @@ extension Division {
         return try await Division.find(code, on: db)
     }
 
+    /// Names of the given codes, in one query.
+    static func names(of codes: Set<String>, on db: any Database) async throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        return Dictionary(try await Division.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id ?? "", $0.name) },
+                          uniquingKeysWith: { a, _ in a })
+    }
+
+    /// `<option>`s for the divisions in scope at the given levels (the scope's root always
+    /// included), for every form that picks a division.
+    static func options(in scope: DivisionScope, selected: String?, levels: Set<DivisionCode.Level> = Set(DivisionCode.Level.allCases),
+                        withCode: Bool = false, on db: any Database) async throws -> [SelectOption] {
+        try await Division.scoped(scope, on: db).sort(\.$id).limit(2000).all()
+            .filter { levels.contains($0.code.level) || $0.id == scope.root.rawValue }
+            .map { SelectOption(value: $0.id ?? "", label: withCode ? "\($0.id ?? "") \($0.name)" : $0.name, selected: $0.id == selected) }
+    }
+
     /// Seeds the example city into an empty table; returns true when it did.
     static func seedIfEmpty(on db: any Database, actor: AuditActor) async throws -> Bool {
         guard try await Division.query(on: db).count() == 0 else { return false }

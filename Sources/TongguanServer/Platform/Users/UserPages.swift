@@ -42,9 +42,7 @@ struct UserPages: RouteCollection {
     }
 
     static func divisions(for caller: Caller, selected: String?, on db: any Database) async throws -> [SelectOption] {
-        try await Division.scoped(caller.scope, on: db).sort(\.$id).limit(2000).all().map {
-            SelectOption(value: $0.id ?? "", label: "\($0.id ?? "") \($0.name)", selected: $0.id == selected)
-        }
+        try await Division.options(in: caller.scope, selected: selected, withCode: true, on: db)
     }
 
     func listPage(req: Request, form: NewForm, errors: [FieldProblem], status: HTTPResponseStatus = .ok) async throws -> Response {
