@@ -87,4 +87,29 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var excelSerial: Int { dayNumber + 25569 }
 
     public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + days) }
+
+    /// Calendar months to the day: 2022-06-28 + 6 months = 2022-12-28. A day that the target
+    /// month lacks becomes its last day (2022-08-31 + 6 months = 2023-02-28), so "six months
+    /// after" never skips into the month after.
+    public func adding(months: Int) -> CivilDate {
+        let total = year * 12 + (month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return CivilDate(year: y, month: m, day: min(day, CivilDate.daysIn(month: m, year: y)))
+            ?? CivilDate(dayNumber: dayNumber + months * 30)
+    }
+
+    /// Whole years from `self` to `date` (an age: a person born 2010-03-01 is 5 on
+    /// 2016-02-29 and 6 on 2016-03-01); negative when `date` is earlier. Someone born on
+    /// 29 February turns a year older on 1 March in common years.
+    public func wholeYears(until date: CivilDate) -> Int {
+        var years = date.year - year
+        if (date.month, date.day) < (month, day) { years -= 1 }
+        return years
+    }
+
+    /// The first day of the month this day is in.
+    public var firstOfMonth: CivilDate { CivilDate(year: year, month: month, day: 1)! }
+
+    /// Monday = 1 … Sunday = 7 (ISO 8601); 1970-01-01 was a Thursday.
+    public var isoWeekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
 }
