@@ -106,9 +106,16 @@ public struct AuditRecord: Hashable, Sendable {
         Hex.encode(SHA256.hash(data: Data(canonicalText.utf8)))
     }
 
+    /// A new event, its texts made storable (see `AuditText`) before the hash is taken, so
+    /// what the database gives back is byte for byte what the hash covers. Stored events are
+    /// verified as they are: only new ones are escaped.
     public func sealed() -> AuditRecord {
         var copy = self
-        copy.hash = computedHash
+        for field in [\AuditRecord.occurredAt, \.actor, \.action, \.entityType, \.entityID, \.divisionCode,
+                      \.changes, \.requestID, \.clientAddress] {
+            copy[keyPath: field] = AuditText.storable(copy[keyPath: field])
+        }
+        copy.hash = copy.computedHash
         return copy
     }
 }
@@ -153,6 +160,33 @@ public enum AuditChain {
                 return .broken(seq: Int64(count) + 1, reason: "链尾与链头记录不符(事件被删除或截断)")
             }
             return .intact(count: count)
+        }
+    }
+}
+
+/// Text as both databases store and return it unchanged. PostgreSQL refuses U+0000 in text
+/// and SQLite hands text back only up to it; other control characters are escaped too, so
+/// an audit row read in a terminal cannot rewrite the screen. Escapes read `\u{0}`; the
+/// mapping is idempotent, so a stored value passes through again unchanged.
+public enum AuditText {
+    public static func storable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar) {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func needsEscape(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09, 0x0A: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        default: false
         }
     }
 }

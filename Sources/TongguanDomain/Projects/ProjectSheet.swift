@@ -83,8 +83,13 @@ public enum ProjectSheet {
             guard let i = columns[c], i < row.cells.count else { return nil }
             return row.cells[i]
         }
-        func text(_ c: Column) -> String { cell(c)?.text ?? "" }
         func fail(_ c: Column, _ message: String) { problems.append(RowProblem(row: row.line, column: c.rawValue, message: message)) }
+        // Every cell passes the platform's text policy (备注 may hold line breaks).
+        func text(_ c: Column) -> String {
+            let value = cell(c)?.text ?? ""
+            if let problem = TextPolicy.firstProblem(in: value, multiLine: c == .notes) { fail(c, problem.message) }
+            return value
+        }
         func required(_ c: Column, max: Int) -> String {
             let value = text(c)
             if value.isEmpty { fail(c, "不能为空") } else if value.count > max { fail(c, "不能超过\(max)个字符") }

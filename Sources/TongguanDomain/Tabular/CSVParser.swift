@@ -11,6 +11,9 @@ public enum CSVParser {
 
     public enum Problem: Error, Equatable, Sendable {
         case unterminatedQuote(line: Int)
+        /// A row with more fields than the caller allows: a file of separators would
+        /// otherwise become millions of empty strings before any check could refuse it.
+        case tooManyFields(line: Int)
     }
 
     public static func parse(_ text: String) throws(Problem) -> [Row] {
@@ -22,6 +25,12 @@ public enum CSVParser {
     /// Hands each row to `body` as soon as it is read, so a caller that converts rows keeps
     /// one copy of a large file in memory, not two.
     public static func parse(_ text: String, each body: (Row) -> Void) throws(Problem) {
+        try parse(text, maxFieldsPerRow: .max) { row in body(row); return true }
+    }
+
+    /// As `parse(_:each:)`, with a bound on fields per row; `body` returns false to stop
+    /// reading (the rest of the text is not parsed).
+    public static func parse(_ text: String, maxFieldsPerRow: Int, each body: (Row) -> Bool) throws(Problem) {
         var scalars = Substring(text).unicodeScalars[...]
         if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
         var fields: [String] = []
@@ -32,19 +41,20 @@ public enum CSVParser {
         var quotedField = false
         var iterator = scalars.makeIterator()
         var pending: Unicode.Scalar? = nil
+        var stopped = false
 
         func endRow() {
             fields.append(String(field))
             field = .init()
             // A blank line is not a row: spreadsheets leave them at the end of files.
             if !(fields.count == 1 && fields[0].isEmpty && !quotedField) {
-                body(Row(line: rowStart, fields: fields))
+                stopped = !body(Row(line: rowStart, fields: fields))
             }
             fields = []
             quotedField = false
         }
 
-        while let c = pending ?? iterator.next() {
+        while !stopped, let c = pending ?? iterator.next() {
             pending = nil
             if inQuotes {
                 if c == "\"" {
@@ -63,6 +73,7 @@ public enum CSVParser {
             case ",":
                 fields.append(String(field))
                 field = .init()
+                if fields.count >= maxFieldsPerRow { throw .tooManyFields(line: rowStart) }
             case "\r":
                 let next = iterator.next()
                 if next != "\n" { pending = next }
@@ -73,6 +84,7 @@ public enum CSVParser {
                 field.append(c)
             }
         }
+        if stopped { return }
         if inQuotes { throw .unterminatedQuote(line: rowStart) }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRow() }
     }

@@ -16,20 +16,9 @@ public enum Hex {
 }
 
 extension String {
-    /// Trimmed of spaces, tabs, line breaks and the ideographic space (U+3000) at both ends;
-    /// returns `self` untouched in the common case of nothing to trim.
-    public var trimmedCell: String {
-        func blank(_ s: Unicode.Scalar) -> Bool {
-            s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{3000}" || s == "\u{A0}" || s == "\u{FEFF}"
-        }
-        let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return self }
-        if !blank(first) && !blank(last) { return self }
-        var start = scalars.startIndex, end = scalars.endIndex
-        while start < end, blank(scalars[start]) { start = scalars.index(after: start) }
-        while end > start, blank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return String(scalars[start..<end])
-    }
+    /// Trimmed of Unicode white space at both ends, exactly as `TextPolicy` trims typed
+    /// input, so a value exported and imported again is the same text.
+    public var trimmedCell: String { TextPolicy.trimmed(self) }
 }
 
 /// Zero-padded decimal without `String(format:)`.

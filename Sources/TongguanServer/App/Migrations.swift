@@ -15,5 +15,6 @@ enum Migrations {
         CreateMilestones(),
         AddSummaryIndexes(),
         AddUserSessionCutoff(),
+        ReplaceLoginThrottles(),
     ]
 }

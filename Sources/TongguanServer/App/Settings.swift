@@ -1,4 +1,5 @@
 import Foundation
+import TongguanDomain
 
 /// Everything the operator can set, read once from the environment (README lists each).
 public struct Settings: Sendable {
@@ -20,6 +21,11 @@ public struct Settings: Sendable {
     public var maxBodySize: String
     /// PostgreSQL connections per event loop (SQLite always uses one).
     public var poolSize: Int = 4
+    /// Proxies whose `X-Forwarded-For` names the client; without one, the socket's peer is
+    /// the client (a header anyone can send never decides whom a lockout hits).
+    public var trustedProxies: [IPAddressRange] = []
+    /// When set, `/metrics` answers only requests bearing it; else only loopback clients.
+    public var metricsToken: String?
 
     public init(database: DatabaseTarget, adminPassword: String? = nil, tls: Bool = false,
                 tokenLifetime: TimeInterval = 12 * 3600, sessionLifetime: TimeInterval = 12 * 3600,
@@ -40,23 +46,46 @@ public struct Settings: Sendable {
         return copy
     }
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
+    /// Every variable is checked before anything starts; a bad one stops every command with
+    /// a message naming it (all bad ones at once), never a silent default.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(SettingsError) -> Settings {
+        var reader = EnvironmentReader(env)
         let database: DatabaseTarget
-        if let url = env["DATABASE_URL"], url.hasPrefix("postgres") {
-            database = .postgres(url: url, schema: nil)
+        if let url = reader.text("DATABASE_URL") {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                database = .postgres(url: url, schema: nil)
+            } else {
+                reader.problem("DATABASE_URL", "应以 postgres:// 开头(例如 postgres://用户:密码@主机:5432/库名?sslmode=disable)")
+                database = .sqlite(path: "./tongguan.sqlite")
+            }
         } else {
-            database = .sqlite(path: env["TONGGUAN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "./tongguan.sqlite")
+            database = .sqlite(path: reader.text("TONGGUAN_DB") ?? "./tongguan.sqlite")
         }
-        let hours = { (key: String) in Double(env[key] ?? "").map { $0 * 3600 } }
-        return Settings(
+        var settings = Settings(
             database: database,
-            adminPassword: env["TONGGUAN_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
-            tls: env["TONGGUAN_TLS"] == "1",
-            tokenLifetime: hours("TONGGUAN_TOKEN_HOURS") ?? 12 * 3600,
-            sessionLifetime: hours("TONGGUAN_SESSION_HOURS") ?? 12 * 3600,
-            bcryptCost: Int(env["TONGGUAN_BCRYPT_COST"] ?? "").map { min(max($0, 4), 31) } ?? 12,
-            jsonLogs: env["TONGGUAN_LOG_FORMAT"] == "json",
-            maxBodySize: env["TONGGUAN_MAX_BODY"].flatMap { $0.isEmpty ? nil : $0 } ?? "1mb"
-        ).with { $0.poolSize = Int(env["TONGGUAN_DB_POOL"] ?? "").map { min(max($0, 1), 64) } ?? 4 }
+            adminPassword: reader.text("TONGGUAN_ADMIN_PASSWORD", trim: false),
+            tls: reader.flag("TONGGUAN_TLS"),
+            tokenLifetime: reader.hours("TONGGUAN_TOKEN_HOURS", default: 12),
+            sessionLifetime: reader.hours("TONGGUAN_SESSION_HOURS", default: 12),
+            bcryptCost: reader.integer("TONGGUAN_BCRYPT_COST", in: 4...31, default: 12),
+            jsonLogs: reader.choice("TONGGUAN_LOG_FORMAT", ["text", "json"], default: "text") == "json",
+            maxBodySize: reader.byteCount("TONGGUAN_MAX_BODY", default: "1mb"))
+        settings.poolSize = reader.integer("TONGGUAN_DB_POOL", in: 1...64, default: 4)
+        settings.trustedProxies = reader.addressRanges("TONGGUAN_TRUSTED_PROXIES")
+        settings.metricsToken = reader.text("TONGGUAN_METRICS_TOKEN")
+        if let token = settings.metricsToken, token.count < 16 {
+            reader.problem("TONGGUAN_METRICS_TOKEN", "至少16个字符")
+        }
+        _ = reader.choice("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"], default: "info")
+        try reader.finish()
+        return settings
+    }
+}
+
+/// The settings that are wrong, each naming its variable.
+public struct SettingsError: Error, CustomStringConvertible, Sendable {
+    public var problems: [(variable: String, message: String)]
+    public var description: String {
+        "配置有误,未启动:\n" + problems.map { "  \($0.variable):\($0.message)" }.joined(separator: "\n")
     }
 }

@@ -12,6 +12,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
                                  passwords: try PasswordHasher(cost: settings.bcryptCost, threadPool: app.threadPool))
     try app.useDatabase(settings.database, poolSize: settings.poolSize)
     app.migrations.add(Migrations.all)
+    // Each migration's line is for whoever debugs; the console keeps to what a person needs.
+    app.fluent.migrationLogLevel = .debug
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionCookie.configuration(secure: settings.tls)
     app.routes.defaultMaxBodySize = ByteCount(stringLiteral: settings.maxBodySize)

@@ -15,7 +15,7 @@ struct ExportCommands: AsyncCommandGroup {
 }
 
 /// `tongguan import projects FILE [--dry-run] [--create-rounds] [--json]`.
-struct ImportProjects: AsyncCommand {
+struct ImportProjects: PreparedCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "CSV(UTF-8 或 GB18030)或 XLSX 文件")
         var file: String
@@ -29,7 +29,7 @@ struct ImportProjects: AsyncCommand {
 
     var help: String { "导入项目表:全部成功或全部不导入,并列出每一处错误" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         guard FileManager.default.isReadableFile(atPath: signature.file) else {
             throw CommandFailure(message: "无法读取文件:\(signature.file)", exitCode: 2)
         }
@@ -39,7 +39,7 @@ struct ImportProjects: AsyncCommand {
         let report = try await ProjectTransfer.run(FileManager.default.contents(atPath: signature.file) ?? Data(), options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
                                                    caller: user, actor: .cli(), on: app.db)
         let text = signature.json ? String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self) : report.text
-        guard report.problems.isEmpty else { throw CommandFailure(message: text, exitCode: 2) }
+        guard report.problem_count == 0 else { throw CommandFailure(message: text, exitCode: 2) }
         context.console.print(text)
     }
 
@@ -51,7 +51,7 @@ struct ImportProjects: AsyncCommand {
 }
 
 /// `tongguan export projects --format csv|xlsx [--output FILE] [--encoding gb18030] [filters]`.
-struct ExportProjects: AsyncCommand {
+struct ExportProjects: PreparedCommand {
     struct Signature: CommandSignature {
         @Option(name: "format", help: "csv(默认)或 xlsx")
         var format: String?
@@ -71,7 +71,7 @@ struct ExportProjects: AsyncCommand {
 
     var help: String { "导出项目表(可再导入)" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard let format = SheetFile.Format(rawValue: signature.format ?? "csv") else {
             throw CommandFailure(message: "--format 应为 csv 或 xlsx", exitCode: 2)

@@ -42,7 +42,7 @@ struct ProjectFields: Sendable {
         } else if input.has("contact_phone") {
             f.contactPhone = ""
         }
-        f.notes = input.string("notes", maxLength: 2000)
+        f.notes = input.string("notes", maxLength: 2000, multiLine: true)
         return f
     }
 

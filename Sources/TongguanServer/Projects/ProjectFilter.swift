@@ -40,7 +40,9 @@ struct ProjectFilter: Sendable {
         var query = query
         if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
         if let industry { query = query.filter(\.$industry == industry) }
-        if let q { query = query.group(.or) { $0.filter(\.$name ~~ q).filter(\.$investorName ~~ q) } }
+        if let q {
+            query = query.filter(.sql(embed: "(\(TextSearch.contains(Project.schema, "name", q)) OR \(TextSearch.contains(Project.schema, "investor_name", q)))"))
+        }
         if let stage {
             query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") = \(bind: stage.rawValue))"))
             let later = Stage.allCases.filter { $0 > stage }.map(\.rawValue)

@@ -8,10 +8,16 @@ import Vapor
 /// are applied in one audited transaction, or none. A row is matched to an existing project
 /// by credit code + name, so re-importing a file changes nothing and an edited file updates
 /// in place.
+///
+/// However bad a file is, the report stays small (`RowProblemTally`) and the work bounded
+/// (`SheetLimits`). Matching against stored projects happens inside the write lock, so two
+/// imports of one file at once take turns and the second finds what the first wrote. A dry
+/// run is the real import rolled back, so it reports exactly what the import would do.
 enum ProjectImport {
     struct Options: Sendable {
         var dryRun = false
         var createRounds = false
+        var limits = SheetLimits()
     }
 
     struct Report: Content, Equatable {
@@ -22,12 +28,34 @@ enum ProjectImport {
         var updated: Int
         var unchanged: Int
         var rounds_created: [String]
+        /// The first problems in file order (at most `RowProblemTally.reportLimit`).
         var problems: [RowProblem]
+        /// Every problem found, listed or not.
+        var problem_count: Int
+        /// Problems counted per column and reason, largest first.
+        var problem_summary: [RowProblemTally.Group]
+
+        init(dryRun: Bool, rows: Int = 0) {
+            applied = false; dry_run = dryRun; self.rows = rows; created = 0; updated = 0; unchanged = 0
+            rounds_created = []; problems = []; problem_count = 0; problem_summary = []
+        }
+
+        mutating func refuse(_ tally: RowProblemTally) {
+            problems = tally.reported
+            problem_count = tally.total
+            problem_summary = tally.summary
+        }
 
         /// The Chinese summary staff read after an import.
         var text: String {
-            if !problems.isEmpty {
-                return "未导入任何数据:共 \(problems.count) 处错误\n" + problems.map(\.text).joined(separator: "\n")
+            if problem_count > 0 {
+                var s = "未导入任何数据:共 \(problem_count) 处错误"
+                if problem_count > problems.count { s += "(列出前 \(problems.count) 处)" }
+                s += "\n" + problems.map(\.text).joined(separator: "\n")
+                if problem_count > problems.count {
+                    s += "\n按列和原因计数:\n" + problem_summary.map { "「\($0.column)」\($0.message):\($0.count) 处" }.joined(separator: "\n")
+                }
+                return s
             }
             let verb = dry_run ? "试导入(未写入)" : "导入完成"
             var s = "\(verb):共 \(rows) 行,新增 \(created) 个项目,更新 \(updated) 个,未变 \(unchanged) 个"
@@ -36,7 +64,7 @@ enum ProjectImport {
         }
     }
 
-    /// A checked row with everything resolved against the database.
+    /// A checked row; `existing` is filled in inside the write transaction.
     struct Resolved: Sendable {
         var draft: ProjectSheet.Draft
         var existing: Existing?
@@ -48,7 +76,7 @@ enum ProjectImport {
 
     static func run(rows: [SheetRow], options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
         var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
-        for row in rows { checker.check(row) }
+        for row in rows where !checker.check(row) { break }
         return try await apply(checker, options: options, scope: scope, actor: actor, on: db)
     }
 
@@ -57,10 +85,13 @@ enum ProjectImport {
     static func run(data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
         var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
         do {
-            try SheetFile.read(data) { checker.check($0) }
+            try SheetFile.read(data, limits: options.limits) { checker.check($0) }
         } catch {
-            return Report(applied: false, dry_run: options.dryRun, rows: 0, created: 0, updated: 0, unchanged: 0,
-                          rounds_created: [], problems: [RowProblem(row: 1, column: "文件", message: error.message)])
+            var report = Report(dryRun: options.dryRun)
+            var tally = RowProblemTally()
+            tally.add(RowProblem(row: 1, column: "文件", message: error.message))
+            report.refuse(tally)
+            return report
         }
         return try await apply(checker, options: options, scope: scope, actor: actor, on: db)
     }
@@ -71,15 +102,13 @@ enum ProjectImport {
         var divisions: Set<String>
         var industries: Set<String>
         var roundIDs: [String: UUID]
-        var existing: [String: Key]
 
         static func load(scope: DivisionScope, on db: any Database) async throws -> Facts {
             let rounds = try await RoundService.visible(scope, on: db).all()
             return Facts(scope: scope,
                          divisions: Set(try await Division.scoped(scope, on: db).all(\.$id)),
                          industries: Set(try await Industry.names(on: db)),
-                         roundIDs: Dictionary(rounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }),
-                         existing: try await existingProjects(on: db))
+                         roundIDs: Dictionary(rounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 
@@ -90,9 +119,10 @@ enum ProjectImport {
         var columns: [ProjectSheet.Column: Int]?
         var headerSeen = false
         var dataRows = 0
-        var problems: [RowProblem] = []
+        var cells = 0
+        var tally = RowProblemTally()
         var newRounds: [String: CivilDate] = [:]
-        var seen: [String: Int] = [:]
+        var seen: [MatchKey: Int] = [:]
         var resolved: [Resolved] = []
 
         init(facts: Facts, options: Options) {
@@ -100,17 +130,24 @@ enum ProjectImport {
             self.options = options
         }
 
-        mutating func check(_ row: SheetRow) {
+        /// Checks one row; false once the file has asked for more work than it may.
+        mutating func check(_ row: SheetRow) -> Bool {
+            cells += row.cells.count
+            if cells > options.limits.cells {
+                tally.add(RowProblem(row: row.line, column: "文件", message: options.limits.tooLargeMessage))
+                return false
+            }
             guard headerSeen else {
                 headerSeen = true
                 switch ProjectSheet.columns(in: row.cells.map(\.text)) {
-                case .failure(let failure): problems = failure.problems
+                case .failure(let failure): tally.addHeader(failure.problems)
                 case .success(let c): columns = c
                 }
-                return
+                return true
             }
             dataRows += 1
-            guard let columns else { return }
+            guard let columns else { return true }
+            var problems: [RowProblem] = []
             func text(_ c: ProjectSheet.Column) -> String {
                 guard let i = columns[c], i < row.cells.count else { return "" }
                 return row.cells[i].text
@@ -128,79 +165,124 @@ enum ProjectImport {
                 fail(.division, "区划不存在或不在您的管辖范围内")
             }
             let industry = text(.industry)
-            if !industry.isEmpty, !facts.industries.contains(industry) { fail(.industry, "不在产业类别列表中:" + Industry.seed.joined(separator: "、")) }
+            if !industry.isEmpty, !failedColumns.contains(ProjectSheet.Column.industry.rawValue), !facts.industries.contains(industry) {
+                fail(.industry, "不在产业类别列表中:" + Industry.seed.joined(separator: "、"))
+            }
             for stage in Stage.allCases {
                 let name = text(ProjectSheet.Column.round(stage))
-                guard !name.isEmpty, facts.roundIDs[name] == nil else { continue }
+                guard !name.isEmpty, facts.roundIDs[name] == nil, !failedColumns.contains(ProjectSheet.Column.round(stage).rawValue) else { continue }
                 if options.createRounds {
                     if let date = (try? draft.get())?.milestones[stage]?.date, newRounds[name].map({ date < $0 }) ?? true { newRounds[name] = date }
                 } else {
                     fail(ProjectSheet.Column.round(stage), "活动批次「\(name)」不存在(可加 --create-rounds 自动新建)")
                 }
             }
-            guard case .success(let d) = draft else { return }
-            let key = d.creditCode + "\u{1F}" + d.name
-            if let first = seen[key] { fail(.name, "与第\(first)行是同一项目(统一社会信用代码和项目名称相同)") }
-            seen[key] = d.line
-            var match: Existing?
-            if let e = facts.existing[key] {
-                if facts.scope.contains(e.division) { match = Existing(id: e.id) } else {
-                    fail(.name, "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)")
-                }
+            if case .success(let d) = draft {
+                let key = MatchKey(d)
+                if let first = seen[key] { fail(.name, "与第\(first)行是同一项目(统一社会信用代码和项目名称相同)") } else { seen[key] = d.line }
+                if problems.isEmpty, tally.isEmpty { resolved.append(Resolved(draft: d, existing: nil)) }
             }
-            resolved.append(Resolved(draft: d, existing: match))
+            if !problems.isEmpty {
+                tally.add(problems)
+                // Nothing will be written now: keep no drafts, so a bad file costs little memory.
+                if !resolved.isEmpty { resolved = [] }
+            }
+            return true
         }
     }
 
+    /// A project's identity in a sheet: credit code + name, compared as stored bytes (Swift
+    /// would treat canonically equivalent names as equal where the database does not).
+    struct MatchKey: Hashable, Sendable {
+        let bytes: [UInt8]
+        init(creditCode: String, name: String) { bytes = Array(creditCode.utf8) + [0x1F] + Array(name.utf8) }
+        init(_ d: ProjectSheet.Draft) { self.init(creditCode: d.creditCode, name: d.name) }
+    }
+
+    /// The import's outcome inside the transaction; thrown out of it to roll a dry run back.
+    struct Outcome: Error, Sendable {
+        var writer: ProjectImportWriter.Outcome
+        var roundsCreated: [String]
+    }
+
+    /// Rows that match a project the importer may not see: found only under the write lock.
+    struct Refused: Error, Sendable { var tally: RowProblemTally }
+
     /// Reports the checker's problems, or writes everything it resolved in one transaction.
     static func apply(_ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
-        var report = Report(applied: false, dry_run: options.dryRun, rows: checker.dataRows, created: 0, updated: 0,
-                            unchanged: 0, rounds_created: [], problems: [])
-        var problems = checker.problems
-        if !checker.headerSeen { problems = [RowProblem(row: 1, column: "文件", message: "文件为空")] }
-        else if checker.columns != nil && checker.dataRows == 0 { problems.append(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
-        guard problems.isEmpty else {
-            report.problems = problems.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+        var report = Report(dryRun: options.dryRun, rows: checker.dataRows)
+        var tally = checker.tally
+        if !checker.headerSeen { tally.add(RowProblem(row: 1, column: "文件", message: "文件为空")) }
+        else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty { tally.add(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
+        guard tally.isEmpty else {
+            report.refuse(tally)
             return report
         }
+        let rows = checker.resolved
         let newRounds = checker.newRounds
-        let resolved = checker.resolved
-        let roundIDs = checker.facts.roundIDs
-        report.rounds_created = newRounds.keys.sorted()
-        let newCount = resolved.filter { $0.existing == nil }.count
-        if options.dryRun {
-            report.created = newCount
-            report.updated = resolved.count - newCount
+        let knownRounds = checker.facts.roundIDs
+        let roundDivision = scope.root.level == .county || scope.root.level == .city ? scope.root.rawValue : scope.root.ancestors.first { $0.level == .county }?.rawValue ?? scope.root.rawValue
+        let outcome: Outcome
+        do {
+            outcome = try await db.audited(by: actor) { tx, audit in
+                let matched = try await match(rows, scope: scope, on: tx)
+                var ids = knownRounds
+                var created: [String] = []
+                for (name, date) in newRounds.sorted(by: { $0.key < $1.key }) {
+                    // Another import may have created it since the file was checked.
+                    if let round = try await Round.query(on: tx).filter(\.$name == name).first() { ids[name] = round.id; continue }
+                    let round = Round(name: name, date: date.description, venue: nil, divisionCode: roundDivision)
+                    try await round.create(on: tx)
+                    ids[name] = round.id!
+                    created.append(name)
+                    audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: roundDivision,
+                                 changes: [AuditChange(field: "name", before: nil, after: name)])
+                }
+                let result = Outcome(writer: try await ProjectImportWriter(tx: tx, audit: audit, roundIDs: ids).apply(matched), roundsCreated: created)
+                if options.dryRun { throw result }
+                return result
+            }
+            report.applied = true
+        } catch let rolledBack as Outcome {
+            outcome = rolledBack
+        } catch let refused as Refused {
+            report.refuse(refused.tally)
             return report
         }
-        let roundDivision = scope.root.level == .county || scope.root.level == .city ? scope.root.rawValue : scope.root.ancestors.first { $0.level == .county }?.rawValue ?? scope.root.rawValue
-        let (knownRounds, roundsToCreate, rowsToWrite) = (roundIDs, newRounds, resolved)
-        let outcome = try await db.audited(by: actor) { tx, audit in
-            var ids = knownRounds
-            for (name, date) in roundsToCreate.sorted(by: { $0.key < $1.key }) {
-                let round = Round(name: name, date: date.description, venue: nil, divisionCode: roundDivision)
-                try await round.create(on: tx)
-                ids[name] = round.id!
-                audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: roundDivision,
-                             changes: [AuditChange(field: "name", before: nil, after: name)])
-            }
-            return try await ProjectImportWriter(tx: tx, audit: audit, roundIDs: ids).apply(rowsToWrite)
-        }
-        report.applied = true
-        report.created = outcome.created
-        report.updated = outcome.updated
-        report.unchanged = outcome.unchanged
+        report.created = outcome.writer.created
+        report.updated = outcome.writer.updated
+        report.unchanged = outcome.writer.unchanged
+        report.rounds_created = outcome.roundsCreated
         return report
+    }
+
+    /// Finds each row's stored project, under the write lock. A match outside the importer's
+    /// scope refuses the file (see docs/security.md on what that tells the importer).
+    static func match(_ rows: [Resolved], scope: DivisionScope, on tx: any Database) async throws -> [Resolved] {
+        let existing = try await existingProjects(on: tx)
+        var tally = RowProblemTally()
+        var matched = rows
+        for i in matched.indices {
+            guard let e = existing[MatchKey(matched[i].draft)] else { continue }
+            if scope.contains(e.division) {
+                matched[i].existing = Existing(id: e.id)
+            } else {
+                tally.add(RowProblem(row: matched[i].draft.line, column: ProjectSheet.Column.name.rawValue,
+                                     message: "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)"))
+            }
+        }
+        if !tally.isEmpty { throw Refused(tally: tally) }
+        return matched
     }
 
     struct Key: Sendable { var id: UUID; var division: String }
 
     /// Every project's match key, across all divisions (the key is unique city-wide).
-    static func existingProjects(on db: any Database) async throws -> [String: Key] {
+    static func existingProjects(on db: any Database) async throws -> [MatchKey: Key] {
         struct Row: Decodable { var id: UUID; var credit_code: String; var name: String; var division_code: String }
         let rows = try await db.sql.select().columns("id", "credit_code", "name", "division_code")
             .from(Project.schema).all(decoding: Row.self)
-        return Dictionary(rows.map { ($0.credit_code + "\u{1F}" + $0.name, Key(id: $0.id, division: $0.division_code)) },
+        return Dictionary(rows.map { (MatchKey(creditCode: $0.credit_code, name: $0.name), Key(id: $0.id, division: $0.division_code)) },
                           uniquingKeysWith: { a, _ in a })
     }
 }

@@ -14,7 +14,7 @@ struct ProjectImportWriter {
     /// Rows per INSERT: well under SQLite's limit of 32,766 bound values.
     static let batch = 400
 
-    struct Outcome: Sendable { var created = 0; var updated = 0; var unchanged = 0 }
+    struct Outcome: Sendable, Equatable { var created = 0; var updated = 0; var unchanged = 0 }
 
     func apply(_ rows: [ProjectImport.Resolved]) async throws -> Outcome {
         var outcome = Outcome()

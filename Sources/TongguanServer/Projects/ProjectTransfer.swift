@@ -11,7 +11,7 @@ struct ProjectTransferAPI: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let projects = routes.grouped("projects")
-        projects.on(.POST, "import", body: .collect(maxSize: Self.maxFileSize), use: importFile).openAPI(.init(
+        projects.upload("import", maxSize: Self.maxFileSize, use: importFile).openAPI(.init(
             summary: "导入项目表(CSV:UTF-8 或 GB18030;或 XLSX),全部成功或全部不导入", tag: "项目",
             query: [.init(name: "dry_run", description: "true 时只检查不写入", schema: .boolean),
                     .init(name: "create_rounds", description: "true 时自动新建表中出现的未知批次", schema: .boolean)],
@@ -31,7 +31,9 @@ struct ProjectTransferAPI: RouteCollection {
             ("applied", .boolean), ("dry_run", .boolean), ("rows", .integer()), ("created", .integer()), ("updated", .integer()),
             ("unchanged", .integer()), ("rounds_created", .array(.string())),
             ("problems", .array(.object([("row", .integer()), ("column", .string()), ("message", .string())], required: ["row", "column", "message"]))),
-        ], required: ["applied", "dry_run", "rows", "created", "updated", "unchanged", "rounds_created", "problems"]),
+            ("problem_count", .integer()),
+            ("problem_summary", .array(.object([("column", .string()), ("message", .string()), ("count", .integer())], required: ["column", "message", "count"]))),
+        ], required: ["applied", "dry_run", "rows", "created", "updated", "unchanged", "rounds_created", "problems", "problem_count", "problem_summary"]),
     ]
 
     func importFile(req: Request) async throws -> ProjectImport.Report {
@@ -41,9 +43,12 @@ struct ProjectTransferAPI: RouteCollection {
         let options = ProjectImport.Options(dryRun: req.query[Bool.self, at: "dry_run"] ?? false,
                                             createRounds: req.query[Bool.self, at: "create_rounds"] ?? false)
         let report = try await ProjectTransfer.run(Data(buffer: buffer), options: options, caller: caller, actor: req.auditActor, on: req.db)
-        guard report.problems.isEmpty else {
-            var problem = Problem(.unprocessableEntity, detail: "未导入任何数据:共\(report.problems.count)处错误")
+        guard report.problem_count == 0 else {
+            var problem = Problem(.unprocessableEntity, detail: "未导入任何数据:共\(report.problem_count)处错误"
+                                  + (report.problem_count > report.problems.count ? ",列出前\(report.problems.count)处" : ""))
             problem.rows = report.problems
+            problem.rowCount = report.problem_count
+            problem.rowSummary = report.problem_summary
             throw problem
         }
         return report

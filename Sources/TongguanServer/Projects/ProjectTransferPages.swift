@@ -7,7 +7,7 @@ import Vapor
 struct ProjectTransferPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let projects = routes.grouped("projects")
-        projects.on(.POST, "import", body: .collect(maxSize: ProjectTransferAPI.maxFileSize), use: upload)
+        projects.upload("import", maxSize: ProjectTransferAPI.maxFileSize, use: upload)
         projects.get("export", use: download)
     }
 
@@ -22,7 +22,7 @@ struct ProjectTransferPages: RouteCollection {
         var report: ProjectImport.Report
         var summary: String
         var ok: Bool
-        var problemCount: Int { report.problems.count }
+        var problemCount: Int { report.problem_count }
 
         enum CodingKeys: String, CodingKey { case filename, report, summary, ok, problemCount }
 
@@ -42,11 +42,11 @@ struct ProjectTransferPages: RouteCollection {
         let form = try req.content.decode(Upload.self)
         guard let file = form.file, file.data.readableBytes > 0 else {
             return try await req.page("projects/import-report", title: "导入项目", active: "/projects", status: .unprocessableEntity,
-                                      error: "请选择要导入的文件", Body(filename: "", report: .init(applied: false, dry_run: false, rows: 0, created: 0, updated: 0, unchanged: 0, rounds_created: [], problems: []), summary: "", ok: false))
+                                      error: "请选择要导入的文件", Body(filename: "", report: .init(dryRun: false), summary: "", ok: false))
         }
         let options = ProjectImport.Options(dryRun: form.dry_run == "on", createRounds: form.create_rounds == "on")
         let report = try await ProjectTransfer.run(Data(buffer: file.data), options: options, caller: caller, actor: req.auditActor, on: req.db)
-        let ok = report.problems.isEmpty
+        let ok = report.problem_count == 0
         return try await req.page("projects/import-report", title: "导入项目", active: "/projects",
                                   status: ok ? .ok : .unprocessableEntity, error: ok ? nil : "文件有错误,未导入任何数据",
                                   Body(filename: file.filename, report: report, summary: report.text.components(separatedBy: "\n").first ?? "", ok: ok))

@@ -7,11 +7,11 @@ struct AuditCommands: AsyncCommandGroup {
 }
 
 /// Exits 0 with the count when the chain is whole; 3 naming the first broken event otherwise.
-struct VerifyAudit: AsyncCommand {
+struct VerifyAudit: PreparedCommand {
     struct Signature: CommandSignature {}
     var help: String { "重新计算审计哈希链并核对" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         switch try await AuditVerification.verify(on: context.application.db) {
         case .intact(let count):
             context.console.print("审计链完整:共 \(count) 条事件")

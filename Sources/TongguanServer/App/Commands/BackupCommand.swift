@@ -6,7 +6,7 @@ import Vapor
 
 /// `tongguan backup PATH`: a consistent copy while the server keeps running.
 /// SQLite: `VACUUM INTO`, which reads one snapshot. PostgreSQL: pg_dump (see README).
-struct BackupCommand: AsyncCommand {
+struct BackupCommand: PreparedCommand {
     struct Signature: CommandSignature {
         @Argument(name: "path", help: "备份文件路径(不得已存在)")
         var path: String
@@ -14,7 +14,7 @@ struct BackupCommand: AsyncCommand {
 
     var help: String { "在服务运行时生成一致的数据库备份" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let path = signature.path
         guard !FileManager.default.fileExists(atPath: path) else {

@@ -8,7 +8,7 @@ struct DivisionCommands: AsyncCommandGroup {
 }
 
 /// `tongguan divisions import FILE.csv` with columns `code,name`: all rows or none.
-struct ImportDivisions: AsyncCommand {
+struct ImportDivisions: PreparedCommand {
     struct Signature: CommandSignature {
         @Argument(name: "file", help: "CSV 文件,列为 code,name")
         var file: String
@@ -16,7 +16,7 @@ struct ImportDivisions: AsyncCommand {
 
     var help: String { "从 CSV 导入区划(全部成功或全部不导入)" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         guard let data = FileManager.default.contents(atPath: signature.file) else {
             throw CommandFailure(message: "无法读取文件:\(signature.file)", exitCode: 2)
         }

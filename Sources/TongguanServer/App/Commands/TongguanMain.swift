@@ -5,28 +5,28 @@ import Logging
 import Vapor
 
 /// The `tongguan` executable: Vapor's `serve` plus the operator commands.
+///
+/// Settings are checked before anything else; `--help`, `--version` and argument errors
+/// never open the database (each command migrates only once its arguments have parsed).
 public enum TongguanMain {
+    public static let version = "0.4.0"
+
     public static func run() async -> Int32 {
         do {
             var env = try Environment.detect()
+            if env.arguments.dropFirst().contains("--version") {
+                print("tongguan \(version)")
+                return 0
+            }
             // `serve --demo` is ours, not Vapor's: take it out before Vapor parses arguments.
             let demo = env.arguments.contains("--demo")
             env.arguments.removeAll { $0 == "--demo" }
-            let settings = Settings.fromEnvironment()
-            if settings.jsonLogs {
-                let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
-                LoggingSystem.bootstrap { label in
-                    var handler = JSONLogHandler(label: label)
-                    handler.logLevel = level
-                    return handler
-                }
-            } else {
-                try LoggingSystem.bootstrap(from: &env)
-            }
+            let settings = try Settings.fromEnvironment()
+            bootstrapLogging(settings, env: &env)
             let app = try await Application.make(env)
             do {
                 try await configure(app, settings: settings)
-                app.lifecycle.use(PrepareOnBoot(demo: demo))
+                app.asyncCommands.use(PreparedServe(inner: await app.servers.asyncCommand, demo: demo), as: "serve", isDefault: true)
                 app.asyncCommands.use(MigrateCommand(), as: "migrate")
                 app.asyncCommands.use(UserCommands(), as: "user")
                 app.asyncCommands.use(AuditCommands(), as: "audit")
@@ -49,9 +49,25 @@ public enum TongguanMain {
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data((failure.message + "\n").utf8))
             return failure.exitCode
+        } catch let settings as SettingsError {
+            FileHandle.standardError.write(Data((settings.description + "\n").utf8))
+            return 2
         } catch {
             FileHandle.standardError.write(Data("错误:\(error)\n".utf8))
             return 1
+        }
+    }
+
+    static func bootstrapLogging(_ settings: Settings, env: inout Environment) {
+        if settings.jsonLogs {
+            let level = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info") ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        } else {
+            try? LoggingSystem.bootstrap(from: &env)
         }
     }
 }
@@ -62,53 +78,84 @@ struct CommandFailure: Error {
     var exitCode: Int32 = 1
 }
 
-/// Every command works on a migrated database, seeded when empty.
-struct PrepareOnBoot: LifecycleHandler {
-    var demo = false
+/// Every operator command works on a migrated database, seeded when empty. ConsoleKit calls
+/// `run(using:signature:)` only after the arguments parsed, so a typo never creates a file.
+protocol PreparedCommand: AsyncCommand {
+    func execute(using context: CommandContext, signature: Signature) async throws
+}
 
-    func willBootAsync(_ app: Application) async throws {
-        try await prepareAndGreet(app)
-        if demo {
-            do {
-                let count = try await DemoData.load(on: app.db)
-                app.logger.notice("loaded the demo dataset", metadata: ["projects": .stringConvertible(count)])
-                print("已载入演示数据:\(count)个项目,打开 /projects 查看;2021年第三次活动的汇总在「批次报告」中。")
-            } catch let refused as DemoData.Refused {
-                throw CommandFailure(message: refused.message, exitCode: 2)
-            }
-        }
+extension PreparedCommand {
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await Startup.prepare(context.application)
+        try await execute(using: context, signature: signature)
     }
+}
 
-    private func prepareAndGreet(_ app: Application) async throws {
-        if let password = try await prepare(app) {
+/// Vapor's `serve`, preceded by migration (and the demo data when asked for).
+struct PreparedServe: AsyncCommand {
+    typealias Signature = ServeCommand.Signature
+    let inner: ServeCommand
+    var demo: Bool
+    var help: String { inner.help }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Startup.prepare(app)
+        if demo { try await Startup.loadDemo(app) }
+        try await inner.run(using: context, signature: signature)
+    }
+}
+
+enum Startup {
+    /// Migrates, seeds an empty database, and tells the person at the console what they
+    /// need: where the data is and, once, the generated admin password.
+    static func prepare(_ app: Application) async throws {
+        let password = try await TongguanServer.prepare(app)
+        if let password {
             app.logger.notice("created user admin with a generated password (shown once on the console)")
             print("""
 
             ================================================================
              首次启动:已创建管理员账号 admin
              初始密码(只显示这一次,请立即登录并修改):\(password)
+             数据库:\(app.tongguan.settings.database.displayName)
             ================================================================
 
             """)
         }
     }
-}
 
-extension CommandContext {
-    var app: Application {
-        get throws {
-            guard let app = application as Application? else { throw CommandFailure(message: "no application") }
-            return app
+    static func loadDemo(_ app: Application) async throws {
+        do {
+            let count = try await DemoData.load(on: app.db)
+            app.logger.notice("loaded the demo dataset", metadata: ["projects": .stringConvertible(count)])
+            print("已载入演示数据:\(count)个项目,打开 /projects 查看;2021年第三次活动的汇总在「批次报告」中。")
+        } catch let refused as DemoData.Refused {
+            throw CommandFailure(message: refused.message, exitCode: 2)
         }
     }
 }
 
-struct MigrateCommand: AsyncCommand {
+extension Settings.DatabaseTarget {
+    /// Where the data lives, for the console; a PostgreSQL URL without its password.
+    var displayName: String {
+        switch self {
+        case .sqlite(let path):
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            return "SQLite " + URL(fileURLWithPath: absolute).standardizedFileURL.path
+        case .postgres(let url, _):
+            guard var parts = URLComponents(string: url) else { return "PostgreSQL" }
+            parts.password = parts.password == nil ? nil : "***"
+            return "PostgreSQL " + (parts.string ?? "")
+        }
+    }
+}
+
+struct MigrateCommand: PreparedCommand {
     struct Signature: CommandSignature {}
     var help: String { "应用数据库迁移(启动时也会自动执行)" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
-        // PrepareOnBoot has already migrated by the time a command runs.
+    func execute(using context: CommandContext, signature: Signature) async throws {
         context.console.print("数据库已迁移到最新结构")
     }
 }

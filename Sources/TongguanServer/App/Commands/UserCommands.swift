@@ -6,12 +6,12 @@ import Vapor
 
 struct UserCommands: AsyncCommandGroup {
     var help: String { "管理用户" }
-    var commands: [String: any AnyAsyncCommand] { ["add": AddUser()] }
+    var commands: [String: any AnyAsyncCommand] { ["add": AddUser(), "unlock": UnlockUser()] }
 }
 
 /// `tongguan user add NAME --role ROLE --division CODE`; the password comes from
 /// TONGGUAN_PASSWORD or standard input, never from an argument (which `ps` would show).
-struct AddUser: AsyncCommand {
+struct AddUser: PreparedCommand {
     struct Signature: CommandSignature {
         @Argument(name: "name", help: "用户名")
         var name: String
@@ -23,7 +23,7 @@ struct AddUser: AsyncCommand {
 
     var help: String { "新增用户(密码取自 TONGGUAN_PASSWORD 或标准输入)" }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let password: String
         if let env = ProcessInfo.processInfo.environment["TONGGUAN_PASSWORD"], !env.isEmpty {
@@ -47,5 +47,20 @@ struct AddUser: AsyncCommand {
         let user = try await UserService.create(NewUser(username: signature.name, password: password, role: role!, division: division!),
                                                 actor: .cli(), on: app.db, passwords: app.tongguan.passwords)
         context.console.print("已创建用户 \(user.username)(\(user.role.label),\(user.divisionCode))")
+    }
+}
+
+/// `tongguan user unlock NAME`: lifts every login lock on the name, from any address.
+struct UnlockUser: PreparedCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "name", help: "用户名")
+        var name: String
+    }
+
+    var help: String { "解除用户因多次登录失败而被锁定的状态" }
+
+    func execute(using context: CommandContext, signature: Signature) async throws {
+        let count = try await LoginService.unlock(username: signature.name, actor: .cli(), on: context.application.db)
+        context.console.print(count == 0 ? "用户 \(signature.name) 没有被锁定的登录记录" : "已解除用户 \(signature.name) 的 \(count) 条登录限制")
     }
 }

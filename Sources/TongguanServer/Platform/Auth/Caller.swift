@@ -47,6 +47,6 @@ extension Request {
 
     /// The audit trail's name for whoever makes this request.
     var auditActor: AuditActor {
-        AuditActor(name: callerIfSignedIn?.username ?? "anonymous", requestID: id, clientAddress: clientAddress)
+        AuditActor(name: callerIfSignedIn?.username ?? "anonymous", requestID: requestID, clientAddress: clientAddress)
     }
 }

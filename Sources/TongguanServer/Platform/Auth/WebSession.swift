@@ -9,9 +9,9 @@ enum WebSession {
     static let sinceKey = "since"
     static let csrfKey = "csrf"
 
-    /// Starts a fresh session for `user`: a new id, so a session fixed before login is useless.
+    /// Starts a fresh session for `user`: a new id and a new form token, so neither a
+    /// session nor a token planted before login is any use after it.
     static func signIn(_ user: User, request: Request) async throws {
-        let csrf = request.session.data[csrfKey]
         if let old = request.session.id {
             try? await request.application.sessions.driver.deleteSession(old, for: request).get()
         }
@@ -19,7 +19,7 @@ enum WebSession {
         request.session.data = SessionData()
         request.session.data[userKey] = user.id?.uuidString
         request.session.data[sinceKey] = String(Date().timeIntervalSince1970)
-        request.session.data[csrfKey] = csrf ?? newToken()
+        request.session.data[csrfKey] = newToken()
     }
 
     static func signOut(request: Request) {
@@ -80,6 +80,12 @@ struct RequireWebLoginMiddleware: AsyncMiddleware {
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method != .GET && request.method != .HEAD {
+            // The token is inside the body, which arrives as a stream when it is larger than a
+            // few kilobytes (any real upload): collect it first, up to the route's own limit.
+            if request.body.data == nil {
+                let limit = request.route?.bodyLimit ?? request.application.routes.defaultMaxBodySize
+                _ = try await request.body.collect(max: limit.value).get()
+            }
             let sent = (try? request.content.get(String.self, at: "csrf_token")) ?? ""
             let expected = request.hasSession ? request.session.data[WebSession.csrfKey] ?? "" : ""
             guard !expected.isEmpty, Self.constantTimeEqual(sent, expected) else {
@@ -116,5 +122,23 @@ enum SessionCookie {
             HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/",
                               isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
+    }
+}
+
+extension Route {
+    /// The largest body the route collects, for middleware that must read the body before
+    /// the route's own collection runs (CSRF). Set by `RoutesBuilder.upload`.
+    var bodyLimit: ByteCount? { userInfo[AnySendableHashable("bodyLimit")] as? ByteCount }
+}
+
+extension RoutesBuilder {
+    /// A POST route taking a file (the API's raw body, a page's multipart form) of up to
+    /// `maxSize`, which the CSRF check honours too.
+    @discardableResult
+    func upload(_ path: PathComponent..., maxSize: ByteCount,
+                use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
+        let route = on(.POST, path, body: .collect(maxSize: maxSize), use: closure)
+        route.userInfo[AnySendableHashable("bodyLimit")] = maxSize
+        return route
     }
 }

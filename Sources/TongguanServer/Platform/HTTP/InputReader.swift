@@ -38,15 +38,21 @@ struct InputReader {
 
     mutating func add(_ field: String, _ message: String) { problems.add(field, message) }
 
-    /// A string; `nil` when absent or null (a problem when `required`).
-    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200) -> String? {
+    /// A string under the platform's text policy (trimmed; control and bidi characters
+    /// refused); `nil` when absent or null (a problem when `required`). `multiLine` keeps
+    /// line breaks, for notes and descriptions.
+    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200, multiLine: Bool = false) -> String? {
         seen.insert(field)
         switch object[field] {
         case .none, .some(.null):
             if required { problems.add(field, "此项为必填") }
             return nil
         case .string(let s):
-            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed: String
+            do { trimmed = multiLine ? try TextPolicy.multiLine(s) : try TextPolicy.singleLine(s) } catch {
+                problems.add(field, error.message)
+                return nil
+            }
             if required && trimmed.isEmpty { problems.add(field, "此项为必填"); return nil }
             if trimmed.count > maxLength { problems.add(field, "不能超过\(maxLength)个字符"); return nil }
             return trimmed
@@ -63,7 +69,11 @@ struct InputReader {
         case .none, .some(.null):
             if required { problems.add(field, "此项为必填") }
             return nil
-        case .string(let s): return s
+        case .string(let s):
+            do { return try TextPolicy.secret(s) } catch {
+                problems.add(field, error.message)
+                return nil
+            }
         default:
             problems.add(field, "应为字符串")
             return nil

@@ -10,8 +10,13 @@ struct Problem: Error, Sendable {
     var detail: String?
     var errors: [FieldProblem] = []
     var headers: HTTPHeaders = [:]
-    /// For file imports: every bad row, by spreadsheet row number and column.
+    /// For file imports: the first bad rows, by spreadsheet row number and column…
     var rows: [RowProblem] = []
+    /// …how many problems there are in all, and their counts per column and reason.
+    var rowCount: Int?
+    var rowSummary: [RowProblemTally.Group] = []
+    /// For workflow steps: every unmet condition, by code.
+    var conditions: [UnmetCondition] = []
 
     /// `type` URIs are stable names a client can switch on.
     var type: String { "https://tongguan.local/problems/\(Self.slug(for: status))" }
@@ -92,4 +97,23 @@ struct ProblemBody: Content {
     var request_id: String?
     var errors: [FieldProblem]?
     var rows: [RowProblem]?
+    var row_count: Int?
+    var row_summary: [RowProblemTally.Group]?
+    var conditions: [UnmetCondition]?
+}
+
+extension Problem {
+    /// The one mapping from the domain's refusals to HTTP.
+    init(_ refusal: Refusal) {
+        switch refusal.kind {
+        case .notFound: self = .notFound
+        case .staleVersion: self.init(.preconditionFailed, detail: refusal.message)
+        case .conflict: self.init(.conflict, detail: refusal.message)
+        case .invalid: self = .validation(refusal.problems)
+        case .forbidden: self.init(.forbidden, detail: refusal.message)
+        case .preconditionUnmet:
+            self.init(.conflict, detail: refusal.message)
+            conditions = refusal.conditions
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import FluentKit
 import TongguanDomain
 import Vapor
 
@@ -20,8 +21,15 @@ struct ProblemMiddleware: AsyncMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let refusal as Refusal:
+            return Problem(refusal)
         case let failure as ValidationFailure:
             return .validation(failure.problems)
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // Two writers raced past the same check (a unique name, a reference): the
+            // loser is told so, never given a 500.
+            request.logger.notice("constraint failure answered as 409", metadata: ["error": .string(String(describing: database))])
+            return Problem(.conflict, detail: "与其他人同时提交的数据冲突,请刷新后重试")
         case let decoding as DecodingError:
             return decodingProblem(decoding)
         case let abort as any AbortError where abort.status.code < 500:
@@ -66,9 +74,11 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     static func jsonResponse(_ problem: Problem, request: Request) -> Response {
         let body = ProblemBody(type: problem.type, title: problem.title, status: Int(problem.status.code),
-                               detail: problem.detail, instance: request.url.path, request_id: request.id,
+                               detail: problem.detail, instance: request.url.path, request_id: request.requestID,
                                errors: problem.errors.isEmpty ? nil : problem.errors,
-                               rows: problem.rows.isEmpty ? nil : problem.rows)
+                               rows: problem.rows.isEmpty ? nil : problem.rows, row_count: problem.rowCount,
+                               row_summary: problem.rowSummary.isEmpty ? nil : problem.rowSummary,
+                               conditions: problem.conditions.isEmpty ? nil : problem.conditions)
         var headers = problem.headers
         headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
         let data = (try? JSONEncoder.api.encode(body)) ?? Data("{}".utf8)

@@ -10,10 +10,17 @@ struct QueryReader {
 
     init(_ request: Request) { self.request = request }
 
-    /// Trimmed text; nil when absent or blank.
-    func text(_ key: String, maxLength: Int = 100) -> String? {
-        request.query[String.self, at: key].map { $0.trimmingCharacters(in: .whitespaces) }
-            .flatMap { $0.isEmpty ? nil : String($0.prefix(maxLength)) }
+    /// Text under the platform's text policy; nil when absent or blank (an empty parameter
+    /// means "not given" everywhere, as HTML filter forms send it).
+    mutating func text(_ key: String, maxLength: Int = 100) -> String? {
+        guard let raw = request.query[String.self, at: key] else { return nil }
+        do {
+            let text = try TextPolicy.singleLine(raw)
+            return text.isEmpty ? nil : String(text.prefix(maxLength))
+        } catch {
+            problems.add(key, error.message)
+            return nil
+        }
     }
 
     mutating func date(_ key: String) -> CivilDate? {

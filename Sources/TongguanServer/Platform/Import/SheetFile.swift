@@ -25,8 +25,15 @@ enum SheetFile {
     /// checks rows one at a time never holds the whole sheet as rows; an XLSX is read whole
     /// first (its cells arrive column-sorted per row only once the sheet is parsed).
     static func read(_ data: Data, each body: (SheetRow) -> Void) throws(SheetFileError) {
+        try read(data, limits: SheetLimits()) { body($0); return true }
+    }
+
+    /// As `read(_:each:)`, within `limits`; `body` returns false to stop reading. A CSV cell
+    /// written by our own export with a protective `'` (see `FormulaGuard`) reads back as
+    /// the text that was exported.
+    static func read(_ data: Data, limits: SheetLimits, each body: (SheetRow) -> Bool) throws(SheetFileError) {
         if data.starts(with: zipSignature) {
-            for row in try XLSXReader.read(data) { body(row) }
+            for row in try XLSXReader.read(data, limits: .init(sheet: limits)) where !body(row) { return }
             return
         }
         if data.starts(with: oleSignature) {
@@ -34,10 +41,13 @@ enum SheetFile {
         }
         let text = try decodeText(data)
         do {
-            try CSVParser.parse(text) { row in body(SheetRow(line: row.line, cells: row.fields.map { .text($0) })) }
+            try CSVParser.parse(text, maxFieldsPerRow: limits.columnsPerRow) { row in
+                body(SheetRow(line: row.line, cells: row.fields.map { .text(FormulaGuard.unguarded($0)) }))
+            }
         } catch {
             switch error {
             case .unterminatedQuote(let line): throw SheetFileError("CSV 第\(line)行引号未闭合")
+            case .tooManyFields(let line): throw SheetFileError("CSV 第\(line)行" + limits.tooWideMessage)
             }
         }
     }
@@ -51,7 +61,7 @@ enum SheetFile {
             return try XLSXWriter.write(rows, sheetName: sheetName)
         case .csv:
             var text = ""
-            for row in rows { text += CSVParser.line(row) + "\r\n" }
+            for row in rows { text += CSVParser.line(row.map(FormulaGuard.guarded)) + "\r\n" }
             switch encoding {
             case .utf8:
                 return Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)
@@ -130,4 +140,26 @@ enum CellReference {
     }
 
     static func name(column: Int, row: Int) -> String { letters(column) + String(row) }
+}
+
+/// CSV cells that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`)
+/// are exported with a leading `'`, which Excel and WPS show as plain text; reading a CSV
+/// takes that mark off again, so export → import gives back the same text. A value that
+/// itself starts with `'` gets a second one for the same reason. XLSX cells are typed text
+/// and need no mark.
+enum FormulaGuard {
+    static func needsGuard(_ first: Unicode.Scalar) -> Bool {
+        first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r" || first == "'"
+    }
+
+    static func guarded(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, needsGuard(first) else { return cell }
+        return "'" + cell
+    }
+
+    static func unguarded(_ cell: String) -> String {
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, needsGuard(second) else { return cell }
+        return String(cell.unicodeScalars.dropFirst())
+    }
 }

@@ -20,6 +20,17 @@ enum XLSXReader {
         /// Cells kept in memory, gaps filled in included: a row with one cell in column XFD is
         /// 16,384 cells, so the row limit alone does not bound memory.
         var cells = 20_000_000
+
+        init(entryBytes: Int = 200 * 1024 * 1024, rows: Int = 1_000_000, cells: Int = 20_000_000) {
+            self.entryBytes = entryBytes
+            self.rows = rows
+            self.cells = cells
+        }
+
+        /// An import's own bound on work (rows × columns) applies to XLSX as to CSV.
+        init(sheet: SheetLimits) {
+            cells = sheet.cells
+        }
     }
 
     static func read(_ data: Data, limits: Limits = Limits()) throws(SheetFileError) -> [SheetRow] {
@@ -99,6 +110,15 @@ enum XLSXReader {
 
     static func parse<H: PartHandler>(_ zip: ZipDirectory, _ path: String, _ handler: H) throws(SheetFileError) -> H {
         let xml = try zip.contents(of: path)
+        // No spreadsheet program writes a DOCTYPE; one in an upload exists to declare
+        // entities (XXE, billion laughs), which libxml2 would expand or silently drop.
+        if xml.starts(with: [0xFF, 0xFE]) || xml.starts(with: [0xFE, 0xFF]) {
+            throw SheetFileError("无法读取 XLSX 文件:\(path) 使用了不支持的 UTF-16 编码")
+        }
+        if xml.range(of: Data("<!DOCTYPE".utf8)) != nil || xml.range(of: Data("<!doctype".utf8)) != nil
+            || xml.range(of: Data("<!ENTITY".utf8)) != nil {
+            throw SheetFileError("无法读取 XLSX 文件:\(path) 含有 DOCTYPE 声明,出于安全原因不予读取;请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
+        }
         // From a stream, not `XMLParser(data:)`: on Linux that hands libxml2 the whole part in
         // one push, and libxml2 refuses a push of more than 10 MB ("huge input lookup"), so
         // any sheet of a few ten thousand rows fails. From a stream it is fed in chunks.

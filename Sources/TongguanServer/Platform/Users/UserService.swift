@@ -79,9 +79,16 @@ enum UserService {
         let changes = diff.changes
         if let role = change.role { user.role = role }
         if let division = change.division { user.divisionCode = division.rawValue }
+        let disabling = change.disabled == true && !user.disabled
         if let disabled = change.disabled { user.disabled = disabled }
+        // Disabling ends everything the account holds, so enabling it later revives nothing.
+        if disabling { user.sessionsValidAfter = Date() }
         try await db.audited(by: actor) { tx, audit in
             try await user.save(on: tx)
+            if disabling {
+                try await ApiToken.query(on: tx).filter(\.$user.$id == user.id!).filter(\.$revokedAt == nil)
+                    .set(\.$revokedAt, to: Date()).update()
+            }
             // Filed under the old scope too when it moved, so both sides' auditors see it.
             audit.record("user.update", entityType: "user", entityID: user.id!.uuidString, divisionCode: user.divisionCode, changes: changes)
             if before != user.divisionCode, !DivisionScope(DivisionCode(before)!).contains(user.divisionCode) {

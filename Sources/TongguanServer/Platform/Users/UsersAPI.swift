@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import TongguanDomain
 import Vapor
 
@@ -31,8 +32,11 @@ struct UsersAPI: RouteCollection {
         try caller.require(\.canManageUsers)
         let paging = try PageRequest(from: req)
         var query = UserService.scopedUsers(caller.scope, on: req.db)
-        if let q = req.query[String.self, at: "q"], !q.isEmpty {
-            query = query.filter(\.$username ~~ Credentials.normalizedUsername(q))
+        var filters = QueryReader(req)
+        let q = filters.text("q", maxLength: 64)
+        try filters.finish()
+        if let q {
+            query = query.filter(.sql(embed: TextSearch.contains(User.schema, "username", Credentials.normalizedUsername(q))))
         }
         let total = try await query.count()
         let users = try await query.sort(\.$username).range(paging.offset..<(paging.offset + paging.per)).all()

@@ -100,13 +100,13 @@ enum WebErrorPage {
         let title = problem.status == .notFound ? "页面不存在" : problem.title
         let detail = problem.status == .notFound ? "您访问的页面不存在,或不在您的管辖范围内。"
             : problem.detail ?? "请返回上一页重试。"
-        let body = Body(status: Int(problem.status.code), title: title, detail: detail, requestID: request.id)
+        let body = Body(status: Int(problem.status.code), title: title, detail: detail, requestID: request.requestID)
         do {
             let response = try await request.page("error", title: title, status: problem.status, body)
             for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
         } catch {
-            let response = Response(status: problem.status, body: .init(string: "\(title)\n\(detail)\n请求编号:\(request.id)"))
+            let response = Response(status: problem.status, body: .init(string: "\(title)\n\(detail)\n请求编号:\(request.requestID)"))
             response.headers.contentType = .plainText
             return response
         }
