@@ -6,7 +6,7 @@ public enum Fen {
     public static let perYi: Int64 = 10_000_000_000      // 1 亿元 = 10,000 万元
 
     public enum Problem: Error, Equatable, Sendable {
-        case format, tooManyDecimals(Int), negative, tooLarge
+        case format, tooManyDecimals(Int), negative, tooLarge, misplacedSeparator
 
         public var message: String {
             switch self {
@@ -14,6 +14,7 @@ public enum Fen {
             case .tooManyDecimals(let n): "金额最多保留\(n)位小数"
             case .negative: "金额不能为负数"
             case .tooLarge: "金额超出范围"
+            case .misplacedSeparator: "千位分隔符位置不正确:逗号只能把整数部分每三位分成一组(如 1,234.5)"
             }
         }
     }
