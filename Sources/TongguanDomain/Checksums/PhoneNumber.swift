@@ -13,14 +13,16 @@ public enum PhoneNumber {
             return s
         }
         // Landline: 0 + 2–3 digit area code, optional '-', 7–8 digit number, optional '-ext'.
+        // An area code never starts 00 (the international prefix): 00000000000 is a placeholder.
         let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         func digits(_ p: String, _ range: ClosedRange<Int>) -> Bool { range.contains(p.count) && p.allSatisfy(\.isASCIIDigitChar) }
+        func areaCode(_ p: String) -> Bool { p.hasPrefix("0") && !p.hasPrefix("00") }
         switch parts.count {
         case 1:
-            guard s.hasPrefix("0"), digits(s, 10...12) else { return nil }
+            guard areaCode(s), digits(s, 10...12) else { return nil }
             return s
         case 2, 3:
-            guard parts[0].hasPrefix("0"), digits(parts[0], 3...4), digits(parts[1], 7...8) else { return nil }
+            guard areaCode(parts[0]), digits(parts[0], 3...4), digits(parts[1], 7...8) else { return nil }
             if parts.count == 3, !digits(parts[2], 1...6) { return nil }
             return s
         default:

@@ -26,11 +26,17 @@ public enum ResidentID {
         guard chars.count == 18, chars.prefix(17).allSatisfy(\.isASCIIDigitChar),
               chars[17].isASCIIDigitChar || chars[17] == "X" else { throw .format }
         let digits = chars.prefix(17).map { Int(String($0))! }
-        let birth = String(chars[6..<14])
-        guard CivilDate(compact: birth) != nil else { throw .birthDate }
+        guard isBirthDate(Int(String(chars[6..<14]))!) else { throw .birthDate }
         let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
         guard chars[17] == checks[sum % 11] else { throw .checksum }
         return id
+    }
+
+    /// YYYYMMDD as a real Gregorian date from 1800 on. Not `CivilDate`, whose 1900…2200 is
+    /// the span the platform schedules in: the standard's own example was born in 1880.
+    static func isBirthDate(_ n: Int) -> Bool {
+        let y = n / 10000, m = n / 100 % 100, d = n % 100
+        return (1800...2200).contains(y) && (1...12).contains(m) && (1...CivilDate.daysIn(month: m, year: y)).contains(d)
     }
 }
 

@@ -6,7 +6,7 @@ public enum Fen {
     public static let perYi: Int64 = 10_000_000_000      // 1 亿元 = 10,000 万元
 
     public enum Problem: Error, Equatable, Sendable {
-        case format, tooManyDecimals(Int), negative, tooLarge
+        case format, tooManyDecimals(Int), negative, tooLarge, misplacedSeparator
 
         public var message: String {
             switch self {
@@ -14,32 +14,40 @@ public enum Fen {
             case .tooManyDecimals(let n): "金额最多保留\(n)位小数"
             case .negative: "金额不能为负数"
             case .tooLarge: "金额超出范围"
+            case .misplacedSeparator: "千位分隔符位置不正确:逗号只能把整数部分每三位分成一组(如 1,234.5)"
             }
         }
     }
 
     /// A decimal amount in 万元 (up to 6 decimals: 0.000001 万元 = 1 分) to 分, exactly.
-    /// Accepts thousands separators and a trailing "万元"/"万".
+    /// Accepts thousands separators between groups of three digits and a trailing "万元"/"万".
     public static func fromWan(_ raw: String) throws(Problem) -> Int64 {
-        try parseDecimal(raw, unitSuffixes: ["万元", "万"], decimals: 6, scale: 1)
+        try parseDecimal(raw, unitSuffixes: ["万元", "万"], decimals: 6)
     }
 
     /// A decimal amount in 元 (up to 2 decimals) to 分.
     public static func fromYuan(_ raw: String) throws(Problem) -> Int64 {
-        try parseDecimal(raw, unitSuffixes: ["元"], decimals: 2, scale: 1)
+        try parseDecimal(raw, unitSuffixes: ["元"], decimals: 2)
     }
 
-    private static func parseDecimal(_ raw: String, unitSuffixes: [String], decimals: Int, scale: Int64) throws(Problem) -> Int64 {
-        var s = raw.filter { $0 != "," && $0 != " " && $0 != "," }
-        for suffix in unitSuffixes where s.hasSuffix(suffix) { s.removeLast(suffix.count); break }
+    /// ASCII or full-width comma: both are typed as thousands separators.
+    private static func isSeparator(_ c: Character) -> Bool { c == "," || c == "\u{FF0C}" }
+
+    private static func parseDecimal(_ raw: String, unitSuffixes: [String], decimals: Int) throws(Problem) -> Int64 {
+        var s = raw.trimmedCell
+        for suffix in unitSuffixes where s.hasSuffix(suffix) { s.removeLast(suffix.count); s = s.trimmedCell; break }
         if s.hasPrefix("-") { throw .negative }
         if s.hasPrefix("+") { s.removeFirst() }
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard !s.isEmpty, parts.count <= 2, let whole = parts.first,
-              !(whole.isEmpty && (parts.count < 2 || parts[1].isEmpty)),
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .format }
+        guard !s.isEmpty, parts.count <= 2, let grouped = parts.first,
+              !(grouped.isEmpty && (parts.count < 2 || parts[1].isEmpty)) else { throw .format }
         let fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .format }
+        guard (grouped + fraction).allSatisfy({ ($0.isASCII && $0.isNumber) || isSeparator($0) }) else { throw .format }
+        // `12,3.4` must not read as 123.4: separators only between groups of three whole digits.
+        let groups = grouped.split(omittingEmptySubsequences: false, whereSeparator: isSeparator)
+        guard !fraction.contains(where: isSeparator), (1...3).contains(groups[0].count) || groups.count == 1,
+              groups.dropFirst().allSatisfy({ $0.count == 3 }) else { throw .misplacedSeparator }
+        let whole = groups.joined()
         guard fraction.count <= decimals else { throw .tooManyDecimals(decimals) }
         guard whole.count <= 12 else { throw .tooLarge }
         let wholeValue = Int64(whole.isEmpty ? "0" : String(whole))!
@@ -50,7 +58,7 @@ public enum Fen {
         let (product, overflow) = wholeValue.multipliedReportingOverflow(by: unit)
         guard !overflow else { throw .tooLarge }
         // For 万元 with 6 decimals the smallest step is exactly 1 分; for 元 with 2, also 1 分.
-        return (product + fractionValue) * scale
+        return product + fractionValue
     }
 
     /// 分 as an exact 万元 decimal with up to 6 decimals, trailing zeros dropped: for export
@@ -71,16 +79,21 @@ public enum Fen {
         return sign + String(whole) + (frac.isEmpty ? "" : "." + frac)
     }
 
-    /// Rounded half up to `places` decimals of `unit`, for reports: 18361000000000 分 → "183.61".
+    /// Rounded half up (away from zero) to `places` decimals of `unit`, for reports:
+    /// 1836100000000 分 in 亿元 → "183.61". Whole units and the remainder are rounded apart
+    /// so the largest amounts cannot overflow; a negative that rounds to zero shows as zero.
     public static func rounded(_ fen: Int64, unit: Int64, places: Int) -> String {
-        var step: Int64 = 1
+        var step: UInt64 = 1
         for _ in 0..<places { step *= 10 }
-        let v = fen.magnitude
-        let scaled = (v * UInt64(step) + UInt64(unit) / 2) / UInt64(unit)
-        let whole = scaled / UInt64(step)
-        var frac = String(scaled % UInt64(step))
-        frac = String(repeating: "0", count: places - frac.count) + frac
-        return (fen < 0 ? "-" : "") + String(whole) + (places > 0 ? "." + frac : "")
+        let v = fen.magnitude, u = UInt64(unit)
+        var whole = v / u
+        let (high, low) = (v % u).multipliedFullWidth(by: step)
+        let (sum, carry) = low.addingReportingOverflow(u / 2)
+        var scaled = u.dividingFullWidth((high + (carry ? 1 : 0), sum)).quotient
+        if scaled == step { whole += 1; scaled = 0 }
+        let digits = String(scaled)
+        let text = String(whole) + (places > 0 ? "." + String(repeating: "0", count: places - digits.count) + digits : "")
+        return fen < 0 && (whole > 0 || scaled > 0) ? "-" + text : text
     }
 
     /// `183.61亿元`, as the article prints round totals.

@@ -35,7 +35,7 @@ public enum ProjectSheet {
 
     /// Header text as people type it: full-width brackets, spaces and "万元" spelt apart all match.
     public static func normalizeHeader(_ raw: String) -> String {
-        raw.replacingOccurrences(of: "(", with: "(").replacingOccurrences(of: ")", with: ")")
+        raw.replacingOccurrences(of: "\u{FF08}", with: "(").replacingOccurrences(of: "\u{FF09}", with: ")")
             .filter { !$0.isWhitespace && $0 != "\u{FEFF}" }
     }
 

@@ -11,7 +11,8 @@ public enum DecimalText {
         if s.hasPrefix("-") { negative = true; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }
         var exponent = 0
         if let e = s.firstIndex(of: "E") {
-            guard let x = Int(s[s.index(after: e)...]) else { return nil }
+            // Far beyond a double's ±308: refused, not expanded into millions of digits (or overflowed).
+            guard let x = Int(s[s.index(after: e)...]), (-1_000...1_000).contains(x) else { return nil }
             exponent = x
             s = String(s[..<e])
         }
