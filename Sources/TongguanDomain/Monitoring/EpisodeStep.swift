@@ -75,6 +75,14 @@ public struct EpisodeStepRecord: Hashable, Sendable {
     public let note: String
     public let from: EpisodeState?
     public let to: EpisodeState
+
+    public init(step: EpisodeStep, date: CivilDate, note: String, from: EpisodeState?, to: EpisodeState) {
+        self.step = step
+        self.date = date
+        self.note = note
+        self.from = from
+        self.to = to
+    }
 }
 
 /// What a step changes beyond the episode itself, for the server to carry out (mark the

@@ -6,6 +6,12 @@ public struct WarningPlan: Equatable, Sendable {
         public let key: WarningKey
         public let status: WarningStatus
         public let note: String
+
+        public init(key: WarningKey, status: WarningStatus, note: String) {
+            self.key = key
+            self.status = status
+            self.note = note
+        }
     }
 
     public var raise: [EarlyWarning] = []
