@@ -27,7 +27,7 @@ struct CreditCodeTests {
 
     @Test("lower case and surrounding blanks are normalised away", arguments: [
         "91350100m000100y43", " 91350100M000100Y43", "91350100M000100Y43\t", "\u{3000}91350100m000100Y43\u{3000}",
-        "\u{FEFF}91350100M000100Y43",
+        "\u{A0}91350100M000100Y43\u{2003}",
     ])
     func normalised(_ raw: String) throws {
         #expect(try CreditCode.validate(raw) == Self.example)

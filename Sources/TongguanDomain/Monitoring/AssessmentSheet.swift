@@ -124,7 +124,7 @@ public enum AssessmentSheet {
     static func amountMessage(_ problem: Fen.Problem) -> String {
         switch problem {
         case .format: "金额格式不正确,应为数字(单位:元)"
-        case .tooManyDecimals, .negative, .tooLarge: problem.message
+        case .tooManyDecimals, .negative, .tooLarge, .misplacedSeparator: problem.message
         }
     }
 }
