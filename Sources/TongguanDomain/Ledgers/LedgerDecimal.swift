@@ -55,7 +55,7 @@ public struct LedgerDecimal: Hashable, Sendable, CustomStringConvertible {
     /// value's own scale, so nothing is rounded away.
     public func text(places: Int) -> String {
         let shown = max(places, scale)
-        let magnitude = String(units.magnitude)
+        let magnitude = String(units.magnitude) + String(repeating: "0", count: shown - scale)
         let digits = String(repeating: "0", count: max(0, shown + 1 - magnitude.count)) + magnitude
         let split = digits.index(digits.endIndex, offsetBy: -shown)
         let body = shown == 0 ? digits : String(digits[..<split]) + "." + String(digits[split...])

@@ -42,7 +42,7 @@ extension LedgerValue {
             guard fen >= 0 else { throw LedgerValueFailure("金额不能为负数") }
             return .money(fen)
         case .bool:
-            guard case .bool(let b) = input else { throw wrongType("true 或 false") }
+            guard case .bool(let b) = input else { throw wrongType(" true 或 false") }
             return .bool(b)
         case .multiChoice:
             guard case .array(let items) = input else { throw wrongType("选项文本的数组") }
@@ -82,6 +82,11 @@ extension LedgerValue {
             return try person(name: first.text, phone: phone)
         }
         if first.isEmpty { return nil }
+        if field.type == .residentID, case .number = first {
+            // A spreadsheet keeps 15 significant digits: an 18-digit number has already lost
+            // its last three, and one in eleven of those would still pass the checksum.
+            throw LedgerValueFailure("身份证号须以文本格式填写(数字格式会丢失后几位)")
+        }
         let text = first.text
         switch field.type {
         case .integer:
