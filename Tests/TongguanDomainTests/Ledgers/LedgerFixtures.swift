@@ -6,7 +6,7 @@ enum LedgerFixtures {
     static let linxian = DivisionCode("141124")!
     static let fenyang = DivisionCode("141182")!
     static let validID = "11010519491231002X"
-    static let otherID = "440524188001010014"
+    static let otherID = "141124199001011238"
 
     static func field(_ key: String, _ type: LedgerFieldType, label: String? = nil, required: Bool = false,
                       unique: Bool = false, options: [String] = [], scale: Int? = nil, archived: Bool = false) -> LedgerField {
