@@ -43,8 +43,8 @@ extension LedgerSheet {
         var masked: [String: String] = [:]
         for field in definition.activeFields {
             let cells = field.type == .person ? [cell(.field(key: field.key)), cell(.phone(key: field.key))] : [cell(.field(key: field.key))]
-            if field.type == .residentID, let text = Optional(cells[0].text), isMask(text) {
-                masked[field.key] = text
+            if field.type == .residentID, isMask(cells[0].text) {
+                masked[field.key] = cells[0].text
                 continue
             }
             do {

@@ -95,8 +95,10 @@ extension LedgerValue {
             case .text: withoutSeparators(text)
             }
             guard let digits, let n = Int64(digits) else {
-                let looksWhole = digits.map { !$0.isEmpty && $0.drop { $0 == "-" || $0 == "+" }.allSatisfy { $0.isASCII && $0.isNumber } } ?? false
-                throw LedgerValueFailure(looksWhole ? "数值超出范围" : "应为整数")
+                // Only digits after an optional sign, yet no Int64: too many of them.
+                let magnitude = digits.map { $0.first == "-" || $0.first == "+" ? String($0.dropFirst()) : $0 } ?? ""
+                let tooLarge = !magnitude.isEmpty && magnitude.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+                throw LedgerValueFailure(tooLarge ? "数值超出范围" : "应为整数")
             }
             return .integer(n)
         case .decimal:

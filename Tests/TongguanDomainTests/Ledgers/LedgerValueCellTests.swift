@@ -38,6 +38,11 @@ struct LedgerValueCellTests {
         #expect(messages("count", .number("1.5")) == ["应为整数"])
         #expect(messages("count", .text("十二")) == ["应为整数"])
         #expect(messages("count", .text("99999999999999999999")) == ["数值超出范围"])
+        #expect(messages("count", .text("-99999999999999999999")) == ["数值超出范围"])
+        #expect(messages("count", .text("-")) == ["应为整数"])
+        #expect(messages("count", .text("+")) == ["应为整数"])
+        #expect(messages("count", .text("1-2")) == ["应为整数"])
+        #expect(try value("count", .text("+7")) == .integer(7))
     }
 
     @Test("decimal cells: plain, up to the field's scale")
