@@ -112,6 +112,7 @@ extension LedgerValue {
                 case .tooManyDecimals: throw LedgerValueFailure("金额最多保留2位小数(单位:元)")
                 case .negative: throw LedgerValueFailure("金额不能为负数")
                 case .tooLarge: throw LedgerValueFailure("金额超出范围")
+                case .misplacedSeparator: throw LedgerValueFailure(error.message)
                 }
             }
         case .date:
