@@ -10,9 +10,10 @@
 /// | day | `2021-05-20` | that day |
 /// | range | `2021-01..2021-05` | from the start of the first to the end of the second |
 ///
-/// A range joins any two of the single forms (`2021-01-05..2021-Q2` is allowed). Its first
-/// part may neither begin after the second begins nor end after it ends, and the two parts
-/// must differ. On input `q`/`h` may be lower case and months and days may drop their
+/// A range joins any two of the single forms (`2021-01-05..2021-Q2` is allowed) and covers
+/// the start of its first part through the end of its second (`2021-01..2021-01-20` is
+/// 1 to 20 January). The first part may not begin after the second begins, and the two
+/// parts must differ. On input `q`/`h` may be lower case and months and days may drop their
 /// leading zero (`2021-5`); `description` is always the canonical form above, so the text
 /// is also the key a value is stored under.
 public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -99,7 +100,7 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     static func checkedRange(_ a: Part, _ b: Part, text: String) throws(Problem) -> Period {
         guard a != b else { throw .sameBounds(text) }
-        guard a.start <= b.start, a.end <= b.end else { throw .reversed(text) }
+        guard a.start <= b.start else { throw .reversed(text) }
         return Period(a, b)
     }
 
