@@ -110,7 +110,7 @@ struct PlaceholderBuilder {
                     continue
                 }
                 let allowed = indicator.source.queries.compactMap { catalogue.queryKinds.spec($0.kind)?.parameter(key) }
-                    .flatMap(\.allowedValues)
+                    .flatMap(\.allowedValues).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                 if !allowed.isEmpty, !allowed.contains(value) {
                     fail(params[name]?.valueAt ?? at, "「\(name)」应为" + allowed.joined(separator: "、") + "之一")
                 }
