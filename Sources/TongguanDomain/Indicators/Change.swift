@@ -2,7 +2,7 @@
 /// `增长14.7%` / `下降3.2%` / `持平` for quantities, and for rates in % the difference in
 /// percentage points, `提高3.2个百分点` / `降低0.5个百分点` / `持平` (a rate going from 60% to
 /// 66% did not "grow 10%").
-public struct Change: Equatable, Sendable {
+public struct Change: Hashable, Sendable {
     /// What the current value is compared with.
     public enum Basis: String, Sendable, Codable, CaseIterable {
         /// The previous period of the same length (环比).
