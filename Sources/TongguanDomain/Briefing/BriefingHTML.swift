@@ -1,3 +1,5 @@
+import Foundation
+
 /// The HTML form of a rendered briefing. Template text is escaped, never interpreted as
 /// HTML; blank lines make paragraphs, single line breaks `<br>`, and a paragraph starting
 /// with `#`…`######` and a space a heading. Other Markdown is shown as written.

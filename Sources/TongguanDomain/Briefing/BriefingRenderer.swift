@@ -95,7 +95,11 @@ public enum BriefingRenderer {
 
     /// The footnote's parameter list, in Chinese.
     static func details(_ segment: TemplateSegment, request: FigureRequest, catalogue: TemplateCatalogue) -> [String] {
-        var result = ["期间:\(request.period.chinese)(\(request.period.description))"]
+        // A figure counted by round ignores the period, so its footnote names the round instead.
+        var result: [String] = []
+        if request.queryOverrides["round"] == nil {
+            result.append("期间:\(request.period.chinese)(\(request.period.description))")
+        }
         if case .ranking = request.kind {} else {
             let name = catalogue.divisionNames[request.division]
             result.append("区划:" + (name.map { "\($0)(\(request.division.rawValue))" } ?? request.division.rawValue))

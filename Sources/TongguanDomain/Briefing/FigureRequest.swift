@@ -32,7 +32,8 @@ public struct FigureRequest: Hashable, Sendable {
     public let indicator: IndicatorCode
     public let period: Period
     public let division: DivisionCode
-    /// Query parameters to replace for computed indicators (`round`, filters).
+    /// Query parameters to replace for computed indicators (`round`, filters). A figure
+    /// with `round` is counted by that round, whatever `period` says.
     public let queryOverrides: [String: String]
     public let kind: Kind
 }

@@ -50,7 +50,7 @@ struct PlaceholderBuilder {
             params[name] = item
         }
         return isRanking
-            ? ranking(code, indicator, params, words)
+            ? ranking(code, params, words)
             : figure(code, indicator, params, words)
     }
 
@@ -128,7 +128,7 @@ struct PlaceholderBuilder {
 
     // MARK: Rankings
 
-    private mutating func ranking(_ code: IndicatorCode?, _ indicator: Indicator?, _ params: [String: PlaceholderItem],
+    private mutating func ranking(_ code: IndicatorCode?, _ params: [String: PlaceholderItem],
                                   _ words: [PlaceholderItem]) -> TemplateSegment? {
         for (name, item) in params.sorted(by: { $0.value.nameAt < $1.value.nameAt })
         where !BriefingTemplate.rankingParameters.contains(name) {
@@ -165,7 +165,6 @@ struct PlaceholderBuilder {
             }
         }
         guard problems.isEmpty, let code, let group else { return nil }
-        _ = indicator
         return .ranking(RankingSpec(location: at, source: source, indicator: code, group: group.value, groupYear: groupYear,
                                     period: period, member: params["member"]?.value, style: style))
     }
