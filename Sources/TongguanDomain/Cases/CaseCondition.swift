@@ -17,7 +17,13 @@ public enum CaseCondition {
     public static let replyTextRequired = UnmetCondition(code: "reply_text_required", message: "请填写答复内容")
     public static let satisfactionRequired = UnmetCondition(code: "satisfaction_required", message: "请选择满意度")
     public static let daysRequired = UnmetCondition(code: "days_required", message: "请填写延期天数")
-    public static let noteRequired = UnmetCondition(code: "note_required", message: "挂牌督办须填写督办意见")
+    public static let levelRequired = UnmetCondition(code: "level_required", message: "请选择督办方式(催办或挂牌督办)")
+    public static let flaggedNoteRequired = UnmetCondition(code: "note_required", message: "挂牌督办须填写督办意见")
+    public static let doneNoteRequired = UnmetCondition(code: "note_required", message: "完成任务须填写办理情况")
+
+    public static func dateBeforeReceived(_ received: CivilDate) -> UnmetCondition {
+        UnmetCondition(code: "date_before_received", message: "日期不能早于登记日期(\(received.chinese))")
+    }
 
     public static func openSubtasks(_ n: Int) -> UnmetCondition {
         UnmetCondition(code: "open_subtasks", message: "还有\(n)项分解任务未完成")

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One step in a case's history. The server adds who and the exact instant, and stores it
-/// as is; nothing in it is personal data, so the history can be shown and exported freely.
+/// as is. It carries no requester identity (name, phone, ID); free text (note, reason, reply)
+/// is what staff wrote.
 public struct CaseEvent: Hashable, Sendable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case registered, route, accept
