@@ -1,3 +1,16 @@
+/// 督办: a reminder (催办) or the public, strongest form (挂牌督办).
+public enum SupervisionLevel: String, Sendable, Codable, CaseIterable {
+    case reminder
+    case flagged
+
+    public var label: String {
+        switch self {
+        case .reminder: "催办"
+        case .flagged: "挂牌督办"
+        }
+    }
+}
+
 /// 督办: a supervisor chases a case. A reminder (催办) may come from any supervisor of the
 /// case's division or from its owner leader; flagged supervision (挂牌督办) is public and
 /// the strongest form, so only supervisors (role `admin`/`supervisor` covering the case)
