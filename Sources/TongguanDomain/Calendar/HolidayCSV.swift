@@ -8,10 +8,7 @@ public enum HolidayCSV {
     public static func parse(_ text: String) throws(ImportProblems) -> [WorkingCalendar.Entry] {
         let rows: [CSVParser.Row]
         do { rows = try CSVParser.parse(text) } catch {
-            switch error {
-            case .unterminatedQuote(let line):
-                throw ImportProblems([RowProblem(row: line, column: "date", message: "引号没有闭合")])
-            }
+            throw ImportProblems([RowProblem(row: error.line, column: "date", message: error.message)])
         }
         guard let head = rows.first else {
             throw ImportProblems([RowProblem(row: 1, column: "date", message: "文件为空,第一行应为表头 date,kind,name")])

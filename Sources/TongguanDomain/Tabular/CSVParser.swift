@@ -14,6 +14,19 @@ public enum CSVParser {
         /// A row with more fields than the caller allows: a file of separators would
         /// otherwise become millions of empty strings before any check could refuse it.
         case tooManyFields(line: Int)
+
+        public var line: Int {
+            switch self {
+            case .unterminatedQuote(let line), .tooManyFields(let line): line
+            }
+        }
+
+        public var message: String {
+            switch self {
+            case .unterminatedQuote: "引号没有闭合"
+            case .tooManyFields: "列数过多"
+            }
+        }
     }
 
     public static func parse(_ text: String) throws(Problem) -> [Row] {
