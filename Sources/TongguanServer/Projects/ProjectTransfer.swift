@@ -15,7 +15,8 @@ struct ProjectTransferAPI: RouteCollection {
             summary: "导入项目表(CSV:UTF-8 或 GB18030;或 XLSX),全部成功或全部不导入", tag: "项目",
             query: [.init(name: "dry_run", description: "true 时只检查不写入", schema: .boolean),
                     .init(name: "create_rounds", description: "true 时自动新建表中出现的未知批次", schema: .boolean)],
-            body: .string(format: "binary", description: "文件内容"), response: .ref("ImportReport"), errors: [403, 422]))
+            body: .string(format: "binary", description: "文件内容"), response: .ref("ImportReport"), errors: [403, 409, 422],
+            bodyMediaTypes: APIOperation.sheetMediaTypes + ["application/octet-stream"]))
         projects.get("export", use: exportFile).openAPI(.init(
             summary: "导出项目表(与导入格式相同)", tag: "项目",
             query: [.init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
@@ -23,7 +24,7 @@ struct ProjectTransferAPI: RouteCollection {
                     .init(name: "division", description: "区划代码"), .init(name: "industry", description: "产业类别"),
                     .init(name: "stage", description: "最远阶段"), .init(name: "round_id", description: "批次", schema: .uuid),
                     .init(name: "q", description: "名称或单位包含")],
-            response: .string(format: "binary"), errors: [422]))
+            response: .string(format: "binary"), errors: [422], responseMediaTypes: APIOperation.sheetMediaTypes))
     }
 
     static let schemas: [String: JSONSchema] = [

@@ -16,7 +16,7 @@ struct ProjectsAPI: RouteCollection {
                     .init(name: "milestone_stage", description: "有此阶段的里程碑(配合 round_id 或 from/to)",
                           schema: .string(values: Stage.allCases.map(\.rawValue))),
                     .init(name: "from", description: "里程碑起始日期", schema: .date), .init(name: "to", description: "里程碑截止日期", schema: .date),
-                    .init(name: "page", description: "页码"), .init(name: "per", description: "每页条数")],
+                    .page, .per],
             response: .page(of: .ref("Project")), errors: [422]))
         projects.post(use: create).openAPI(.init(
             summary: "新建项目", tag: "项目", body: .ref("NewProject"), response: .ref("Project"), status: 201, errors: [403]))

@@ -10,7 +10,7 @@ struct RoundsAPI: RouteCollection {
         let rounds = routes.grouped("rounds")
         rounds.get(use: list).openAPI(.init(
             summary: "列出活动批次(本级、下级及上级的)", tag: "项目",
-            query: [.init(name: "page", description: "页码"), .init(name: "per", description: "每页条数")],
+            query: [.page, .per],
             response: .page(of: .ref("Round")), errors: [422]))
         rounds.post(use: create).openAPI(.init(
             summary: "新建活动批次", tag: "项目", body: .ref("RoundInput"), response: .ref("Round"), status: 201, errors: [403]))

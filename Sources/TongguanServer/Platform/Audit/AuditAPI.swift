@@ -39,7 +39,7 @@ struct AuditAPI: RouteCollection {
             query: [.init(name: "entity_type", description: "对象类型"), .init(name: "entity_id", description: "对象编号"),
                     .init(name: "actor", description: "操作人"), .init(name: "from", description: "起始日期 YYYY-MM-DD", schema: .date),
                     .init(name: "to", description: "截止日期 YYYY-MM-DD(含)", schema: .date),
-                    .init(name: "page", description: "页码"), .init(name: "per", description: "每页条数")],
+                    .page, .per],
             response: .page(of: .ref("AuditEvent")), errors: [403, 422]))
     }
 

@@ -29,8 +29,10 @@ struct PageRequest: Sendable {
 
     init(from request: Request, defaultPer: Int = 50) throws {
         var problems = ProblemList()
-        let page = request.query[String.self, at: "page"].map { Int($0) } ?? 1
-        let per = request.query[String.self, at: "per"].map { Int($0) } ?? defaultPer
+        // Empty means "not given", as for every optional parameter.
+        let given = { (key: String) in request.query[String.self, at: key].flatMap { $0.isEmpty ? nil : $0 } }
+        let page = given("page").map { Int($0) } ?? 1
+        let per = given("per").map { Int($0) } ?? defaultPer
         if page == nil || !(1...1_000_000).contains(page!) { problems.add("page", "页码应为1到1000000之间的整数") }
         if per == nil || !(1...Self.maxPer).contains(per!) { problems.add("per", "每页条数应为1到\(Self.maxPer)之间的整数") }
         try problems.throwIfAny()

@@ -32,6 +32,12 @@ struct ProblemMiddleware: AsyncMiddleware {
             return Problem(.conflict, detail: "与其他人同时提交的数据冲突,请刷新后重试")
         case let decoding as DecodingError:
             return decodingProblem(decoding)
+        case let abort as any AbortError where abort.status == .notFound:
+            // The router found no route: for a path that exists under other methods, 405.
+            let allowed = AllowedMethods.for(request.url.path, in: request.application.routes.all)
+            guard !allowed.isEmpty, !allowed.contains(request.method) else { return .notFound }
+            return Problem(.methodNotAllowed, detail: "该地址不支持 \(request.method.rawValue) 请求",
+                           headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
         case let abort as any AbortError where abort.status.code < 500:
             var problem = Problem(abort.status)
             if abort.status == .notFound { problem = .notFound }

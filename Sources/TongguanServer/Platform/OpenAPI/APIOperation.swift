@@ -20,8 +20,20 @@ struct APIOperation: Sendable {
     /// Error statuses besides the ones every authenticated route can answer.
     var errors: [Int] = []
     var authenticated = true
+    /// A body that is a file rather than JSON: the media types it may be sent as.
+    var bodyMediaTypes: [String]? = nil
+    /// A response that is a file rather than JSON: the media types it comes as.
+    var responseMediaTypes: [String]? = nil
 
     static let userInfoKey = "openapi"
+
+    /// The sheet files every import takes and every export gives.
+    static let sheetMediaTypes = ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+}
+
+extension APIOperation.Parameter {
+    static let page = APIOperation.Parameter(name: "page", description: "页码(空值视为未填)", schema: .integer(minimum: 1, maximum: 1_000_000))
+    static let per = APIOperation.Parameter(name: "per", description: "每页条数(空值视为未填)", schema: .integer(minimum: 1, maximum: Int64(PageRequest.maxPer)))
 }
 
 extension Route {

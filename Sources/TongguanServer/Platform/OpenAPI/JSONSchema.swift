@@ -1,7 +1,7 @@
 /// The small part of JSON Schema that describes Tongguan's API bodies.
 indirect enum JSONSchema: Sendable {
     case string(format: String? = nil, description: String? = nil, values: [String]? = nil)
-    case integer(description: String? = nil)
+    case integer(description: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil)
     case boolean
     case array(JSONSchema)
     case object([(String, JSONSchema)], required: [String])
@@ -16,9 +16,11 @@ indirect enum JSONSchema: Sendable {
             if let description { o["description"] = .string(description) }
             if let values { o["enum"] = .array(values.map(JSONValue.string)) }
             return .object(o)
-        case .integer(let description):
+        case .integer(let description, let minimum, let maximum):
             var o: [String: JSONValue] = ["type": .string("integer"), "format": .string("int64")]
             if let description { o["description"] = .string(description) }
+            if let minimum { o["minimum"] = .number(Double(minimum)) }
+            if let maximum { o["maximum"] = .number(Double(maximum)) }
             return .object(o)
         case .boolean:
             return .object(["type": .string("boolean")])

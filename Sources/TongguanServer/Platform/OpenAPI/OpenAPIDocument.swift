@@ -40,6 +40,10 @@ enum OpenAPIDocument {
         ("type", .string(format: "uri")), ("title", .string()), ("status", .integer()),
         ("detail", .string()), ("instance", .string()), ("request_id", .string()),
         ("errors", .array(.object([("field", .string()), ("message", .string())], required: ["field", "message"]))),
+        ("rows", .array(.object([("row", .integer()), ("column", .string()), ("message", .string())], required: ["row", "column", "message"]))),
+        ("row_count", .integer()),
+        ("row_summary", .array(.object([("column", .string()), ("message", .string()), ("count", .integer())], required: ["column", "message", "count"]))),
+        ("conditions", .array(.object([("code", .string()), ("message", .string())], required: ["code", "message"]))),
     ], required: ["type", "title", "status"])
 
     private static func operation(_ op: APIOperation, path: [PathComponent]) -> JSONValue {
@@ -52,7 +56,9 @@ enum OpenAPIDocument {
             }
         }
         for p in op.query {
+            // An empty optional parameter means "not given", as HTML filter forms send it.
             parameters.append(.object(["name": .string(p.name), "in": .string("query"), "required": .bool(p.required),
+                                       "allowEmptyValue": .bool(!p.required),
                                        "description": .string(p.description), "schema": p.schema.json]))
         }
         for p in op.headers {
@@ -61,15 +67,15 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { o["parameters"] = .array(parameters) }
         if let body = op.body {
-            o["requestBody"] = .object(["required": .bool(true), "content": .object([
-                "application/json": .object(["schema": body.json]),
-            ])])
+            let types = op.bodyMediaTypes ?? ["application/json"]
+            o["requestBody"] = .object(["required": .bool(true), "content": .object(
+                Dictionary(uniqueKeysWithValues: types.map { ($0, JSONValue.object(["schema": body.json])) }))])
         }
         var responses: [String: JSONValue] = [:]
         if let response = op.response {
-            responses[String(op.status)] = .object(["description": .string("成功"), "content": .object([
-                "application/json": .object(["schema": response.json]),
-            ])])
+            let types = op.responseMediaTypes ?? ["application/json"]
+            responses[String(op.status)] = .object(["description": .string("成功"), "content": .object(
+                Dictionary(uniqueKeysWithValues: types.map { ($0, JSONValue.object(["schema": response.json])) }))])
         } else {
             responses[String(op.status)] = .object(["description": .string("成功")])
         }

@@ -9,7 +9,7 @@ struct UsersAPI: RouteCollection {
         let users = routes.grouped("users")
         users.get(use: list).openAPI(.init(
             summary: "列出管辖范围内的用户", tag: "用户",
-            query: [.init(name: "page", description: "页码"), .init(name: "per", description: "每页条数"),
+            query: [.page, .per,
                     .init(name: "q", description: "按用户名筛选")],
             response: .page(of: .ref("User")), errors: [403, 422]))
         users.post(use: create).openAPI(.init(
