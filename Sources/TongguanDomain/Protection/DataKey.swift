@@ -48,28 +48,55 @@ public struct DataKey: Sendable {
 }
 
 /// base64url without padding (RFC 4648 §5), as the stored form of sealed fields uses it.
+/// Written out rather than through Foundation: a rotation or an import encodes and decodes
+/// a million values, and Foundation's base64 plus the alphabet swap cost more than AES-GCM.
 enum Base64URL {
-    static func encode<D: DataProtocol>(_ bytes: D) -> String {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// 6-bit values of both alphabets' characters (`+`/`-` = 62, `/`/`_` = 63); 0xFF otherwise.
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        table[Int(UInt8(ascii: "+"))] = 62
+        table[Int(UInt8(ascii: "/"))] = 63
+        return table
+    }()
+
+    static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var iterator = bytes.makeIterator()
+        while let b0 = iterator.next() {
+            let b1 = iterator.next(), b2 = iterator.next()
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
+            if let b1 { out.append(alphabet[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)]) }
+            if let b2 { out.append(alphabet[Int(b2 & 0x3F)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes base64url or standard base64, with or without padding; nil for anything else.
+    /// Decodes base64url or standard base64, padded or not; nil for anything else,
+    /// including non-zero leftover bits (so every value has exactly one text form).
     static func decodeAny(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ b in
-            (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b)
-                || b == UInt8(ascii: "+") || b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
-                || b == UInt8(ascii: "=")
-        }) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let unpadded = standard.utf8.count - standard.utf8.reversed().prefix(while: { $0 == UInt8(ascii: "=") }).count
-        guard !standard.utf8.prefix(unpadded).contains(UInt8(ascii: "=")) else { return nil }
-        standard = String(standard.prefix(unpadded))
-        guard unpadded % 4 != 1 else { return nil }
-        standard += String(repeating: "=", count: (4 - unpadded % 4) % 4)
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        return Array(data)
+        var chars = Array(text.utf8)
+        while chars.last == UInt8(ascii: "=") { chars.removeLast() }
+        guard chars.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count * 3 / 4)
+        var buffer: UInt32 = 0, bits = 0
+        for c in chars {
+            let v = values[Int(c)]
+            guard v != 0xFF else { return nil }
+            buffer = buffer << 6 | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                buffer &= (1 << UInt32(bits)) - 1
+            }
+        }
+        guard buffer == 0 else { return nil }
+        return out
     }
 }

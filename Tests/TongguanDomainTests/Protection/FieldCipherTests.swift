@@ -175,3 +175,28 @@ struct DataKeyTests {
         for key in keys { #expect(Data(base64Encoded: key)?.count == 32) }
     }
 }
+
+@Suite("Base64URL")
+struct Base64URLTests {
+    @Test("encodes as Foundation's base64 with the URL alphabet and no padding; decodes both alphabets")
+    func matchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let standard = Data(bytes).base64EncodedString()
+            let expected = standard.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decodeAny(expected) == bytes)
+            #expect(Base64URL.decodeAny(standard) == bytes)
+        }
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+        #expect(Base64URL.decodeAny("+/8=") == [0xFB, 0xFF])
+    }
+
+    @Test("refuses other characters, impossible lengths and non-zero leftover bits",
+          arguments: ["A", "AAAAA", "AA=A", "AB", "AAB", "A B=", "AA.A", "ÄAAA", "AA\nA"])
+    func refuses(_ text: String) {
+        #expect(Base64URL.decodeAny(text) == nil)
+    }
+}
