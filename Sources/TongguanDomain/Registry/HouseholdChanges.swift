@@ -102,7 +102,7 @@ extension HouseholdSnapshot {
     }
 
     /// Closes the household; every member must have left or been transferred first.
-    public func closing(_ closure: Closure, today: CivilDate) throws(Refusal) -> HouseholdSnapshot {
+    public func closing(_ closure: HouseholdClosure, today: CivilDate) throws(Refusal) -> HouseholdSnapshot {
         var unmet: [HouseholdCondition] = []
         if !isActive { unmet.append(.householdClosed) }
         if !presentMembers.isEmpty { unmet.append(.membersPresent) }

@@ -110,13 +110,13 @@ public enum RegistryForms {
         return Departure(reason: why!, date: day!)
     }
 
-    public static func closure(reason: String, date: String) throws(ValidationFailure) -> Closure {
+    public static func closure(reason: String, date: String) throws(ValidationFailure) -> HouseholdClosure {
         var problems = ProblemList()
         let why = choice(HouseholdCloseReason.self, reason, field: "reason", into: &problems)
         let day = CivilDate(iso: date.trimmedCell) ?? CivilDate(parsing: date)
         if day == nil { problems.add("date", "日期应为 2024-06-15 的形式") }
         try problems.throwIfAny()
-        return Closure(reason: why!, date: day!)
+        return HouseholdClosure(reason: why!, date: day!)
     }
 
     static func personName(_ raw: String, field: String, into problems: inout ProblemList) -> String? {

@@ -46,10 +46,10 @@ public struct HouseholdSnapshot: Hashable, Sendable {
     /// The village the household lives in now (its code may name another: see HouseholdCode).
     public var divisionCode: DivisionCode
     /// nil while the household is active.
-    public var closure: Closure?
+    public var closure: HouseholdClosure?
     public var members: [MemberSnapshot]
 
-    public init(code: HouseholdCode, divisionCode: DivisionCode, closure: Closure? = nil, members: [MemberSnapshot]) {
+    public init(code: HouseholdCode, divisionCode: DivisionCode, closure: HouseholdClosure? = nil, members: [MemberSnapshot]) {
         self.code = code
         self.divisionCode = divisionCode
         self.closure = closure

@@ -76,7 +76,7 @@ public enum HouseholdStatus: String, RegistryVocabulary {
 }
 
 /// A household's closing: the reason and the day. A household with a closure is `closed`.
-public struct Closure: Hashable, Sendable, Codable {
+public struct HouseholdClosure: Hashable, Sendable, Codable {
     public var reason: HouseholdCloseReason
     public var date: CivilDate
 

@@ -70,7 +70,7 @@ struct HouseholdChangesTests {
 
     @Test("adding refuses a closed household, a member already there and a member who left")
     func addingRefused() {
-        let closed = Fixture.household([], closure: Closure(reason: .other, date: today))
+        let closed = Fixture.household([], closure: HouseholdClosure(reason: .other, date: today))
         #expect(unmet { () throws(Refusal) in try closed.adding(Fixture.member(.head, born: "1990-01-01")) } == ["household_closed"])
         #expect(unmet { () throws(Refusal) in try family.adding(spouse) } == ["member_exists"])
         let left = Fixture.member(.other, born: "1990-01-01", departure: gone)
@@ -112,7 +112,7 @@ struct HouseholdChangesTests {
         promoted.relation = .head
         headless = try headless.updating(promoted)
         #expect(headless.head == promoted)
-        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: Closure(reason: .allDeceased, date: today))
+        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
         var ghost = closed.members[0]
         ghost.disability = true
         #expect(unmet { () throws(Refusal) in try closed.updating(ghost) } == ["household_closed", "member_not_present"])
@@ -175,7 +175,7 @@ struct HouseholdChangesTests {
         let after = try family.leaving(child.id, gone, today: today)
         #expect(unmet { () throws(Refusal) in try after.leaving(child.id, gone, today: today) } == ["member_not_present"])
         #expect(refusal { () throws(Refusal) in try family.leaving(UUID(), gone, today: today) } == .notFound)
-        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: Closure(reason: .allDeceased, date: today))
+        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
         #expect(unmet { () throws(Refusal) in try closed.leaving(closed.members[0].id, gone, today: today) } == ["household_closed", "member_not_present"])
     }
 
@@ -208,7 +208,7 @@ struct HouseholdChangesTests {
 
     @Test("a household closes only when no member is present, on a day not after today")
     func closing() throws {
-        let closure = Closure(reason: .allDeceased, date: today)
+        let closure = HouseholdClosure(reason: .allDeceased, date: today)
         #expect(unmet { () throws(Refusal) in try family.closing(closure, today: today) } == ["members_present"])
         let empty = try Fixture.household([head]).leaving(head.id, gone, today: today)
         let closed = try empty.closing(closure, today: today)
@@ -217,7 +217,7 @@ struct HouseholdChangesTests {
         #expect(closed.members.count == 1) // nothing is deleted
         #expect(closed.ruleViolations.isEmpty)
         #expect(unmet { () throws(Refusal) in try closed.closing(closure, today: today) } == ["household_closed"])
-        let tomorrow = Closure(reason: .merged, date: today.adding(days: 1))
+        let tomorrow = HouseholdClosure(reason: .merged, date: today.adding(days: 1))
         #expect(unmet { () throws(Refusal) in try empty.closing(tomorrow, today: today) } == ["date_in_future"])
         #expect(unmet { () throws(Refusal) in try family.closing(tomorrow, today: today) } == ["members_present", "date_in_future"])
     }
@@ -229,7 +229,7 @@ struct HouseholdChangesTests {
         #expect(moved.code == family.code)
         #expect(moved.code.village == Fixture.village)
         #expect(unmet { () throws(Refusal) in try family.relocating(to: DivisionCode("141124100")!) } == ["not_a_village"])
-        let closed = Fixture.household([], closure: Closure(reason: .movedOut, date: today))
+        let closed = Fixture.household([], closure: HouseholdClosure(reason: .movedOut, date: today))
         #expect(unmet { () throws(Refusal) in try closed.relocating(to: DivisionCode("141124")!) } == ["household_closed", "not_a_village"])
     }
 
@@ -241,7 +241,7 @@ struct HouseholdChangesTests {
         #expect(Fixture.household([]).ruleViolations.isEmpty)
         #expect(Fixture.household([spouse]).ruleViolations == [.noHead])
         #expect(Fixture.household([head, Fixture.member(.head, born: "1971-01-01")]).ruleViolations == [.severalHeads])
-        let closedWithMembers = Fixture.household([head], closure: Closure(reason: .other, date: today))
+        let closedWithMembers = Fixture.household([head], closure: HouseholdClosure(reason: .other, date: today))
         #expect(closedWithMembers.ruleViolations == [.membersPresent])
         var county = family
         county.divisionCode = DivisionCode("141124")!

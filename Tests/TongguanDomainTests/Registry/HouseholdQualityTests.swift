@@ -37,10 +37,10 @@ struct HouseholdQualityTests {
         #expect(HouseholdQuality.findings(empty, today: today) == [QualityFinding(check: .emptyHousehold, householdCode: empty.code)])
         #expect(checks(Fixture.household([])) == [.emptyHousehold])
         var closed = empty
-        closed.closure = Closure(reason: .allDeceased, date: today)
+        closed.closure = HouseholdClosure(reason: .allDeceased, date: today)
         #expect(checks(closed).isEmpty)
         // Stored data that breaks the rules is still not a quality finding once closed.
-        let closedWithMember = Fixture.household([Fixture.member(.spouse, born: "1900-01-01")], closure: Closure(reason: .other, date: today))
+        let closedWithMember = Fixture.household([Fixture.member(.spouse, born: "1900-01-01")], closure: HouseholdClosure(reason: .other, date: today))
         #expect(checks(closedWithMember).isEmpty)
     }
 

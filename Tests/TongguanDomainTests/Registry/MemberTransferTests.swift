@@ -48,7 +48,7 @@ struct MemberTransferTests {
         let (from, to) = try MemberTransfer.apply(member: otherHead.id, from: alone, to: source, relation: .child)
         #expect(from.members.isEmpty)
         #expect(to.presentMembers.count == 4)
-        #expect(try from.closing(Closure(reason: .merged, date: today), today: today).status == .closed)
+        #expect(try from.closing(HouseholdClosure(reason: .merged, date: today), today: today).status == .closed)
     }
 
     @Test("a second head in the target is refused")
@@ -59,13 +59,13 @@ struct MemberTransferTests {
     @Test("refused: same household, closed households, a member who left, one already in the target, unknown")
     func refused() throws {
         #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: source, relation: .child) } == ["same_household", "member_exists"])
-        let closed = Fixture.household([], sequence: 5, closure: Closure(reason: .other, date: today))
+        let closed = Fixture.household([], sequence: 5, closure: HouseholdClosure(reason: .other, date: today))
         #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: closed, relation: .head) } == ["target_closed"])
         let gone = Departure(reason: .movedOut, date: today)
         let left = try source.leaving(child.id, gone, today: today)
         #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: left, to: target, relation: .child) } == ["member_not_present"])
         let closedSource = try Fixture.household([head], sequence: 6).leaving(head.id, gone, today: today)
-            .closing(Closure(reason: .movedOut, date: today), today: today)
+            .closing(HouseholdClosure(reason: .movedOut, date: today), today: today)
         #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: closedSource, to: target, relation: .parent) } == ["household_closed", "member_not_present"])
         var already = target
         already.members.append(child)

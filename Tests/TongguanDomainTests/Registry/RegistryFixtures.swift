@@ -35,7 +35,7 @@ enum Fixture {
                        basicMedicalInsurance: true, departure: departure)
     }
 
-    static func household(_ members: [MemberSnapshot], sequence: Int = 1, closure: Closure? = nil) -> HouseholdSnapshot {
+    static func household(_ members: [MemberSnapshot], sequence: Int = 1, closure: HouseholdClosure? = nil) -> HouseholdSnapshot {
         HouseholdSnapshot(code: code(sequence), divisionCode: village, closure: closure, members: members)
     }
 }

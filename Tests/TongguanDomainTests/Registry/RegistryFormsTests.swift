@@ -75,7 +75,7 @@ struct RegistryFormsTests {
     func departureAndClosure() throws {
         #expect(try RegistryForms.departure(reason: "moved_out", date: "2024-06-01") == Departure(reason: .movedOut, date: Fixture.date("2024-06-01")))
         #expect(try RegistryForms.departure(reason: "死亡", date: "2024年6月1日").reason == .death)
-        #expect(try RegistryForms.closure(reason: "merged", date: "2024-06-01") == Closure(reason: .merged, date: Fixture.date("2024-06-01")))
+        #expect(try RegistryForms.closure(reason: "merged", date: "2024-06-01") == HouseholdClosure(reason: .merged, date: Fixture.date("2024-06-01")))
         let found = problems { () throws(ValidationFailure) in _ = try RegistryForms.departure(reason: "gone", date: "2024-02-30") }
         #expect(found.map(\.field) == ["reason", "date"])
         let closing = problems { () throws(ValidationFailure) in _ = try RegistryForms.closure(reason: "", date: "") }
