@@ -11,6 +11,7 @@ public struct MemberSheetChecker: Sendable {
     let villages: MemberSheet.Villages?
     private var layout: MemberSheet.Layout?
     private var headerRefused = false
+    private var headerLine = 1
     private var drafts: [MemberDraft] = []
     /// Refused rows' IDs: (line, resident, household it heads), for the file-wide checks.
     private var refused: [(line: Int, resident: ResidentIdentity?, headsGroup: ResidentIdentity?)] = []
@@ -28,7 +29,7 @@ public struct MemberSheetChecker: Sendable {
             let texts = row.cells.map(\.text)
             if MemberSheet.isPersonalDataNotice(texts) { return }
             switch MemberSheet.layout(header: texts, line: row.line) {
-            case .success(let found): layout = found
+            case .success(let found): layout = found; headerLine = row.line
             case .failure(let header): problems = header.problems; headerRefused = true
             }
             return
@@ -51,7 +52,7 @@ public struct MemberSheetChecker: Sendable {
             return .failure(ImportProblems([RowProblem(row: 1, column: "表头", message: "文件中没有表头和数据")]))
         }
         if headerRefused { return .failure(ImportProblems(problems)) }
-        if dataRows == 0 { return .failure(ImportProblems([RowProblem(row: 2, column: "表头", message: "文件中没有数据行")])) }
+        if dataRows == 0 { return .failure(ImportProblems([RowProblem(row: headerLine, column: "表头", message: "表头下没有数据行")])) }
         var found = problems
         // IDs on more than one row, clean or refused.
         var ids: [(digits: UInt64, line: Int)] = drafts.map { ($0.resident.digits, $0.line) }

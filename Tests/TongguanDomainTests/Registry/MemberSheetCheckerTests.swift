@@ -152,7 +152,8 @@ struct MemberSheetCheckerTests {
         guard case .failure(let header) = checker.finish() else { Issue.record("accepted"); return }
         #expect(header.problems.count == 10)
         #expect(header.problems.allSatisfy { $0.row == 1 && $0.message == "表头缺少此列" })
-        #expect(problems([]) == [RowProblem(row: 2, column: "表头", message: "文件中没有数据行")])
+        #expect(problems([]) == [RowProblem(row: 1, column: "表头", message: "表头下没有数据行")])
+        #expect(problems([], notice: true) == [RowProblem(row: 2, column: "表头", message: "表头下没有数据行")])
         guard case .failure(let empty) = MemberSheetChecker(today: today).finish() else { Issue.record("accepted"); return }
         #expect(empty.problems == [RowProblem(row: 1, column: "表头", message: "文件中没有表头和数据")])
     }
