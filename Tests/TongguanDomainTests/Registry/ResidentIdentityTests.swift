@@ -51,7 +51,7 @@ struct ResidentIdentityTests {
             (Fixture.residentID("141124", "19800230", "123"), .birthDate, .birthDate),
             (Fixture.residentID("141124", "19001301", "123"), .birthDate, .birthDate),
             (Fixture.residentID("141124", "19000229", "123"), .birthDate, .birthDate), // 1900 was no leap year
-            (Fixture.residentID("141124", "18991231", "123"), .birthDate, .birthDate), // before CivilDate's range
+            (Fixture.residentID("141124", "17991231", "123"), .birthDate, .birthDate), // before 1800
             (wrongCheck, .checksum, .checksum),
         ]
         for (text, problem, underlying) in cases {

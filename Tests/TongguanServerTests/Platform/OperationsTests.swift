@@ -26,10 +26,12 @@ import VaporTesting
     }
 
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
-        try await TestApp.with { t in
+        try await TestApp.with(configure: { $0.metricsToken = "metrics-token-0123456789" }) { t in
             _ = try await t.request(.GET, "/health")
             _ = try await t.request(.GET, "/api/v1/me")
-            let res = try await t.request(.GET, "/metrics")
+            try expectProblem(try await t.request(.GET, "/metrics"), .unauthorized)
+            try expectProblem(try await t.request(.GET, "/metrics", token: "wrong-token-0123456789"), .unauthorized)
+            let res = try await t.request(.GET, "/metrics", token: "metrics-token-0123456789")
             #expect(res.status == .ok)
             let text = res.body.string
             #expect(text.contains("http_requests_total{"))
@@ -92,6 +94,26 @@ import VaporTesting
             let text = res.body.string
             let refs = text.components(separatedBy: "#/components/schemas/").dropFirst().map { $0.prefix { $0 != "\"" } }
             for ref in refs { #expect(schemas[String(ref)] != nil, "dangling $ref \(ref)") }
+        }
+    }
+
+    /// Without a token, only this machine's own clients may scrape; the in-process tester has
+    /// no socket at all, so it stands for a remote client.
+    @Test func metricsWithoutATokenAreForLoopbackOnly() async throws {
+        try await TestApp.with { t in
+            try expectProblem(try await t.request(.GET, "/metrics"), .forbidden)
+            let port = Int.random(in: 20000...40000)
+            let tester = try t.app.testing(method: .running(hostname: "127.0.0.1", port: port))
+            let local = try await tester.sendRequest(.GET, "/metrics")
+            #expect(local.status == .ok)
+            #expect(local.body.string.contains("tongguan_db_up{"))
+        }
+    }
+
+    @Test func healthSaysUpOrDownAndNothingElse() async throws {
+        try await TestApp.with { t in
+            let res = try await t.request(.GET, "/health")
+            #expect(try res.json().keys.sorted() == ["status"])
         }
     }
 }
