@@ -21,6 +21,7 @@ public enum Credentials {
     }
 
     public static func passwordProblem(_ password: String) -> String? {
+        if let problem = TextPolicy.firstProblem(in: password) { return "密码" + problem.message }
         if password.count < minimumPasswordLength { return "密码至少\(minimumPasswordLength)个字符" }
         if password.utf8.count > maximumPasswordLength { return "密码不能超过\(maximumPasswordLength)字节" }
         let hasLetter = password.unicodeScalars.contains { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") }

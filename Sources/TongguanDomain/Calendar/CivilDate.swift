@@ -38,6 +38,31 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// Why a typed date was not taken: its form, or a real date outside what the platform
+    /// keeps (9999-12-31 is a date, just not one a record can carry).
+    public enum Problem: Error, Equatable, Sendable {
+        case format, outOfRange
+
+        public var message: String {
+            switch self {
+            case .format: "日期格式应为 YYYY-MM-DD"
+            case .outOfRange: "日期超出范围:应在1900-01-01至2200-12-31之间"
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD` as the API and query strings carry it, telling a bad form from a date
+    /// out of range.
+    public static func validatingISO(_ s: String) throws(Problem) -> CivilDate {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard s.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { throw .format }
+        guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { throw .format }
+        guard let date = CivilDate(year: y, month: m, day: d) else { throw .outOfRange }
+        return date
+    }
+
     public var description: String { padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2) }
     public var chinese: String { "\(year)年\(month)月\(day)日" }
 

@@ -204,8 +204,10 @@ struct ProjectPages: RouteCollection {
         var problems = ProblemList()
         let stage = form.stage.flatMap(Stage.init(rawValue:))
         if stage == nil { problems.add("stage", "请选择阶段") }
-        let date = form.date.flatMap { CivilDate(iso: $0.trimmingCharacters(in: .whitespaces)) }
-        if date == nil { problems.add("date", (form.date ?? "").isEmpty ? "请填写日期" : "日期格式应为 YYYY-MM-DD") }
+        var date: CivilDate?
+        do { date = try CivilDate.validatingISO(TextPolicy.trimmed(form.date ?? "")) } catch {
+            problems.add("date", (form.date ?? "").isEmpty ? "请填写日期" : error.message)
+        }
         var roundID: UUID? = nil
         if let raw = form.round_id, !raw.isEmpty {
             roundID = UUID(uuidString: raw)

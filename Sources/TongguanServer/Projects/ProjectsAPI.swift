@@ -88,11 +88,7 @@ struct ProjectsAPI: RouteCollection {
         for (i, item) in list.enumerated() {
             var reader = InputReader(object: item)
             let stage = reader.enumeration("stage", Stage.self, required: true)
-            let date = reader.string("date", required: true, maxLength: 20).flatMap { raw -> CivilDate? in
-                let d = CivilDate(iso: raw)
-                if d == nil { reader.add("date", "日期格式应为 YYYY-MM-DD") }
-                return d
-            }
+            let date = reader.date("date", required: true)
             let roundID = try await readRound(&reader, scope: scope, on: db)
             _ = try? reader.finish()
             for p in reader.problems.problems { input.add("milestones.\(i).\(p.field)", p.message) }
@@ -149,11 +145,7 @@ struct ProjectsAPI: RouteCollection {
         let project = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         let stage = try stage(req)
         var input = try InputReader(req)
-        let date = input.string("date", required: true, maxLength: 20).flatMap { raw -> CivilDate? in
-            let d = CivilDate(iso: raw)
-            if d == nil { input.add("date", "日期格式应为 YYYY-MM-DD") }
-            return d
-        }
+        let date = input.date("date", required: true)
         let roundID = try await readRound(&input, scope: caller.scope, on: req.db)
         try input.finish()
         try await ProjectService.setMilestone(project, .init(stage: stage, date: date!, roundID: roundID), actor: req.auditActor, on: req.db)

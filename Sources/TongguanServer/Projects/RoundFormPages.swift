@@ -46,12 +46,18 @@ struct RoundFormPages: RouteCollection {
     func read(_ form: Form, req: Request, round: Round?) async throws -> (RoundService.Fields, [FieldProblem]) {
         var problems = ProblemList()
         var fields = RoundService.Fields()
-        let name = (form.name ?? "").trimmedCell
-        if name.isEmpty { problems.add("name", "此项为必填") } else if name.count > 50 { problems.add("name", "不能超过50个字符") } else { fields.name = name }
-        if let date = CivilDate(iso: form.date ?? "") { fields.date = date } else { problems.add("date", "请填写日期") }
-        let venue = (form.venue ?? "").trimmedCell
-        if venue.count > 100 { problems.add("venue", "不能超过100个字符") }
-        fields.venue = .some(venue.isEmpty ? nil : venue)
+        do {
+            let name = try TextPolicy.singleLine(form.name ?? "")
+            if name.isEmpty { problems.add("name", "此项为必填") } else if name.count > 50 { problems.add("name", "不能超过50个字符") } else { fields.name = name }
+        } catch { problems.add("name", error.message) }
+        do { fields.date = try CivilDate.validatingISO(TextPolicy.trimmed(form.date ?? "")) } catch {
+            problems.add("date", (form.date ?? "").isEmpty ? "请填写日期" : error.message)
+        }
+        do {
+            let venue = try TextPolicy.singleLine(form.venue ?? "")
+            if venue.count > 100 { problems.add("venue", "不能超过100个字符") }
+            fields.venue = .some(venue.isEmpty ? nil : venue)
+        } catch { problems.add("venue", error.message) }
         fields.division = form.division_code.flatMap(DivisionCode.init)
         for p in try await RoundService.problems(fields, scope: try req.caller.scope, round: round, on: req.db) { problems.add(p.field, p.message) }
         return (fields, problems.problems)

@@ -47,9 +47,7 @@ struct RoundsAPI: RouteCollection {
         var input = try InputReader(req)
         var result = RoundService.Fields()
         result.name = input.string("name", required: required, maxLength: 50)
-        if let raw = input.string("date", required: required, maxLength: 20) {
-            if let date = CivilDate(iso: raw) { result.date = date } else { input.add("date", "日期格式应为 YYYY-MM-DD") }
-        }
+        result.date = input.date("date", required: required)
         if input.has("venue") { result.venue = .some(input.string("venue", maxLength: 100)) }
         result.division = input.divisionCode("division_code", required: false)
         for p in try await RoundService.problems(result, scope: scope, round: round, on: req.db) { input.add(p.field, p.message) }

@@ -20,6 +20,10 @@ enum LoginService {
     }
 
     static func attempt(username raw: String, password: String, request: Request) async throws -> Outcome {
+        // Refused before anything is counted or audited: a control character in a name
+        // once reached the audit trail and broke its chain.
+        if let problem = TextPolicy.firstProblem(in: raw) { throw Refusal.invalid("username", problem.message) }
+        if let problem = TextPolicy.firstProblem(in: password) { throw Refusal.invalid("password", "密码" + problem.message) }
         let name = String(Credentials.normalizedUsername(raw).prefix(64))
         let address = request.clientAddress
         let keys = [(LoginThrottleRecord.accountKey(name, address: address), LoginThrottle.accountFromAddress, name as String?),

@@ -32,13 +32,16 @@ enum DivisionImport {
         var entries: [(DivisionCode, String)] = []
         var seen: [String: Int] = [:]
         for row in rows.dropFirst() {
-            let field = { (i: Int) in i < row.fields.count ? row.fields[i].trimmingCharacters(in: .whitespaces) : "" }
+            let field = { (i: Int) in i < row.fields.count ? TextPolicy.trimmed(row.fields[i]) : "" }
             var code: DivisionCode?
             do { code = try DivisionCode(validating: field(codeIndex)) } catch {
                 problems.append(RowProblem(row: row.line, column: "code", message: error.message))
             }
-            let name = DivisionService.validName(field(nameIndex))
-            if name == nil { problems.append(RowProblem(row: row.line, column: "name", message: "名称不能为空且不超过50个字符")) }
+            var name: String?
+            switch DivisionService.validName(field(nameIndex)) {
+            case .success(let valid): name = valid
+            case .failure(let failure): problems += failure.problems.map { RowProblem(row: row.line, column: "name", message: $0.message) }
+            }
             if let code {
                 if let first = seen[code.rawValue] {
                     problems.append(RowProblem(row: row.line, column: "code", message: "与第\(first)行重复"))

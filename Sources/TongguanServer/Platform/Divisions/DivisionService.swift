@@ -4,9 +4,15 @@ import Vapor
 
 /// Adding and renaming divisions, for the API and the CSV import alike.
 enum DivisionService {
-    static func validName(_ raw: String) -> String? {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (1...50).contains(name.count) ? name : nil
+    /// A division's name under the text policy, 1 to 50 characters; else the reason.
+    static func validName(_ raw: String) -> Result<String, ValidationFailure> {
+        do {
+            let name = try TextPolicy.singleLine(raw)
+            guard (1...50).contains(name.count) else { return .failure(ValidationFailure([FieldProblem(field: "name", message: "名称不能为空且不超过50个字符")])) }
+            return .success(name)
+        } catch {
+            return .failure(ValidationFailure([FieldProblem(field: "name", message: error.message)]))
+        }
     }
 
     /// Creates or renames; the caller has already checked scope and that the parent exists.

@@ -9,7 +9,7 @@ struct DivisionsAPI: RouteCollection {
         divisions.get(use: list).openAPI(.init(
             summary: "列出管辖范围内的区划", tag: "区划",
             query: [.init(name: "parent", description: "只列出此区划的下级"),
-                    .init(name: "page", description: "页码"), .init(name: "per", description: "每页条数")],
+                    .page, .per],
             response: .page(of: .ref("Division")), errors: [422]))
         divisions.get(":code", use: show).openAPI(.init(
             summary: "查看区划", tag: "区划", response: .ref("Division"), errors: [404]))

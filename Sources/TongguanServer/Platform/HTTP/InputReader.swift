@@ -119,6 +119,16 @@ struct InputReader {
         return value
     }
 
+    /// A `YYYY-MM-DD` date; a bad form and a date out of range get their own messages.
+    mutating func date(_ field: String, required: Bool = false) -> CivilDate? {
+        guard let raw = string(field, required: required, maxLength: 20) else { return nil }
+        if raw.isEmpty { return nil }
+        do { return try CivilDate.validatingISO(raw) } catch {
+            problems.add(field, error.message)
+            return nil
+        }
+    }
+
     mutating func divisionCode(_ field: String, required: Bool = false) -> DivisionCode? {
         guard let raw = string(field, required: required, maxLength: 12) else { return nil }
         do {

@@ -25,8 +25,10 @@ struct QueryReader {
 
     mutating func date(_ key: String) -> CivilDate? {
         guard let raw = text(key) else { return nil }
-        guard let date = CivilDate(iso: raw) else { problems.add(key, "日期格式应为 YYYY-MM-DD"); return nil }
-        return date
+        do { return try CivilDate.validatingISO(raw) } catch {
+            problems.add(key, error.message)
+            return nil
+        }
     }
 
     mutating func uuid(_ key: String, label: String = "编号") -> UUID? {

@@ -1,4 +1,5 @@
 import Fluent
+import TongguanDomain
 import Vapor
 
 /// The login form and logout.
@@ -27,7 +28,15 @@ struct SignInPages: RouteCollection {
     func submit(req: Request) async throws -> Response {
         let input = try req.content.decode(Submitted.self)
         let username = input.username ?? ""
-        switch try await LoginService.attempt(username: username, password: input.password ?? "", request: req) {
+        let outcome: LoginService.Outcome
+        do {
+            outcome = try await LoginService.attempt(username: username, password: input.password ?? "", request: req)
+        } catch let refusal as Refusal {
+            _ = req.csrfToken
+            return try await req.page("login", title: "登录", status: .unprocessableEntity,
+                                      error: refusal.problems.first?.message ?? refusal.message, Form(username: ""))
+        }
+        switch outcome {
         case .success(let user):
             try await WebSession.signIn(user, request: req)
             return req.redirect(to: "/")
