@@ -236,3 +236,24 @@ struct CSVParserTests {
         ])
     }
 }
+
+@Suite("CSV and markup escaping work on scalars")
+struct ScalarEscapingTests {
+    /// Found by the export → import property test: `"` + U+0307 is one Character, so a
+    /// Character-wise replacement left the quote single and the row fell apart on import.
+    @Test("a quote followed by a combining mark is doubled", arguments: ["a\"\u{0307}b", "\"\u{0301}", "x,\"\u{20DD}\"y"])
+    func quoteWithCombiningMark(_ field: String) throws {
+        let line = CSVParser.line([field, "next"])
+        let rows = try CSVParser.parse(line)
+        #expect(rows.count == 1)
+        #expect(rows.first?.fields.map { Array($0.unicodeScalars) } == [Array(field.unicodeScalars), Array("next".unicodeScalars)])
+    }
+
+    @Test("markup escapes quotes and brackets even when a mark follows them")
+    func markup() {
+        #expect(Markup.escape("\"\u{0338} onload=x \"") == "&quot;\u{0338} onload=x &quot;")
+        #expect(Markup.escape("<\u{0338}script>&") == "&lt;\u{0338}script&gt;&amp;")
+        #expect(Markup.escape("a\u{0000}b\tc\u{FFFF}") == "ab\tc")
+        #expect(Markup.escape("'") == "&#39;")
+    }
+}

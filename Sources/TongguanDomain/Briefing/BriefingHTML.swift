@@ -44,21 +44,7 @@ extension RenderedBriefing {
 
 public enum BriefingHTML {
     /// Text safe inside an element or a quoted attribute.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { Markup.escape(text) }
 
     /// Already-escaped text cut into paragraphs and headings.
     static func paragraphs(_ escaped: String) -> String {

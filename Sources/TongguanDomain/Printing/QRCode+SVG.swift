@@ -38,22 +38,5 @@ extension QRCode {
         return out + #""/></svg>"#
     }
 
-    /// Escapes markup characters and drops the control characters XML 1.0 cannot carry.
-    private static func escapeXML(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: break
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    private static func escapeXML(_ text: String) -> String { Markup.escape(text) }
 }

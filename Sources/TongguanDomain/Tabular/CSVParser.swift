@@ -106,7 +106,16 @@ public enum CSVParser {
     public static func escape(_ field: String) -> String {
         // Scalars, not Characters: "\r\n" is one Character that equals neither "\r" nor "\n".
         guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Quotes are doubled scalar by scalar: a quote followed by a combining mark is one
+        // Character to Swift, which `replacingOccurrences` would leave single.
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in field.unicodeScalars {
+            out.append(scalar)
+            if scalar == "\"" { out.append("\"") }
+        }
+        out.append("\"")
+        return String(out)
     }
 
     public static func line(_ fields: [String]) -> String {

@@ -100,7 +100,9 @@ extension Database {
     ) async throws -> T {
         try await transaction { tx in
             let sql = tx.sql
-            if sql.isSQLite { try await sql.raw("PRAGMA busy_timeout = 10000").run(); try await sql.tuneSQLiteCache() }
+            // Writers queue for the lock; an import of a large file holds it for seconds, so a
+            // writer behind a few of them waits up to a minute before being told to retry.
+            if sql.isSQLite { try await sql.raw("PRAGMA busy_timeout = 60000").run(); try await sql.tuneSQLiteCache() }
             let waitStart = ContinuousClock.now
             guard let head = try await sql.raw("UPDATE audit_chain_head SET seq = seq WHERE id = 1 RETURNING seq, hash").first() else {
                 throw Abort(.internalServerError, reason: "audit chain head missing")

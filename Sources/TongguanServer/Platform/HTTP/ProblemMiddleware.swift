@@ -1,4 +1,5 @@
 import FluentKit
+import SQLiteNIO
 import TongguanDomain
 import Vapor
 
@@ -25,6 +26,10 @@ struct ProblemMiddleware: AsyncMiddleware {
             return Problem(refusal)
         case let failure as ValidationFailure:
             return .validation(failure.problems)
+        case let busy as SQLiteError where [.busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked].contains(busy.reason):
+            // Writers take turns; one that waited its whole turn out is told to come back.
+            request.logger.warning("database busy", metadata: ["error": .string(String(describing: busy))])
+            return Problem(.serviceUnavailable, detail: "系统正忙(其他人正在写入大量数据),请稍后重试", headers: ["Retry-After": "10"])
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two writers raced past the same check (a unique name, a reference): the
             // loser is told so, never given a 500.

@@ -1,3 +1,4 @@
+import TongguanDomain
 import Foundation
 
 /// A horizontal bar chart drawn on the server as SVG markup, for pages that must work with
@@ -71,19 +72,5 @@ struct BarChart: Sendable {
         label.count > max ? String(label.prefix(max - 1)) + "…" : label
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }
