@@ -10,7 +10,9 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible {
         guard parts.count <= 2, let address = IPAddressRange.parse(String(parts[0])) else { return nil }
         let maxPrefix = address.count * 8
         if parts.count == 2 {
-            guard let n = Int(parts[1]), (0...maxPrefix).contains(n), parts[1].allSatisfy(\.isASCII) else { return nil }
+            // Digits only: `Int` alone would also take `+8` and `-0`.
+            guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(parts[1]),
+                  (0...maxPrefix).contains(n) else { return nil }
             prefixLength = n
         } else {
             prefixLength = maxPrefix
@@ -62,24 +64,27 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible {
     private static func parseIPv6(_ text: String) -> [UInt8]? {
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }
-        func groups(_ s: String) -> [UInt8]? {
+        // A dotted IPv4 tail is allowed only at the very end (`::ffff:1.2.3.4`, not `1.2.3.4::`).
+        func groups(_ s: String, last: Bool) -> [UInt8]? {
             if s.isEmpty { return [] }
             var out: [UInt8] = []
             let pieces = s.split(separator: ":", omittingEmptySubsequences: false)
             for (i, piece) in pieces.enumerated() {
-                if i == pieces.count - 1, piece.contains(".") {
+                if last, i == pieces.count - 1, piece.contains(".") {
                     guard let v4 = parseIPv4(String(piece)) else { return nil }
                     out += v4
                     continue
                 }
-                guard (1...4).contains(piece.count), let v = UInt16(piece, radix: 16) else { return nil }
+                // Hex digits only: `UInt16(_:radix:)` alone would also take `+f` and `-0`.
+                guard (1...4).contains(piece.count), piece.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+                      let v = UInt16(piece, radix: 16) else { return nil }
                 out += [UInt8(v >> 8), UInt8(v & 0xFF)]
             }
             return out
         }
-        guard let head = groups(halves[0]) else { return nil }
+        guard let head = groups(halves[0], last: halves.count == 1) else { return nil }
         if halves.count == 1 { return head.count == 16 ? head : nil }
-        guard let tail = groups(halves[1]), head.count + tail.count <= 14 else { return nil }
+        guard let tail = groups(halves[1], last: true), head.count + tail.count <= 14 else { return nil }
         return head + Array(repeating: 0, count: 16 - head.count - tail.count) + tail
     }
 

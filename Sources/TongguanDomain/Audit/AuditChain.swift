@@ -46,7 +46,9 @@ public struct AuditChange: Hashable, Sendable, Codable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            // DEL and C1 as JSON escapes too: left raw, `sealed()` would turn them into `\u{85}`,
+            // which is not JSON, and the whole list would no longer decode.
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

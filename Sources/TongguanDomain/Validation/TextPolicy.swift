@@ -43,11 +43,23 @@ public enum TextPolicy {
     /// Notes, descriptions, a case's content: line breaks and tabs are allowed.
     public static func multiLine(_ raw: String) throws(Problem) -> String {
         var text = trimmed(raw)
-        if text.unicodeScalars.contains("\r") {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        }
+        if text.unicodeScalars.contains("\r") { text = lineFeedsOnly(text) }
         try check(text, multiLine: true)
         return text
+    }
+
+    /// CR LF and lone CR as LF, scalar by scalar: Foundation's `replacingOccurrences` matches
+    /// whole composed sequences, so it missed a CR followed by a combining mark (`\r\u{301}`)
+    /// and the text was then refused for a CR it should have kept as a line break.
+    private static func lineFeedsOnly(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n", afterCR { afterCR = false; continue }
+            afterCR = scalar == "\r"
+            out.append(afterCR ? "\n" : scalar)
+        }
+        return String(out)
     }
 
     /// Secrets (passwords) are never trimmed or changed, but a control character in one is
