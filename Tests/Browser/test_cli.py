@@ -267,3 +267,43 @@ def test_sigterm_lets_an_in_flight_import_finish(server, tmp_path):
     assert result["body"]["created"] == 40000
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM projects").fetchone()[0] == 40000
+
+
+def test_help_version_and_argument_errors_touch_no_database(tmp_path):
+    """`--help`, `--version` and a mistyped command create no database file."""
+    db = tmp_path / "never.sqlite"
+    for args in (["--help"], ["serve", "--help"], ["import", "--help"], ["--version"], ["user", "add"], ["user", "frobnicate"]):
+        done = run(db, *args)
+        assert not db.exists(), f"{args} created the database: {done.stdout}{done.stderr}"
+        assert not (tmp_path / "tongguan.sqlite").exists()
+    assert run(db, "--version").stdout.startswith("tongguan ")
+
+
+def test_bad_settings_stop_every_command_naming_the_variable(tmp_path):
+    db = tmp_path / "t.sqlite"
+    done = run(db, "migrate", extra={"TONGGUAN_TOKEN_HOURS": "-1", "TONGGUAN_BCRYPT_COST": "abc"})
+    assert done.returncode == 2
+    assert "TONGGUAN_TOKEN_HOURS" in done.stderr and "TONGGUAN_BCRYPT_COST" in done.stderr
+    assert not db.exists()
+
+
+def test_first_start_keeps_the_console_to_what_a_person_needs(tmp_path):
+    db = tmp_path / "t.sqlite"
+    first = run(db, "migrate", extra={"TONGGUAN_ADMIN_PASSWORD": ""})
+    assert first.returncode == 0, first.stderr
+    out = first.stdout + first.stderr
+    assert "初始密码" in out and str(db) in out
+    # No line per migration at the default log level.
+    assert "Create" not in out and "prepare" not in out.lower(), out
+    assert len(out.strip().splitlines()) <= 10, out
+
+
+def test_user_unlock_lifts_a_lock(server):
+    db, url = server
+    for _ in range(5):
+        assert token(url, "admin", "wrong-password-1") == 401
+    assert token(url, "admin", PASSWORD) == 429
+    done = run(db, "user", "unlock", "admin")
+    assert done.returncode == 0, done.stderr
+    assert "已解除" in done.stdout
+    assert isinstance(token(url, "admin", PASSWORD), str)

@@ -104,7 +104,7 @@ struct ProjectsAPI: RouteCollection {
     }
 
     func readRound(_ reader: inout InputReader, scope: DivisionScope, on db: any Database) async throws -> UUID? {
-        guard let raw = reader.string("round_id", maxLength: 40) else { return nil }
+        guard let raw = reader.string("round_id", maxLength: 40, nullable: true) else { return nil }
         guard let id = UUID(uuidString: raw), try await RoundService.find(id, visibleTo: scope, on: db) != nil else {
             reader.add("round_id", "活动批次不存在")
             return nil
@@ -116,12 +116,13 @@ struct ProjectsAPI: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
         let project = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
-        try req.requireIfMatch(id: project.id!, version: project.version)
         var input = try InputReader(req)
         let fields = ProjectFields.read(&input, required: false)
         for p in try await fields.problems(scope: caller.scope, on: req.db) { input.add(p.field, p.message) }
         if try await ProjectService.nameTaken(fields, except: project, on: req.db) { input.add("name", "该单位已有同名项目") }
         try input.finish()
+        // Preconditions are judged after the request itself is found sound (RFC 9110 §13.2.1).
+        try req.requireIfMatch(id: project.id!, version: project.version)
         try await ProjectService.update(project, with: fields, actor: req.auditActor, on: req.db)
         return try await respond(project, req: req)
     }

@@ -48,7 +48,7 @@ struct RoundsAPI: RouteCollection {
         var result = RoundService.Fields()
         result.name = input.string("name", required: required, maxLength: 50)
         result.date = input.date("date", required: required)
-        if input.has("venue") { result.venue = .some(input.string("venue", maxLength: 100)) }
+        if input.has("venue") { result.venue = .some(input.string("venue", maxLength: 100, nullable: true)) }
         result.division = input.divisionCode("division_code", required: false)
         for p in try await RoundService.problems(result, scope: scope, round: round, on: req.db) { input.add(p.field, p.message) }
         try input.finish()
@@ -69,8 +69,9 @@ struct RoundsAPI: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
-        try req.requireIfMatch(id: round.id!, version: round.version)
         let fields = try await Self.read(req, required: false, scope: caller.scope, round: round)
+        // Preconditions are judged after the request itself is found sound (RFC 9110 §13.2.1).
+        try req.requireIfMatch(id: round.id!, version: round.version)
         try await RoundService.update(round, with: fields, actor: req.auditActor, on: req.db)
         let response = try await RoundDTO(round).encodeResponse(for: req)
         ETag.set(on: response, id: round.id!, version: round.version)

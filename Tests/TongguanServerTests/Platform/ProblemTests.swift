@@ -47,7 +47,7 @@ import VaporTesting
             // A path that exists under other methods answers 405 with the methods it has.
             let put = try await t.request(.PUT, "/api/v1/me", token: token)
             try expectProblem(put, .methodNotAllowed)
-            #expect(put.headers.first(name: .allow) == "GET, HEAD")
+            #expect(put.headers.first(name: .allow) == "GET")
             let trace = try await t.request(.TRACE, "/api/v1/projects", token: token)
             try expectProblem(trace, .methodNotAllowed)
             #expect(trace.headers.first(name: .allow)?.contains("POST") == true)

@@ -7,7 +7,7 @@ struct TokenIssueAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("auth", "token", use: issue).openAPI(.init(
             summary: "用用户名和密码换取访问令牌", tag: "认证", body: .ref("Credentials"), response: .ref("Token"),
-            errors: [429], authenticated: false))
+            errors: [401, 429], authenticated: false))
     }
 
     static let schemas: [String: JSONSchema] = [

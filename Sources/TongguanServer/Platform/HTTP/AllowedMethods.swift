@@ -5,12 +5,25 @@ import Vapor
 enum AllowedMethods {
     static func `for`(_ path: String, in routes: [Route]) -> [HTTPMethod] {
         let parts = path.split(separator: "/").map(String.init)
+        // Like the router, a constant segment wins over a parameter: `/projects/export` is
+        // the export route, not `/projects/:id`, so only the most specific patterns count.
+        let matching = routes.filter { matches($0.path, parts) }
+        guard let best = matching.map({ specificity($0.path) }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [] }
         var methods: [HTTPMethod] = []
-        for route in routes where matches(route.path, parts) && !methods.contains(route.method) {
+        for route in matching where specificity(route.path) == best && !methods.contains(route.method) {
             methods.append(route.method)
         }
-        if methods.contains(.GET) && !methods.contains(.HEAD) { methods.append(.HEAD) }
         return methods
+    }
+
+    static func specificity(_ pattern: [PathComponent]) -> [Int] {
+        pattern.map { component in
+            switch component {
+            case .constant: 2
+            case .parameter, .anything: 1
+            case .catchall: 0
+            }
+        }
     }
 
     static func matches(_ pattern: [PathComponent], _ parts: [String]) -> Bool {

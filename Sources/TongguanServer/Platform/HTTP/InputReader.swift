@@ -41,11 +41,15 @@ struct InputReader {
     /// A string under the platform's text policy (trimmed; control and bidi characters
     /// refused); `nil` when absent or null (a problem when `required`). `multiLine` keeps
     /// line breaks, for notes and descriptions.
-    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200, multiLine: Bool = false) -> String? {
+    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200, multiLine: Bool = false,
+                         nullable: Bool = false) -> String? {
         seen.insert(field)
         switch object[field] {
-        case .none, .some(.null):
+        case .none:
             if required { problems.add(field, "此项为必填") }
+            return nil
+        case .some(.null):
+            if required { problems.add(field, "此项为必填") } else if !nullable { problems.add(field, Self.nullMessage) }
             return nil
         case .string(let s):
             let trimmed: String
@@ -61,6 +65,10 @@ struct InputReader {
             return nil
         }
     }
+
+    /// `null` is a value only where the API says a field may be emptied; elsewhere the way
+    /// to leave a field as it is, is to leave it out.
+    static let nullMessage = "不能为 null;不修改时请省略此字段"
 
     /// A password or other secret: never trimmed.
     mutating func secret(_ field: String, required: Bool = true) -> String? {
@@ -83,8 +91,11 @@ struct InputReader {
     mutating func bool(_ field: String, required: Bool = false) -> Bool? {
         seen.insert(field)
         switch object[field] {
-        case .none, .some(.null):
+        case .none:
             if required { problems.add(field, "此项为必填") }
+            return nil
+        case .some(.null):
+            problems.add(field, required ? "此项为必填" : Self.nullMessage)
             return nil
         case .bool(let b): return b
         default:
@@ -96,8 +107,11 @@ struct InputReader {
     mutating func integer(_ field: String, required: Bool = false, range: ClosedRange<Int64>? = nil) -> Int64? {
         seen.insert(field)
         switch object[field] {
-        case .none, .some(.null):
+        case .none:
             if required { problems.add(field, "此项为必填") }
+            return nil
+        case .some(.null):
+            problems.add(field, required ? "此项为必填" : Self.nullMessage)
             return nil
         case .number(let n):
             guard n.rounded() == n, abs(n) < 9.0e15 else { problems.add(field, "应为整数"); return nil }

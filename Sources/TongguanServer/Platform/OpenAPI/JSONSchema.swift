@@ -29,7 +29,8 @@ indirect enum JSONSchema: Sendable {
         case .object(let properties, let required):
             var props: [String: JSONValue] = [:]
             for (name, schema) in properties { props[name] = schema.json }
-            var o: [String: JSONValue] = ["type": .string("object"), "properties": .object(props)]
+            // Unknown fields are refused ("未知字段"), so the description says so.
+            var o: [String: JSONValue] = ["type": .string("object"), "properties": .object(props), "additionalProperties": .bool(false)]
             if !required.isEmpty { o["required"] = .array(required.map(JSONValue.string)) }
             return .object(o)
         case .ref(let name):
