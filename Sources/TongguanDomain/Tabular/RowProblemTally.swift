@@ -16,6 +16,8 @@ public struct RowProblemTally: Sendable, Equatable {
 
     public private(set) var total = 0
     public private(set) var first: [RowProblem] = []
+    /// Problems with the file as a whole (too large, unreadable): always reported, first.
+    public private(set) var fileProblems: [RowProblem] = []
     private var groupIndex: [String: Int] = [:]
     public private(set) var groups: [Group] = []
 
@@ -51,8 +53,14 @@ public struct RowProblemTally: Sendable, Equatable {
 
     public mutating func add(_ problem: RowProblem) { add([problem]) }
 
+    /// A problem with the file as a whole, which must be seen whatever else is wrong.
+    public mutating func addFile(_ problem: RowProblem) {
+        total += 1
+        fileProblems.append(problem)
+    }
+
     /// The reported problems in row order, then column.
-    public var reported: [RowProblem] { first.sorted { ($0.row, $0.column) < ($1.row, $1.column) } }
+    public var reported: [RowProblem] { fileProblems + first.sorted { ($0.row, $0.column) < ($1.row, $1.column) } }
 
     /// Groups largest first, for the summary people read.
     public var summary: [Group] { groups.sorted { ($1.count, $0.column) < ($0.count, $1.column) } }
@@ -61,7 +69,7 @@ public struct RowProblemTally: Sendable, Equatable {
     public var headline: String {
         guard total > 0 else { return "" }
         var s = "未导入任何数据:共 \(total) 处错误"
-        if total > first.count { s += "(以下列出前 \(first.count) 处,其余按列和原因计数)" }
+        if total > first.count + fileProblems.count { s += "(以下列出前 \(first.count) 处,其余按列和原因计数)" }
         return s
     }
 }

@@ -89,7 +89,7 @@ enum ProjectImport {
         } catch {
             var report = Report(dryRun: options.dryRun)
             var tally = RowProblemTally()
-            tally.add(RowProblem(row: 1, column: "文件", message: error.message))
+            tally.addFile(RowProblem(row: 1, column: "文件", message: error.message))
             report.refuse(tally)
             return report
         }
@@ -134,7 +134,7 @@ enum ProjectImport {
         mutating func check(_ row: SheetRow) -> Bool {
             cells += row.cells.count
             if cells > options.limits.cells {
-                tally.add(RowProblem(row: row.line, column: "文件", message: options.limits.tooLargeMessage))
+                tally.addFile(RowProblem(row: row.line, column: "文件", message: options.limits.tooLargeMessage))
                 return false
             }
             guard headerSeen else {
@@ -212,8 +212,8 @@ enum ProjectImport {
     static func apply(_ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
         var report = Report(dryRun: options.dryRun, rows: checker.dataRows)
         var tally = checker.tally
-        if !checker.headerSeen { tally.add(RowProblem(row: 1, column: "文件", message: "文件为空")) }
-        else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty { tally.add(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
+        if !checker.headerSeen { tally.addFile(RowProblem(row: 1, column: "文件", message: "文件为空")) }
+        else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty { tally.addFile(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
         guard tally.isEmpty else {
             report.refuse(tally)
             return report
