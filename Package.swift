@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/console-kit.git", from: "4.14.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.20.0"),
     ],
     targets: [
         // Every rule of the domain, with no server or database import, so it tests in milliseconds.
@@ -51,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "AsyncKit", package: "async-kit"),
             ],
             resources: [.copy("Resources")]
         ),

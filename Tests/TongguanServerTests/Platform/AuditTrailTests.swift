@@ -98,17 +98,17 @@ import VaporTesting
             let token = try await t.adminToken()
             let before = try await actions(t).count
             let writers = 24
-            try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+            try await withThrowingTaskGroup(of: TestingHTTPResponse.self) { group in
                 for i in 0..<writers {
                     group.addTask {
                         if i % 2 == 0 {
                             return try await t.request(.POST, "/api/v1/users", token: token,
-                                                       json: ["username": "c\(i)", "password": "Concurrent-99", "role": "viewer", "division_code": "141124"]).status
+                                                       json: ["username": "c\(i)", "password": "Concurrent-99", "role": "viewer", "division_code": "141124"])
                         }
-                        return try await t.request(.PATCH, "/api/v1/divisions/141124", token: token, json: ["name": "临县\(i)"]).status
+                        return try await t.request(.PATCH, "/api/v1/divisions/141124", token: token, json: ["name": "临县\(i)"])
                     }
                 }
-                for try await status in group { #expect(status == .ok || status == .created) }
+                for try await res in group { #expect(res.status == .ok || res.status == .created, "\(res.status) \(res.body.string)") }
             }
             let after = try await actions(t)
             #expect(after.count == before + writers)

@@ -70,8 +70,8 @@ import VaporTesting
         }
     }
 
-    /// Four imports of one file at once into an empty database: each is applied or told 409,
-    /// none answers 500, nothing is duplicated, the trail stays whole.
+    /// Four imports of one file at once into an empty database: each is applied, told 409 or
+    /// told to retry; none answers 500, nothing is duplicated, the trail stays whole.
     @Test func concurrentImportsNeverAnswer500() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
@@ -82,7 +82,9 @@ import VaporTesting
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict }, "\(statuses)")
+            // Applied, told it conflicts, or (on a loaded machine, after a minute's wait for the
+            // write turn) told to retry: never a 500.
+            #expect(statuses.allSatisfy { $0 == .ok || $0 == .conflict || $0 == .serviceUnavailable }, "\(statuses)")
             #expect(statuses.contains(.ok))
             #expect(try await Project.query(on: t.db).count() == 2000)
             let events = try await t.sql.select().column("seq").from("audit_events").all().count

@@ -8,11 +8,14 @@ extension Application {
     func useDatabase(_ target: Settings.DatabaseTarget, poolSize: Int) throws {
         switch target {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path)), as: .sqlite)
+            // SQLite gets one connection per event loop, so a request waits for the one a
+            // long import holds; as long as writers wait for the write turn (60 s), not 10.
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
-            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize), as: .psql)
+            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize,
+                                    connectionPoolTimeout: .seconds(60)), as: .psql)
         }
     }
 

@@ -1,3 +1,4 @@
+import AsyncKit
 import FluentKit
 import SQLiteNIO
 import TongguanDomain
@@ -30,6 +31,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             // Writers take turns; one that waited its whole turn out is told to come back.
             request.logger.warning("database busy", metadata: ["error": .string(String(describing: busy))])
             return Problem(.serviceUnavailable, detail: "系统正忙(其他人正在写入大量数据),请稍后重试", headers: ["Retry-After": "10"])
+        case is ConnectionPoolTimeoutError:
+            request.logger.warning("no database connection became free in time")
+            return Problem(.serviceUnavailable, detail: "系统正忙,请稍后重试", headers: ["Retry-After": "10"])
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two writers raced past the same check (a unique name, a reference): the
             // loser is told so, never given a 500.
