@@ -1,20 +1,6 @@
 import Fluent
 
 enum Migrations {
-    /// In order; a later module appends its own.
-    static let all: [any Migration] = [
-        CreateAuditTrail(),
-        CreateDivisions(),
-        CreateUsers(),
-        CreateApiTokens(),
-        CreateLoginThrottles(),
-        SessionRecord.migration,
-        CreateIndustries(),
-        CreateRounds(),
-        CreateProjects(),
-        CreateMilestones(),
-        AddSummaryIndexes(),
-        AddUserSessionCutoff(),
-        ReplaceLoginThrottles(),
-    ]
+    /// Every module's migrations, in module order.
+    static var all: [any Migration] { Modules.all.flatMap(\.migrations) }
 }

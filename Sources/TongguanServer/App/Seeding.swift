@@ -4,11 +4,11 @@ import TongguanDomain
 import Vapor
 
 enum Seeding {
-    /// The city's divisions and user `admin`; the password comes from the environment or is
-    /// generated and returned so the caller can print it once.
+    /// Every module's seed data, then user `admin` on an empty database; its password comes
+    /// from the environment or is generated and returned so the caller can print it once.
     static func seedIfEmpty(_ app: Application) async throws -> String? {
-        let actor = AuditActor(name: "system", requestID: "seed", clientAddress: "local")
-        _ = try await Division.seedIfEmpty(on: app.db, actor: actor)
+        let actor = AuditActor.system
+        for module in Modules.all { try await module.seed(app) }
         guard try await User.query(on: app.db).count() == 0, let root = try await Division.root(on: app.db) else { return nil }
         let configured = app.tongguan.settings.adminPassword
         let password = configured ?? generatedPassword()

@@ -10,13 +10,11 @@ import Vapor
 /// January–May 2021: 49 signed / 241亿元, 41 started / 106亿元, 33 producing with an expected
 /// annual output of 218亿元. Deterministic: the same data every time.
 enum DemoData {
-    struct Refused: Error { var message: String }
-
     static func load(on db: any Database) async throws -> Int {
         let projects = try await Project.query(on: db).count()
         let rounds = try await Round.query(on: db).count()
         guard projects == 0, rounds == 0 else {
-            throw Refused(message: "数据库中已有\(projects)个项目、\(rounds)个活动批次:演示数据只能载入空数据库,未做任何修改")
+            throw DemoRefused(message: "数据库中已有\(projects)个项目、\(rounds)个活动批次:演示数据只能载入空数据库,未做任何修改")
         }
         var plan = Planner()
         let data = plan.build()

@@ -4,16 +4,6 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-struct ImportCommands: AsyncCommandGroup {
-    var help: String { "导入数据" }
-    var commands: [String: any AnyAsyncCommand] { ["projects": ImportProjects()] }
-}
-
-struct ExportCommands: AsyncCommandGroup {
-    var help: String { "导出数据" }
-    var commands: [String: any AnyAsyncCommand] { ["projects": ExportProjects()] }
-}
-
 /// `tongguan import projects FILE [--dry-run] [--create-rounds] [--json]`.
 struct ImportProjects: PreparedCommand {
     struct Signature: CommandSignature {

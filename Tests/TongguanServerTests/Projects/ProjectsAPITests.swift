@@ -222,7 +222,7 @@ import VaporTesting
     @Test func demoRefusesADatabaseWithData() async throws {
         try await TestApp.with { t in
             _ = try await DemoData.load(on: t.db)
-            await #expect(throws: DemoData.Refused.self) { _ = try await DemoData.load(on: t.db) }
+            await #expect(throws: DemoRefused.self) { _ = try await DemoData.load(on: t.db) }
         }
     }
 }

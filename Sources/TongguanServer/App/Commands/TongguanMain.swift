@@ -2,6 +2,7 @@ import ConsoleKit
 import Fluent
 import Foundation
 import Logging
+import TongguanDomain
 import Vapor
 
 /// The `tongguan` executable: Vapor's `serve` plus the operator commands.
@@ -28,12 +29,12 @@ public enum TongguanMain {
                 try await configure(app, settings: settings)
                 app.asyncCommands.use(PreparedServe(inner: await app.servers.asyncCommand, demo: demo), as: "serve", isDefault: true)
                 app.asyncCommands.use(MigrateCommand(), as: "migrate")
-                app.asyncCommands.use(UserCommands(), as: "user")
-                app.asyncCommands.use(AuditCommands(), as: "audit")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
-                app.asyncCommands.use(DivisionCommands(), as: "divisions")
-                app.asyncCommands.use(ImportCommands(), as: "import")
-                app.asyncCommands.use(ExportCommands(), as: "export")
+                app.asyncCommands.use(ImportCommands(kinds: Modules.sheets), as: "import")
+                app.asyncCommands.use(ExportCommands(kinds: Modules.sheets), as: "export")
+                for module in Modules.all {
+                    for (name, command) in module.commands { app.asyncCommands.use(command, as: name) }
+                }
                 try await app.execute()
                 // Vapor shuts the providers (Fluent's databases among them) down before the
                 // HTTP server, so a request still running at SIGTERM would lose its database.
@@ -125,12 +126,19 @@ enum Startup {
         }
     }
 
+    /// Every module's demo data, in module order (later modules may use earlier ones').
     static func loadDemo(_ app: Application) async throws {
+        guard let root = try await Division.root(on: app.db) else { throw CommandFailure(message: "数据库中没有区划") }
+        let demo = DemoContext(app: app, actor: AuditActor(name: "demo", requestID: "demo", clientAddress: "local"),
+                               scope: DivisionScope(root.code))
         do {
-            let count = try await DemoData.load(on: app.db)
-            app.logger.notice("loaded the demo dataset", metadata: ["projects": .stringConvertible(count)])
-            print("已载入演示数据:\(count)个项目,打开 /projects 查看;2021年第三次活动的汇总在「批次报告」中。")
-        } catch let refused as DemoData.Refused {
+            for module in Modules.all {
+                if let line = try await module.loadDemo(demo) {
+                    app.logger.notice("loaded demo data", metadata: ["module": .string(module.name)])
+                    print(line)
+                }
+            }
+        } catch let refused as DemoRefused {
             throw CommandFailure(message: refused.message, exitCode: 2)
         }
     }

@@ -11,6 +11,9 @@ struct AuditActor: Sendable {
     var requestID: String
     var clientAddress: String
 
+    /// The application itself, seeding data at start.
+    static let system = AuditActor(name: "system", requestID: "seed", clientAddress: "local")
+
     static func cli() -> AuditActor {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
         return AuditActor(name: "cli:\(user.isEmpty ? "unknown" : user)", requestID: "cli-\(UUID().uuidString.prefix(8).lowercased())", clientAddress: "local")

@@ -45,7 +45,7 @@ struct OperationsRoutes: RouteCollection {
     }
 
     func openAPI(req: Request) async throws -> Response {
-        let document = OpenAPIDocument.build(routes: req.application.routes.all, components: APIRoutes.schemas)
+        let document = OpenAPIDocument.build(routes: req.application.routes.all, components: Modules.schemas)
         let data = try JSONEncoder.api.encode(document)
         var headers = HTTPHeaders()
         headers.contentType = .json

@@ -27,11 +27,8 @@ struct PageShell: Encodable, Sendable {
     static func make(for request: Request, title: String, active: String) async throws -> PageShell {
         let city = try await Division.root(on: request.db)?.name ?? "统管"
         let caller = request.callerIfSignedIn
-        var items: [(String, String)] = [("/", "首页"), ("/projects", "项目"), ("/monitoring", "监测"),
-                                         ("/cases", "诉求"), ("/indicators", "指标")]
-        if caller?.role.canReadAudit == true { items.append(("/audit", "审计")) }
-        if caller?.role.canManageUsers == true { items.append(("/users", "用户")) }
-        items.append(("/divisions", "区划"))
+        let entries = Modules.navigation.filter { entry in caller.map { entry.visible($0.role) } ?? false }
+        let items = entries.map { ($0.href, $0.label) }
         return PageShell(
             title: title, city: city,
             user: caller.map { SignedIn(username: $0.username, roleLabel: $0.role.label, divisionCode: $0.scope.root.rawValue) },

@@ -2,7 +2,7 @@ import Fluent
 import TongguanDomain
 import Vapor
 
-/// The audit trail and the division tree as pages.
+/// The audit trail as a page.
 struct AuditPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("audit", use: list)
@@ -59,53 +59,7 @@ struct AuditPages: RouteCollection {
     }
 }
 
+/// The Chinese name of an audit action, from the labels every module declares.
 enum AuditLabels {
-    static func action(_ action: String) -> String {
-        switch action {
-        case "login.success": "登录成功"
-        case "login.failure": "登录失败"
-        case "token.revoke": "吊销令牌"
-        case "user.create": "新建用户"
-        case "user.update": "修改用户"
-        case "user.moved_out": "用户调出"
-        case "user.password_reset": "重置密码"
-        case "division.create": "新增区划"
-        case "division.update": "修改区划"
-        case "round.create": "新建批次"
-        case "round.update": "修改批次"
-        case "round.delete": "删除批次"
-        case "project.create": "新建项目"
-        case "project.update": "修改项目"
-        case "project.moved_out": "项目调出"
-        case "project.delete": "删除项目"
-        case "milestone.set": "登记阶段"
-        case "milestone.remove": "删除阶段"
-        default: action
-        }
-    }
-}
-
-struct DivisionPages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("divisions", use: tree)
-    }
-
-    struct Node: Encodable, Sendable {
-        var code: String
-        var name: String
-        var level: String
-        var depth: Int
-    }
-
-    func tree(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let limit = 5000
-        let rows = try await Division.scoped(caller.scope, on: req.db).sort(\.$id).limit(limit).all()
-        let base = caller.scope.root.ancestors.count
-        let nodes = rows.map { d in
-            Node(code: d.id ?? "", name: d.name, level: d.level.label, depth: max(0, d.code.ancestors.count - base))
-        }
-        struct Body: Encodable, Sendable { var nodes: [Node]; var truncated: Bool }
-        return try await req.page("divisions", title: "区划", active: "/divisions", Body(nodes: nodes, truncated: rows.count == limit))
-    }
+    static func action(_ action: String) -> String { Modules.auditLabels[action] ?? action }
 }

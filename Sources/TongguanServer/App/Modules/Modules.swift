@@ -1,0 +1,32 @@
+/// Every module of the application, in the order their migrations run and their navigation
+/// and home cards appear when orders tie. Adding a module is one folder and one line here.
+enum Modules {
+    static let all: [any TongguanModule] = [
+        OperationsModule(),
+        AuditModule(),
+        DivisionsModule(),
+        UsersModule(),
+        AuthModule(),
+        ShellModule(),
+        ProjectsModule(),
+        PlaceholderModule(path: "monitoring", title: "监测", summary: "防止返贫动态监测和帮扶:一户一码,识别、帮扶、风险消除。", order: 20),
+        PlaceholderModule(path: "cases", title: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30),
+        PlaceholderModule(path: "indicators", title: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。", order: 50),
+    ]
+
+    /// Every sheet kind, for the App-level import and export commands.
+    static var sheets: [SheetKind] { all.flatMap(\.sheets) }
+
+    /// Every module's audit labels in one table (labels are unique per action).
+    static let auditLabels: [String: String] = all.reduce(into: [:]) { labels, module in
+        labels.merge(module.auditLabels) { first, _ in first }
+    }
+
+    /// The top navigation, in order.
+    static let navigation: [NavigationEntry] = all.flatMap(\.navigation).enumerated()
+        .sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }.map(\.element)
+
+    static var schemas: [String: JSONSchema] {
+        all.reduce(into: [:]) { schemas, module in schemas.merge(module.schemas) { first, _ in first } }
+    }
+}
