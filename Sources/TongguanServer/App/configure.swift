@@ -30,6 +30,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
                                                   sandboxDirectory: resources + "Views/", viewDirectory: resources + "Views/"))
     app.views.use(.leaf)
 
+    ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
+
     app.middleware = Middlewares()
     app.middleware.use(RequestContextMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())

@@ -29,7 +29,7 @@ struct ImportProjects: PreparedCommand {
         let report = try await ProjectTransfer.run(FileManager.default.contents(atPath: signature.file) ?? Data(), options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
                                                    caller: user, actor: .cli(), on: app.db)
         let text = signature.json ? String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self) : report.text
-        guard report.problem_count == 0 else { throw CommandFailure(message: text, exitCode: 2) }
+        guard report.problemCount == 0 else { throw CommandFailure(message: text, exitCode: 2) }
         context.console.print(text)
     }
 

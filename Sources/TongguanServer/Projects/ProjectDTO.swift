@@ -7,12 +7,12 @@ struct RoundDTO: Content {
     var name: String
     var date: String
     var venue: String?
-    var division_code: String
+    var divisionCode: String
     var version: Int
 
     init(_ r: Round) {
         id = r.id ?? UUID(); name = r.name; date = r.date; venue = r.venue
-        division_code = r.divisionCode; version = r.version
+        divisionCode = r.divisionCode; version = r.version
     }
 
     static let schema = JSONSchema.object([
@@ -28,7 +28,7 @@ struct RoundDTO: Content {
 struct MilestoneDTO: Content {
     var stage: String
     var date: String
-    var round_id: UUID?
+    var roundID: UUID?
 
     static let schema = JSONSchema.object([
         ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("date", .date), ("round_id", .nullable(.uuid)),
@@ -38,15 +38,15 @@ struct MilestoneDTO: Content {
 struct ProjectDTO: Content {
     var id: UUID
     var name: String
-    var investor_name: String
-    var credit_code: String
-    var division_code: String
-    var development_zone: String
+    var investorName: String
+    var creditCode: String
+    var divisionCode: String
+    var developmentZone: String
     var industry: String
-    var total_investment_fen: Int64
-    var expected_annual_output_fen: Int64
-    var contact_person: String
-    var contact_phone: String
+    var totalInvestmentFen: Int64
+    var expectedAnnualOutputFen: Int64
+    var contactPerson: String
+    var contactPhone: String
     var notes: String
     /// The furthest stage reached, or null before signing.
     var stage: String?
@@ -54,12 +54,12 @@ struct ProjectDTO: Content {
     var version: Int
 
     init(_ p: Project, milestones: [Milestone]) {
-        id = p.id ?? UUID(); name = p.name; investor_name = p.investorName; credit_code = p.creditCode
-        division_code = p.divisionCode; development_zone = p.developmentZone; industry = p.industry
-        total_investment_fen = p.totalInvestmentFen; expected_annual_output_fen = p.expectedAnnualOutputFen
-        contact_person = p.contactPerson; contact_phone = p.contactPhone; notes = p.notes; version = p.version
+        id = p.id ?? UUID(); name = p.name; investorName = p.investorName; creditCode = p.creditCode
+        divisionCode = p.divisionCode; developmentZone = p.developmentZone; industry = p.industry
+        totalInvestmentFen = p.totalInvestmentFen; expectedAnnualOutputFen = p.expectedAnnualOutputFen
+        contactPerson = p.contactPerson; contactPhone = p.contactPhone; notes = p.notes; version = p.version
         let sorted = milestones.sorted { $0.stage < $1.stage }
-        self.milestones = sorted.map { MilestoneDTO(stage: $0.stage.rawValue, date: $0.date, round_id: $0.$round.id) }
+        self.milestones = sorted.map { MilestoneDTO(stage: $0.stage.rawValue, date: $0.date, roundID: $0.$round.id) }
         stage = sorted.last?.stage.rawValue
     }
 
@@ -87,14 +87,14 @@ struct SummaryRowDTO: Content {
     var stage: String
     var group: String?
     var count: Int
-    var total_investment_fen: Int64
-    var expected_annual_output_fen: Int64
+    var totalInvestmentFen: Int64
+    var expectedAnnualOutputFen: Int64
 
-    enum CodingKeys: String, CodingKey { case stage, group, count, total_investment_fen, expected_annual_output_fen }
+    enum CodingKeys: String, CodingKey { case stage, group, count, totalInvestmentFen, expectedAnnualOutputFen }
 
-    init(stage: String, group: String?, count: Int, total_investment_fen: Int64, expected_annual_output_fen: Int64) {
-        self.stage = stage; self.group = group; self.count = count
-        self.total_investment_fen = total_investment_fen; self.expected_annual_output_fen = expected_annual_output_fen
+    init(_ row: ProjectSummary.Row) {
+        stage = row.stage.rawValue; group = row.group; count = row.count
+        totalInvestmentFen = row.totalInvestmentFen; expectedAnnualOutputFen = row.expectedAnnualOutputFen
     }
 
     /// `group` is always present: null when grouping by stage.
@@ -103,8 +103,8 @@ struct SummaryRowDTO: Content {
         try c.encode(stage, forKey: .stage)
         if let group { try c.encode(group, forKey: .group) } else { try c.encodeNil(forKey: .group) }
         try c.encode(count, forKey: .count)
-        try c.encode(total_investment_fen, forKey: .total_investment_fen)
-        try c.encode(expected_annual_output_fen, forKey: .expected_annual_output_fen)
+        try c.encode(totalInvestmentFen, forKey: .totalInvestmentFen)
+        try c.encode(expectedAnnualOutputFen, forKey: .expectedAnnualOutputFen)
     }
 
     static let schema = JSONSchema.object([

@@ -22,44 +22,44 @@ enum ProjectImport {
 
     struct Report: Content, Equatable {
         var applied: Bool
-        var dry_run: Bool
+        var dryRun: Bool
         var rows: Int
         var created: Int
         var updated: Int
         var unchanged: Int
-        var rounds_created: [String]
+        var roundsCreated: [String]
         /// The first problems in file order (at most `RowProblemTally.reportLimit`).
         var problems: [RowProblem]
         /// Every problem found, listed or not.
-        var problem_count: Int
+        var problemCount: Int
         /// Problems counted per column and reason, largest first.
-        var problem_summary: [RowProblemTally.Group]
+        var problemSummary: [RowProblemTally.Group]
 
         init(dryRun: Bool, rows: Int = 0) {
-            applied = false; dry_run = dryRun; self.rows = rows; created = 0; updated = 0; unchanged = 0
-            rounds_created = []; problems = []; problem_count = 0; problem_summary = []
+            applied = false; self.dryRun = dryRun; self.rows = rows; created = 0; updated = 0; unchanged = 0
+            roundsCreated = []; problems = []; problemCount = 0; problemSummary = []
         }
 
         mutating func refuse(_ tally: RowProblemTally) {
             problems = tally.reported
-            problem_count = tally.total
-            problem_summary = tally.summary
+            problemCount = tally.total
+            problemSummary = tally.summary
         }
 
         /// The Chinese summary staff read after an import.
         var text: String {
-            if problem_count > 0 {
-                var s = "未导入任何数据:共 \(problem_count) 处错误"
-                if problem_count > problems.count { s += "(列出前 \(problems.count) 处)" }
+            if problemCount > 0 {
+                var s = "未导入任何数据:共 \(problemCount) 处错误"
+                if problemCount > problems.count { s += "(列出前 \(problems.count) 处)" }
                 s += "\n" + problems.map(\.text).joined(separator: "\n")
-                if problem_count > problems.count {
-                    s += "\n按列和原因计数:\n" + problem_summary.map { "「\($0.column)」\($0.message):\($0.count) 处" }.joined(separator: "\n")
+                if problemCount > problems.count {
+                    s += "\n按列和原因计数:\n" + problemSummary.map { "「\($0.column)」\($0.message):\($0.count) 处" }.joined(separator: "\n")
                 }
                 return s
             }
-            let verb = dry_run ? "试导入(未写入)" : "导入完成"
+            let verb = dryRun ? "试导入(未写入)" : "导入完成"
             var s = "\(verb):共 \(rows) 行,新增 \(created) 个项目,更新 \(updated) 个,未变 \(unchanged) 个"
-            if !rounds_created.isEmpty { s += ";新建活动批次:" + rounds_created.joined(separator: "、") }
+            if !roundsCreated.isEmpty { s += ";新建活动批次:" + roundsCreated.joined(separator: "、") }
             return s
         }
     }
@@ -252,7 +252,7 @@ enum ProjectImport {
         report.created = outcome.writer.created
         report.updated = outcome.writer.updated
         report.unchanged = outcome.writer.unchanged
-        report.rounds_created = outcome.roundsCreated
+        report.roundsCreated = outcome.roundsCreated
         return report
     }
 

@@ -34,7 +34,16 @@ enum ProjectSummary {
         }
     }
 
-    static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [SummaryRowDTO] {
+    /// One figure of the summary: a stage (and county or industry) with its count and sums.
+    struct Row: Sendable, Equatable {
+        var stage: Stage
+        var group: String?
+        var count: Int
+        var totalInvestmentFen: Int64
+        var expectedAnnualOutputFen: Int64
+    }
+
+    static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [Row] {
         let group: SQLQueryString
         switch r.groupBy {
         case .stage: group = "NULL"
@@ -60,23 +69,24 @@ enum ProjectSummary {
         query += " GROUP BY \(ident: "m").\(ident: "stage")"
         if r.groupBy != .stage { query += ", \(group)" }
 
-        var rows: [SummaryRowDTO] = []
+        var rows: [Row] = []
         try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         for row in try await db.sql.raw(query).all() {
-            rows.append(SummaryRowDTO(
-                stage: try row.decode(column: "stage", as: String.self),
+            guard let stage = Stage(rawValue: try row.decode(column: "stage", as: String.self)) else { continue }
+            rows.append(Row(
+                stage: stage,
                 group: try row.decodeNil(column: "grp") ? nil : try row.decode(column: "grp", as: String.self),
                 count: try row.decode(column: "n", as: Int.self),
-                total_investment_fen: try row.decode(column: "total", as: Int64.self),
-                expected_annual_output_fen: try row.decode(column: "output", as: Int64.self)))
+                totalInvestmentFen: try row.decode(column: "total", as: Int64.self),
+                expectedAnnualOutputFen: try row.decode(column: "output", as: Int64.self)))
         }
         if r.groupBy == .stage {
             // Every stage is always present, with zeros when nothing matched.
             return Stage.allCases.map { stage in
-                rows.first { $0.stage == stage.rawValue }
-                    ?? SummaryRowDTO(stage: stage.rawValue, group: nil, count: 0, total_investment_fen: 0, expected_annual_output_fen: 0)
+                rows.first { $0.stage == stage }
+                    ?? Row(stage: stage, group: nil, count: 0, totalInvestmentFen: 0, expectedAnnualOutputFen: 0)
             }
         }
-        return rows.sorted { (Stage(rawValue: $0.stage)!, $0.group ?? "") < (Stage(rawValue: $1.stage)!, $1.group ?? "") }
+        return rows.sorted { ($0.stage, $0.group ?? "") < ($1.stage, $1.group ?? "") }
     }
 }

@@ -44,12 +44,12 @@ struct ProjectTransferAPI: RouteCollection {
         let options = ProjectImport.Options(dryRun: req.query[Bool.self, at: "dry_run"] ?? false,
                                             createRounds: req.query[Bool.self, at: "create_rounds"] ?? false)
         let report = try await ProjectTransfer.run(Data(buffer: buffer), options: options, caller: caller, actor: req.auditActor, on: req.db)
-        guard report.problem_count == 0 else {
-            var problem = Problem(.unprocessableEntity, detail: "未导入任何数据:共\(report.problem_count)处错误"
-                                  + (report.problem_count > report.problems.count ? ",列出前\(report.problems.count)处" : ""))
+        guard report.problemCount == 0 else {
+            var problem = Problem(.unprocessableEntity, detail: "未导入任何数据:共\(report.problemCount)处错误"
+                                  + (report.problemCount > report.problems.count ? ",列出前\(report.problems.count)处" : ""))
             problem.rows = report.problems
-            problem.rowCount = report.problem_count
-            problem.rowSummary = report.problem_summary
+            problem.rowCount = report.problemCount
+            problem.rowSummary = report.problemSummary
             throw problem
         }
         return report

@@ -22,7 +22,7 @@ struct ProjectTransferPages: RouteCollection {
         var report: ProjectImport.Report
         var summary: String
         var ok: Bool
-        var problemCount: Int { report.problem_count }
+        var problemCount: Int { report.problemCount }
 
         enum CodingKeys: String, CodingKey { case filename, report, summary, ok, problemCount }
 
@@ -46,7 +46,7 @@ struct ProjectTransferPages: RouteCollection {
         }
         let options = ProjectImport.Options(dryRun: form.dry_run == "on", createRounds: form.create_rounds == "on")
         let report = try await ProjectTransfer.run(Data(buffer: file.data), options: options, caller: caller, actor: req.auditActor, on: req.db)
-        let ok = report.problem_count == 0
+        let ok = report.problemCount == 0
         return try await req.page("projects/import-report", title: "导入项目", active: "/projects",
                                   status: ok ? .ok : .unprocessableEntity, error: ok ? nil : "文件有错误,未导入任何数据",
                                   Body(filename: file.filename, report: report, summary: report.text.components(separatedBy: "\n").first ?? "", ok: ok))

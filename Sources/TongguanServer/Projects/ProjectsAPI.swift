@@ -165,6 +165,6 @@ struct ProjectsAPI: RouteCollection {
         let caller = try req.caller
         let request = try ProjectSummary.Request(from: req)
         let rows = try await ProjectSummary.run(request, scope: caller.scope, on: req.db)
-        return SummaryDTO(rows: rows)
+        return SummaryDTO(rows: rows.map(SummaryRowDTO.init))
     }
 }

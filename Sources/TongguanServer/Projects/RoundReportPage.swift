@@ -141,16 +141,16 @@ struct RoundReportPages: RouteCollection {
 
         let stages = Stage.allCases
         let sentences = stages.enumerated().map { i, stage -> Sentence in
-            let row = stageRows.first { $0.stage == stage.rawValue }
-            return Sentence(lead: "\(stage.label)一批项目", count: row?.count ?? 0, amount: Fen.yiText(row?.total_investment_fen ?? 0),
+            let row = stageRows.first { $0.stage == stage }
+            return Sentence(lead: "\(stage.label)一批项目", count: row?.count ?? 0, amount: Fen.yiText(row?.totalInvestmentFen ?? 0),
                             href: href(stage, []), separator: i < stages.count - 1 ? ";" : "")
         }
         let sentence = sentences.map { "\($0.lead)\($0.count)个,总投资额\($0.amount)\($0.separator)" }.joined()
 
-        func cells(_ rows: [SummaryRowDTO], group: String?, key: String) -> [Cell] {
+        func cells(_ rows: [ProjectSummary.Row], group: String?, key: String) -> [Cell] {
             stages.map { stage in
-                let row = rows.first { $0.stage == stage.rawValue && $0.group == group }
-                return Cell(count: row?.count ?? 0, amount: Fen.rounded(row?.total_investment_fen ?? 0, unit: Fen.perYi, places: 2),
+                let row = rows.first { $0.stage == stage && $0.group == group }
+                return Cell(count: row?.count ?? 0, amount: Fen.rounded(row?.totalInvestmentFen ?? 0, unit: Fen.perYi, places: 2),
                             href: href(stage, group.map { [(key, $0)] } ?? []))
             }
         }
@@ -162,7 +162,7 @@ struct RoundReportPages: RouteCollection {
         }
         let charts = stages.enumerated().map { i, stage -> Chart in
             let bars = counties.map { code -> BarChart.Bar in
-                let fen = divisionRows.first { $0.stage == stage.rawValue && $0.group == code }?.total_investment_fen ?? 0
+                let fen = divisionRows.first { $0.stage == stage && $0.group == code }?.totalInvestmentFen ?? 0
                 return BarChart.Bar(label: names[code] ?? code, value: fen, valueText: Fen.yiText(fen), href: href(stage, [("division", code)]))
             }
             let title = "\(stage.label)项目总投资(按县区)"

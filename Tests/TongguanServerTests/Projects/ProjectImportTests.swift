@@ -27,7 +27,7 @@ import Vapor
             let report = try await ProjectImport.run(rows: try rows(Self.good), options: options, scope: city, actor: actor, on: t.db)
             #expect(report.problems == [])
             #expect(report.applied && report.created == 2)
-            #expect(report.rounds_created == ["2021年第三次"])
+            #expect(report.roundsCreated == ["2021年第三次"])
             let wheel = try #require(try await Project.query(on: t.db).filter(\.$name == "年产10万吨铝合金轮毂项目").first())
             #expect(wheel.totalInvestmentFen == 12_345_678_901) // 12,345.678901 万元, exactly
             let milestones = try await ProjectService.milestones(of: wheel, on: t.db)
@@ -109,8 +109,8 @@ import Vapor
             #expect(report.created == exported.0.count - 1)
             let summary = try await ProjectSummary.run(.init(groupBy: .industry), scope: city, on: t.db)
             #expect(summary.map(\.count) == exported.1.map(\.count))
-            #expect(summary.map(\.total_investment_fen) == exported.1.map(\.total_investment_fen))
-            #expect(summary.map(\.expected_annual_output_fen) == exported.1.map(\.expected_annual_output_fen))
+            #expect(summary.map(\.totalInvestmentFen) == exported.1.map(\.totalInvestmentFen))
+            #expect(summary.map(\.expectedAnnualOutputFen) == exported.1.map(\.expectedAnnualOutputFen))
             let again = try await ProjectExport.rows(filter: ProjectFilter(), scope: city, on: t.db)
             #expect(again == exported.0)
         }

@@ -267,7 +267,7 @@ import VaporTesting
 
             // A county's cell links to that county's projects only; the cells add up.
             let summary = try await ProjectSummary.run(.init(roundID: round.id, groupBy: .division), scope: DivisionScope(DivisionCode("141100")!), on: t.db)
-            let lin = try #require(summary.first { $0.stage == "signed" && $0.group == "141124" })
+            let lin = try #require(summary.first { $0.stage == .signed && $0.group == "141124" })
             let linList = try await web.get("/projects?round_id=\(rid)&milestone_stage=signed&division=141124")
             #expect(Self.total(linList.body.string) == lin.count)
             #expect(html.contains("/projects?round_id=\(rid)&amp;milestone_stage=signed&amp;division=141124"))

@@ -4,22 +4,22 @@ import Vapor
 
 struct AuditEventDTO: Content {
     var seq: Int64
-    var occurred_at: String
+    var occurredAt: String
     var actor: String
     var action: String
-    var entity_type: String
-    var entity_id: String
-    var division_code: String
+    var entityType: String
+    var entityID: String
+    var divisionCode: String
     var changes: [AuditChange]
-    var request_id: String
-    var client_address: String
+    var requestID: String
+    var clientAddress: String
     var hash: String
 
     init(_ row: AuditEventRow) {
-        seq = row.seq; occurred_at = row.occurred_at; actor = row.actor; action = row.action
-        entity_type = row.entity_type; entity_id = row.entity_id; division_code = row.division_code
-        changes = AuditChange.decode(row.changes); request_id = row.request_id
-        client_address = row.client_address; hash = row.hash
+        seq = row.seq; occurredAt = row.occurred_at; actor = row.actor; action = row.action
+        entityType = row.entity_type; entityID = row.entity_id; divisionCode = row.division_code
+        changes = AuditChange.decode(row.changes); requestID = row.request_id
+        clientAddress = row.client_address; hash = row.hash
     }
 
     static let schema = JSONSchema.object([

@@ -19,7 +19,7 @@ struct TokenIssueAPI: RouteCollection {
 
     struct TokenDTO: Content {
         var token: String
-        var expires_at: Date
+        var expiresAt: Date
     }
 
     func issue(req: Request) async throws -> TokenDTO {
@@ -36,7 +36,7 @@ struct TokenIssueAPI: RouteCollection {
             let (token, hash) = ApiToken.generate()
             let expires = Date().addingTimeInterval(req.application.tongguan.settings.tokenLifetime)
             try await ApiToken(userID: user.id!, tokenHash: hash, expiresAt: expires).create(on: req.db)
-            return TokenDTO(token: token, expires_at: expires)
+            return TokenDTO(token: token, expiresAt: expires)
         }
     }
 }
@@ -52,12 +52,12 @@ struct SelfAPI: RouteCollection {
     struct MeDTO: Content {
         var username: String
         var role: String
-        var division_code: String
+        var divisionCode: String
     }
 
     func me(req: Request) async throws -> MeDTO {
         let caller = try req.caller
-        return MeDTO(username: caller.username, role: caller.role.rawValue, division_code: caller.scope.root.rawValue)
+        return MeDTO(username: caller.username, role: caller.role.rawValue, divisionCode: caller.scope.root.rawValue)
     }
 
     func revoke(req: Request) async throws -> HTTPStatus {

@@ -4,13 +4,13 @@ struct DivisionDTO: Content {
     var code: String
     var name: String
     var level: String
-    var parent_code: String?
+    var parentCode: String?
 
     init(_ d: Division) {
         code = d.id ?? ""
         name = d.name
         level = d.level.rawValue
-        parent_code = d.parentCode
+        parentCode = d.parentCode
     }
 
     static let schema = JSONSchema.object([

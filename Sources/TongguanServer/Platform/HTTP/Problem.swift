@@ -94,11 +94,11 @@ struct ProblemBody: Content {
     var status: Int
     var detail: String?
     var instance: String?
-    var request_id: String?
+    var requestID: String?
     var errors: [FieldProblem]?
     var rows: [RowProblem]?
-    var row_count: Int?
-    var row_summary: [RowProblemTally.Group]?
+    var rowCount: Int?
+    var rowSummary: [RowProblemTally.Group]?
     var conditions: [UnmetCondition]?
 }
 

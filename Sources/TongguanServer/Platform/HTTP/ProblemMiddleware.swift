@@ -89,10 +89,10 @@ struct ProblemMiddleware: AsyncMiddleware {
 
     static func jsonResponse(_ problem: Problem, request: Request) -> Response {
         let body = ProblemBody(type: problem.type, title: problem.title, status: Int(problem.status.code),
-                               detail: problem.detail, instance: request.url.path, request_id: request.requestID,
+                               detail: problem.detail, instance: request.url.path, requestID: request.requestID,
                                errors: problem.errors.isEmpty ? nil : problem.errors,
-                               rows: problem.rows.isEmpty ? nil : problem.rows, row_count: problem.rowCount,
-                               row_summary: problem.rowSummary.isEmpty ? nil : problem.rowSummary,
+                               rows: problem.rows.isEmpty ? nil : problem.rows, rowCount: problem.rowCount,
+                               rowSummary: problem.rowSummary.isEmpty ? nil : problem.rowSummary,
                                conditions: problem.conditions.isEmpty ? nil : problem.conditions)
         var headers = problem.headers
         headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
@@ -110,9 +110,23 @@ extension Request {
 }
 
 extension JSONEncoder {
+    /// Every JSON answer: Swift's camelCase properties become the API's snake_case names
+    /// (`totalInvestmentFen` → `total_investment_fen`), dates ISO 8601, keys sorted. Keys of
+    /// dictionaries and `JSONValue` objects are data and pass unchanged.
     static let api: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
         return encoder
+    }()
+}
+
+extension JSONDecoder {
+    static let api: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
     }()
 }

@@ -7,17 +7,17 @@ struct UserDTO: Content {
     var id: UUID
     var username: String
     var role: String
-    var division_code: String
+    var divisionCode: String
     var disabled: Bool
-    var created_at: Date?
+    var createdAt: Date?
 
     init(_ user: User) {
         id = user.id ?? UUID()
         username = user.username
         role = user.role.rawValue
-        division_code = user.divisionCode
+        divisionCode = user.divisionCode
         disabled = user.disabled
-        created_at = user.createdAt
+        createdAt = user.createdAt
     }
 
     static let schema = JSONSchema.object([
