@@ -3,7 +3,7 @@ import Foundation
 import TongguanDomain
 
 /// A 三个一批 investment project.
-final class Project: Model, @unchecked Sendable {
+final class Project: Model, Versioned, @unchecked Sendable {
     static let schema = "projects"
 
     // managed fields

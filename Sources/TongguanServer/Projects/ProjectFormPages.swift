@@ -155,10 +155,6 @@ extension ProjectPages {
         try caller.require(\.canEditRecords)
         let project = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         let form = try req.content.decode(ProjectForm.self)
-        let stale = "该记录已被他人修改,请刷新后重试"
-        guard form.version.flatMap({ Int($0) }) == project.version else {
-            return try await formPage(req: req, form: form, project: project, errors: [], status: .conflict, error: stale, reload: true)
-        }
         var (fields, problems) = try await Self.read(form, scope: caller.scope, on: req.db)
         if try await ProjectService.nameTaken(fields, except: project, on: req.db) {
             problems.append(FieldProblem(field: "name", message: "该单位已有同名项目"))
@@ -167,10 +163,13 @@ extension ProjectPages {
             return try await formPage(req: req, form: form, project: project, errors: problems, status: .unprocessableEntity)
         }
         do {
+            // The version the form was read at is the one the change must find.
+            project.version = form.version.flatMap { Int($0) } ?? -1
             try await ProjectService.update(project, with: fields, actor: req.auditActor, on: req.db)
-        } catch let problem as Problem where problem.status == .preconditionFailed {
-            return try await formPage(req: req, form: form, project: project, errors: [], status: .conflict,
-                                      error: problem.detail ?? stale, reload: true)
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            return try await formPage(req: req, form: form, project: project, errors: errors.fields, status: errors.status,
+                                      error: errors.message, reload: errors.stale)
         }
         return req.redirect(to: "/projects/\(project.id!.uuidString)?notice=saved")
     }

@@ -218,11 +218,13 @@ struct ProjectPages: RouteCollection {
                 try await ProjectService.setMilestone(project, .init(stage: stage!, date: date!, roundID: roundID),
                                                       actor: req.auditActor, on: req.db)
                 return req.redirect(to: "/projects/\(project.id!.uuidString)?notice=saved")
-            } catch let problem as Problem where problem.status == .unprocessableEntity {
-                for p in problem.errors { problems.add(p.field, p.message) }
-            } catch let problem as Problem where problem.status == .preconditionFailed {
-                let fresh = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
-                return try await detailPage(req: req, project: fresh, status: .conflict, error: problem.detail, form: form)
+            } catch let refusal as Refusal {
+                let errors = FormErrors(refusal)
+                guard refusal.kind == .invalid else {
+                    let fresh = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+                    return try await detailPage(req: req, project: fresh, status: errors.status, error: errors.message, form: form)
+                }
+                for p in errors.fields { problems.add(p.field, p.message) }
             }
         }
         return try await detailPage(req: req, project: project, status: .unprocessableEntity,
@@ -233,12 +235,12 @@ struct ProjectPages: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
         let project = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
-        guard let stage = req.parameters.get("stage").flatMap(Stage.init(rawValue:)) else { throw Problem.notFound }
+        guard let stage = req.parameters.get("stage").flatMap(Stage.init(rawValue:)) else { throw Refusal.notFound }
         do {
             try await ProjectService.removeMilestone(project, stage: stage, actor: req.auditActor, on: req.db)
-        } catch let problem as Problem where problem.status == .conflict || problem.status == .preconditionFailed {
+        } catch let refusal as Refusal where refusal.kind != .notFound {
             let fresh = try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
-            return try await detailPage(req: req, project: fresh, status: .conflict, error: problem.detail)
+            return try await detailPage(req: req, project: fresh, status: FormErrors(refusal).status, error: refusal.message)
         }
         return req.redirect(to: "/projects/\(project.id!.uuidString)?notice=saved")
     }

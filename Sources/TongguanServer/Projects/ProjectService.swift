@@ -13,7 +13,7 @@ enum ProjectService {
 
     static func find(_ raw: String?, in scope: DivisionScope, on db: any Database) async throws -> Project {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let p = try await Project.find(id, on: db),
-              scope.contains(p.divisionCode) else { throw Problem.notFound }
+              scope.contains(p.divisionCode) else { throw Refusal.notFound }
         return p
     }
 
@@ -62,9 +62,8 @@ enum ProjectService {
         let before = project.divisionCode
         let diff = fields.apply(to: project)
         guard !diff.isEmpty else { return }
-        project.version += 1
         try await db.audited(by: actor) { tx, audit in
-            try await bumpChecked(project, on: tx)
+            try await project.saveVersioned(on: tx)
             audit.record("project.update", entityType: "project", entityID: project.id!.uuidString,
                          divisionCode: project.divisionCode, changes: diff.changes)
             if before != project.divisionCode {
@@ -92,7 +91,7 @@ enum ProjectService {
         try await db.audited(by: actor) { tx, audit in
             let existing = try await milestones(of: project, on: tx)
             do { _ = try plan(existing).setting(input.stage, to: input.date) } catch let problem as MilestonePlan.Problem {
-                throw Problem.invalid("date", problem.message)
+                throw Refusal.invalid("date", problem.message)
             }
             let current = existing.first { $0.stage == input.stage }
             let before = current.map { MilestoneInput(stage: $0.stage, date: $0.civilDate!, roundID: $0.$round.id) }
@@ -103,8 +102,7 @@ enum ProjectService {
             } else {
                 try await Milestone(projectID: project.id!, stage: input.stage, date: input.date, roundID: input.roundID).create(on: tx)
             }
-            project.version += 1
-            try await bumpChecked(project, on: tx)
+            try await project.saveVersioned(on: tx)
             audit.record("milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
                          changes: milestoneChanges(input, before: before))
         }
@@ -113,30 +111,17 @@ enum ProjectService {
     static func removeMilestone(_ project: Project, stage: Stage, actor: AuditActor, on db: any Database) async throws {
         try await db.audited(by: actor) { tx, audit in
             let existing = try await milestones(of: project, on: tx)
-            guard let current = existing.first(where: { $0.stage == stage }) else { throw Problem.notFound }
+            guard let current = existing.first(where: { $0.stage == stage }) else { throw Refusal.notFound }
             do { _ = try plan(existing).removing(stage) } catch let problem as MilestonePlan.Problem {
-                throw Problem(.conflict, detail: problem.message)
+                throw Refusal.conflict(problem.message)
             }
             try await current.delete(on: tx)
-            project.version += 1
-            try await bumpChecked(project, on: tx)
+            try await project.saveVersioned(on: tx)
             var diff = AuditDiff()
             diff.add("\(stage.rawValue).date", before: current.date, after: nil)
             audit.record("milestone.remove", entityType: "project", entityID: project.id!.uuidString,
                          divisionCode: project.divisionCode, changes: diff.changes)
         }
-    }
-
-    /// Saves with `version - 1` as the condition, so a writer that read an older version
-    /// loses instead of silently overwriting (the check and the write are one statement).
-    private static func bumpChecked(_ project: Project, on tx: any Database) async throws {
-        let updated = try await tx.sql.update(Project.schema)
-            .set("version", to: SQLBind(project.version))
-            .where("id", .equal, SQLBind(project.id!))
-            .where("version", .equal, SQLBind(project.version - 1))
-            .returning("id").all()
-        guard updated.count == 1 else { throw Problem(.preconditionFailed, detail: "该记录已被他人修改,请刷新后重试") }
-        try await project.save(on: tx)
     }
 
     static func milestoneChanges(_ m: MilestoneInput, before: MilestoneInput?) -> [AuditChange] {

@@ -136,7 +136,7 @@ struct ProjectsAPI: RouteCollection {
     }
 
     func stage(_ req: Request) throws -> Stage {
-        guard let stage = req.parameters.get("stage").flatMap(Stage.init(rawValue:)) else { throw Problem.notFound }
+        guard let stage = req.parameters.get("stage").flatMap(Stage.init(rawValue:)) else { throw Refusal.notFound }
         return stage
     }
 

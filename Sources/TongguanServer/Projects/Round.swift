@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 
 /// 活动批次: one 三个一批 event at which projects are announced as signed, started or producing.
-final class Round: Model, @unchecked Sendable {
+final class Round: Model, Versioned, @unchecked Sendable {
     static let schema = "rounds"
 
     // managed fields

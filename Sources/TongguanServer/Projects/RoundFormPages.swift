@@ -90,13 +90,18 @@ struct RoundFormPages: RouteCollection {
         try caller.require(\.canEditRecords)
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
         let form = try req.content.decode(Form.self)
-        if form.version != round.version {
-            return try await page(req, round: round, form: form, errors: [FieldProblem(field: "version", message: "该记录已被他人修改,请刷新后重试")],
-                                  status: .conflict)
-        }
         let (fields, problems) = try await read(form, req: req, round: round)
         guard problems.isEmpty else { return try await page(req, round: round, form: form, errors: problems, status: .unprocessableEntity) }
-        try await RoundService.update(round, with: fields, actor: req.auditActor, on: req.db)
+        do {
+            // The version the form was read at is the one the change must find.
+            round.version = form.version ?? -1
+            try await RoundService.update(round, with: fields, actor: req.auditActor, on: req.db)
+        } catch let refusal as Refusal {
+            let fresh = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
+            let errors = FormErrors(refusal)
+            return try await page(req, round: fresh, form: form, errors: [FieldProblem(field: "version", message: errors.message ?? refusal.message)] + errors.fields,
+                                  status: errors.status)
+        }
         return req.redirect(to: "/projects/rounds/\(round.id!.uuidString)?notice=saved")
     }
 
@@ -106,9 +111,9 @@ struct RoundFormPages: RouteCollection {
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
         do {
             try await RoundService.delete(round, actor: req.auditActor, on: req.db)
-        } catch let problem as Problem where problem.status == .conflict {
+        } catch let refusal as Refusal {
             return try await page(req, round: round, form: Form(name: round.name, date: round.date, venue: round.venue, division_code: round.divisionCode),
-                                  errors: [FieldProblem(field: "round", message: problem.detail ?? "不能删除")], status: .conflict)
+                                  errors: [FieldProblem(field: "round", message: refusal.message)], status: FormErrors(refusal).status)
         }
         return req.redirect(to: "/projects/rounds?notice=deleted")
     }

@@ -89,7 +89,7 @@ struct RoundReportPages: RouteCollection {
     func roundReport(req: Request) async throws -> Response {
         let caller = try req.caller
         guard let round = try await RoundService.find(req.parameters.get("id").flatMap(UUID.init(uuidString:)), visibleTo: caller.scope, on: req.db)
-        else { throw Problem.notFound }
+        else { throw Refusal.notFound }
         let venue = round.venue.map { " · \($0)" } ?? ""
         return try await report(req: req, request: .init(roundID: round.id), link: [("round_id", round.id!.uuidString)],
                                 heading: "\(round.name)三个一批活动", subtitle: "\(round.date)\(venue)", from: "", to: "")

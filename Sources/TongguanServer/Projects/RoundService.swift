@@ -26,8 +26,8 @@ enum RoundService {
 
     static func findEditable(_ raw: String?, scope: DivisionScope, on db: any Database) async throws -> Round {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let round = try await Round.find(id, on: db),
-              isVisible(round, to: scope) else { throw Problem.notFound }
-        guard scope.contains(round.divisionCode) else { throw Problem(.forbidden, detail: "上级单位的活动批次只能查看,不能修改") }
+              isVisible(round, to: scope) else { throw Refusal.notFound }
+        guard scope.contains(round.divisionCode) else { throw Refusal.forbidden("上级单位的活动批次只能查看,不能修改") }
         return round
     }
 
@@ -75,12 +75,8 @@ enum RoundService {
         if let d = f.division { diff.add("division_code", before: round.divisionCode, after: d.rawValue); round.divisionCode = d.rawValue }
         guard !diff.isEmpty else { return }
         let changes = diff.changes
-        round.version += 1
         try await db.audited(by: actor) { tx, audit in
-            let updated = try await tx.sql.update(Round.schema).set("version", to: SQLBind(round.version))
-                .where("id", .equal, SQLBind(round.id!)).where("version", .equal, SQLBind(round.version - 1)).returning("id").all()
-            guard updated.count == 1 else { throw Problem(.preconditionFailed, detail: "该记录已被他人修改,请刷新后重试") }
-            try await round.save(on: tx)
+            try await round.saveVersioned(on: tx)
             audit.record("round.update", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: changes)
         }
     }
@@ -89,7 +85,7 @@ enum RoundService {
     static func delete(_ round: Round, actor: AuditActor, on db: any Database) async throws {
         try await db.audited(by: actor) { tx, audit in
             let used = try await Milestone.query(on: tx).filter(\.$round.$id == round.id!).count()
-            guard used == 0 else { throw Problem(.conflict, detail: "该批次已被\(used)个项目里程碑引用,不能删除") }
+            guard used == 0 else { throw Refusal.conflict("该批次已被\(used)个项目里程碑引用,不能删除") }
             try await round.delete(on: tx)
             var diff = AuditDiff()
             diff.add("name", before: round.name, after: nil)

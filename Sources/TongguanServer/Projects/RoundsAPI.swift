@@ -37,7 +37,7 @@ struct RoundsAPI: RouteCollection {
     func show(req: Request) async throws -> Response {
         let caller = try req.caller
         guard let round = try await RoundService.find(req.parameters.get("id").flatMap(UUID.init(uuidString:)), visibleTo: caller.scope, on: req.db)
-        else { throw Problem.notFound }
+        else { throw Refusal.notFound }
         let response = try await RoundDTO(round).encodeResponse(for: req)
         ETag.set(on: response, id: round.id!, version: round.version)
         return response

@@ -26,7 +26,7 @@ struct Caller: Sendable {
 
     /// Refuses the request unless the caller's role allows `permission`.
     func require(_ permission: KeyPath<Role, Bool>) throws {
-        guard role[keyPath: permission] else { throw Problem.forbidden }
+        guard role[keyPath: permission] else { throw Refusal.forbidden }
     }
 }
 

@@ -41,7 +41,7 @@ struct DivisionsAPI: RouteCollection {
     func show(req: Request) async throws -> DivisionDTO {
         let caller = try req.caller
         guard let division = try await Division.find(req.parameters.get("code") ?? "", in: caller.scope, on: req.db) else {
-            throw Problem.notFound
+            throw Refusal.notFound
         }
         return DivisionDTO(division)
     }
@@ -72,7 +72,7 @@ struct DivisionsAPI: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canManageUsers)
         guard let division = try await Division.find(req.parameters.get("code") ?? "", in: caller.scope, on: req.db) else {
-            throw Problem.notFound
+            throw Refusal.notFound
         }
         var input = try InputReader(req)
         let name = input.string("name", required: true, maxLength: 50)

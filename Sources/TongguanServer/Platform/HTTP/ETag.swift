@@ -1,4 +1,5 @@
 import Foundation
+import TongguanDomain
 import Vapor
 
 /// Optimistic concurrency: a record's version travels as an ETag; a change must send it back
@@ -8,6 +9,10 @@ enum ETag {
 
     static func set(on response: Response, id: UUID, version: Int) {
         response.headers.replaceOrAdd(name: .eTag, value: value(id: id, version: version))
+    }
+
+    static func set<R: Versioned>(on response: Response, for record: R) {
+        response.headers.replaceOrAdd(name: .eTag, value: record.etag)
     }
 }
 
@@ -20,8 +25,10 @@ extension Request {
         let current = ETag.value(id: id, version: version)
         let candidates = sent.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .map { $0.hasPrefix("W/") ? String($0.dropFirst(2)) : $0 }
-        guard candidates.contains(current) || candidates.contains("*") else {
-            throw Problem(.preconditionFailed, detail: "该记录已被他人修改,请刷新后重试")
-        }
+        guard candidates.contains(current) || candidates.contains("*") else { throw Refusal.staleVersion }
+    }
+
+    func requireIfMatch<R: Versioned>(_ record: R) throws {
+        try requireIfMatch(id: record.id ?? UUID(), version: record.version)
     }
 }

@@ -145,8 +145,9 @@ struct UserPages: RouteCollection {
         do {
             try await UserService.resetPassword(user, to: form.password ?? "", actor: req.auditActor, on: req.db,
                                                 passwords: req.application.tongguan.passwords)
-        } catch let problem as Problem where problem.status == .unprocessableEntity {
-            return try await editPage(req: req, user: user, errors: problem.errors, status: .unprocessableEntity)
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            return try await editPage(req: req, user: user, errors: errors.fields, status: errors.status)
         }
         return req.redirect(to: "/users/\(user.id!.uuidString)?notice=password")
     }

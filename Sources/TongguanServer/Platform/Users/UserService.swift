@@ -13,7 +13,7 @@ enum UserService {
     static func find(_ id: String?, in scope: DivisionScope, on db: any Database) async throws -> User {
         guard let id = id.flatMap(UUID.init(uuidString:)),
               let user = try await User.find(id, on: db), scope.contains(user.divisionCode)
-        else { throw Problem.notFound }
+        else { throw Refusal.notFound }
         return user
     }
 
@@ -99,7 +99,7 @@ enum UserService {
 
     /// Sets a new password and revokes the user's API tokens.
     static func resetPassword(_ user: User, to password: String, actor: AuditActor, on db: any Database, passwords: PasswordHasher) async throws {
-        if let problem = Credentials.passwordProblem(password) { throw Problem.invalid("password", problem) }
+        if let problem = Credentials.passwordProblem(password) { throw Refusal.invalid("password", problem) }
         let hash = try await passwords.hash(password)
         user.passwordHash = hash
         // Whoever knew the old password may be signed in on the web: end those sessions too.
