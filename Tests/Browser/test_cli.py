@@ -226,7 +226,7 @@ def test_demo_loads_once(tmp_path):
         time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=30)
-    assert "已载入演示数据" in out
+    assert "已载入演示" in out
     second = subprocess.run([binary(), "serve", "--demo", "--port", str(port)], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)
     assert second.returncode == 2

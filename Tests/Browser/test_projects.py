@@ -17,7 +17,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ADMIN_PASSWORD, ADMIN_USER
-from test_web import WAIT_S, css, login_ok, path_of
+from test_web import WAIT_S, css, login_ok, path_of, wait_gone
 
 
 def api(base_url: str, method: str, path: str, body: dict, token: str | None = None) -> dict:
@@ -36,7 +36,7 @@ def create_round(base_url: str, name: str) -> str:
 
 def submit(drv, form) -> None:
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(drv, WAIT_S).until(EC.staleness_of(form))
+    wait_gone(drv, form)
 
 
 def no_page_scroll(drv) -> None:

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlparse
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -28,6 +29,21 @@ def css(drv, selector):
     return drv.find_element(By.CSS_SELECTOR, selector)
 
 
+def wait_gone(drv, element) -> None:
+    """Wait until `element` no longer belongs to the page (the next page has loaded).
+
+    Selenium's staleness_of expects StaleElementReferenceException, but Chromium sometimes
+    answers a lookup on a node of the page being replaced with a generic "Node with given id
+    does not belong to the document" error: that, too, means the old page is gone."""
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(drv, WAIT_S).until(gone)
+
+
 def submit_login(drv, base_url: str, username: str, password: str) -> None:
     """Fill in and submit the login form, and wait for the next page to load."""
     drv.get(base_url + "/login")
@@ -36,7 +52,7 @@ def submit_login(drv, base_url: str, username: str, password: str) -> None:
     form.find_element(By.CSS_SELECTOR, "input[name=username]").send_keys(username)
     form.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys(password)
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(drv, WAIT_S).until(EC.staleness_of(form))
+    wait_gone(drv, form)
 
 
 def login_ok(drv, base_url: str) -> None:
@@ -151,6 +167,6 @@ def test_logout_ends_session(browser, base_url):
     assert form.get_dom_attribute("action") == "/logout"
     button = form.find_element(By.CSS_SELECTOR, "#logout-button")
     button.click()
-    WebDriverWait(browser, WAIT_S).until(EC.staleness_of(button))
+    wait_gone(browser, button)
     browser.get(base_url + "/")
     WebDriverWait(browser, WAIT_S).until(lambda d: path_of(d) == "/login")

@@ -17,26 +17,16 @@ struct ImportProjects: PreparedCommand {
         var json: Bool
     }
 
-    var help: String { "导入项目表:全部成功或全部不导入,并列出每一处错误" }
+    var help: String { "导入项目表:全部成功或全部不导入,并列出错误" }
 
     func execute(using context: CommandContext, signature: Signature) async throws {
-        guard FileManager.default.isReadableFile(atPath: signature.file) else {
-            throw CommandFailure(message: "无法读取文件:\(signature.file)", exitCode: 2)
-        }
         let app = context.application
-        guard let user = try await rootCaller(app) else { throw CommandFailure(message: "数据库中没有区划") }
-        // The file's bytes go straight in, so nothing here keeps them once parsed.
-        let report = try await ProjectTransfer.run(FileManager.default.contents(atPath: signature.file) ?? Data(), options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
-                                                   caller: user, actor: .cli(), on: app.db)
-        let text = signature.json ? String(decoding: try JSONEncoder.api.encode(report), as: UTF8.self) : report.text
-        guard report.problemCount == 0 else { throw CommandFailure(message: text, exitCode: 2) }
-        context.console.print(text)
-    }
-
-    /// The CLI acts with the root division's scope.
-    func rootCaller(_ app: Application) async throws -> Caller? {
-        guard let root = try await Division.root(on: app.db) else { return nil }
-        return Caller(userID: UUID(), username: AuditActor.cli().name, role: .admin, scope: DivisionScope(root.code))
+        let caller = try await SheetTransfer.rootCaller(app)
+        let progress = Progress.forConsole()
+        let report = try await ProjectImport.run(data: try SheetTransfer.readFile(signature.file),
+                                                 options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
+                                                 scope: caller.scope, actor: .cli(), on: app.db, progress: progress)
+        try SheetTransfer.finish(report, json: signature.json, progress: progress, context: context)
     }
 }
 
@@ -63,12 +53,6 @@ struct ExportProjects: PreparedCommand {
 
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        guard let format = SheetFile.Format(rawValue: signature.format ?? "csv") else {
-            throw CommandFailure(message: "--format 应为 csv 或 xlsx", exitCode: 2)
-        }
-        guard let encoding = CSVEncoding(rawValue: signature.encoding ?? "utf8") else {
-            throw CommandFailure(message: "--encoding 应为 utf8 或 gb18030", exitCode: 2)
-        }
         var filter = ProjectFilter(division: signature.division, industry: signature.industry)
         if let s = signature.stage {
             guard let stage = Stage(rawValue: s) else { throw CommandFailure(message: "--stage 应为 signed、started 或 producing", exitCode: 2) }
@@ -80,16 +64,9 @@ struct ExportProjects: PreparedCommand {
             }
             filter.roundID = round.id
         }
-        guard let root = try await Division.root(on: app.db) else { throw CommandFailure(message: "数据库中没有区划") }
-        let rows = try await ProjectExport.rows(filter: filter, scope: DivisionScope(root.code), on: app.db)
-        let data = try SheetFile.write(rows, format: format, encoding: encoding, sheetName: "项目")
-        if let output = signature.output {
-            guard FileManager.default.createFile(atPath: output, contents: data) else {
-                throw CommandFailure(message: "无法写入文件:\(output)")
-            }
-            FileHandle.standardError.write(Data("已导出 \(rows.count - 1) 个项目到 \(output)\n".utf8))
-        } else {
-            FileHandle.standardOutput.write(data)
-        }
+        let caller = try await SheetTransfer.rootCaller(app)
+        let rows = try await ProjectExport.rows(filter: filter, scope: caller.scope, on: app.db)
+        try SheetTransfer.write(rows, format: signature.format, encoding: signature.encoding, output: signature.output,
+                                sheetName: "项目", progress: .forConsole())
     }
 }

@@ -20,7 +20,7 @@ enum ProjectImport {
         var limits = SheetLimits()
     }
 
-    struct Report: Content, Equatable {
+    struct Report: ImportReporting, Equatable {
         var applied: Bool
         var dryRun: Bool
         var rows: Int
@@ -38,6 +38,15 @@ enum ProjectImport {
         init(dryRun: Bool, rows: Int = 0) {
             applied = false; self.dryRun = dryRun; self.rows = rows; created = 0; updated = 0; unchanged = 0
             roundsCreated = []; problems = []; problemCount = 0; problemSummary = []
+        }
+
+        /// An upload without a file.
+        static var chooseAFile: Report {
+            var report = Report(dryRun: false)
+            var tally = RowProblemTally()
+            tally.addFile(RowProblem(row: 1, column: "文件", message: "请选择要导入的文件"))
+            report.refuse(tally)
+            return report
         }
 
         mutating func refuse(_ tally: RowProblemTally) {
@@ -82,10 +91,16 @@ enum ProjectImport {
 
     /// A CSV is checked row by row as it is parsed, so a large sheet never sits in memory
     /// as rows beside its drafts.
-    static func run(data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
+    static func run(data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database,
+                    progress: Progress = .silent) async throws -> Report {
         var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
+        // Lines in the file: a good enough total for "time left" (quoted line breaks overcount).
+        let lines = data.reduce(into: 0) { n, byte in if byte == 0x0A { n += 1 } }
         do {
-            try SheetFile.read(data, limits: options.limits) { checker.check($0) }
+            try SheetFile.read(data, limits: options.limits) { row in
+                if row.line % 2000 == 0 { progress.update("检查", done: row.line, total: lines) }
+                return checker.check(row)
+            }
         } catch {
             var report = Report(dryRun: options.dryRun)
             var tally = RowProblemTally()

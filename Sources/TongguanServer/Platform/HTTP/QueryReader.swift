@@ -31,6 +31,16 @@ struct QueryReader {
         }
     }
 
+    /// `true` / `false` (also `1` / `0`, `on` from a checkbox).
+    mutating func bool(_ key: String) -> Bool? {
+        guard let raw = text(key) else { return nil }
+        switch raw.lowercased() {
+        case "true", "1", "on": return true
+        case "false", "0": return false
+        default: problems.add(key, "取值应为 true 或 false"); return nil
+        }
+    }
+
     mutating func uuid(_ key: String, label: String = "编号") -> UUID? {
         guard let raw = text(key) else { return nil }
         guard let id = UUID(uuidString: raw) else { problems.add(key, "\(label)格式不正确"); return nil }
