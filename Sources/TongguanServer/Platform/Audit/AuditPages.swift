@@ -39,11 +39,9 @@ struct AuditPages: RouteCollection {
         let filter = try AuditFilter(from: req)
         let (rows, total) = try await filter.run(scope: caller.scope, paging: paging, on: req.db)
         let link = { (page: Int) -> String in
-            var components = URLComponents()
-            components.queryItems = [("entity_type", filter.entityType), ("entity_id", filter.entityID), ("actor", filter.actor),
-                                     ("from", filter.fromText), ("to", filter.toText), ("page", String(page))]
-                .compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
-            return "/audit" + (components.string ?? "")
+            "/audit" + QueryString.encode([("entity_type", filter.entityType), ("entity_id", filter.entityID), ("actor", filter.actor),
+                                           ("from", filter.fromText), ("to", filter.toText), ("page", String(page))]
+                .compactMap { k, v in v.map { (k, $0) } })
         }
         let body = Body(
             rows: rows.map { r in

@@ -268,14 +268,9 @@ extension ProjectFilter {
             ("milestone_stage", milestoneStage?.rawValue), ("from", from?.description), ("to", to?.description), ("q", q),
         ]
         let pairs = extra.filter { $0.0 == "format" } + items.compactMap { k, v in v.map { (k, $0) } } + extra.filter { $0.0 != "format" }
-        return Self.encode(pairs)
+        return QueryString.encode(pairs)
     }
 
-    static func encode(_ pairs: [(String, String)]) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        let text = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
-        return text.isEmpty ? "" : "?" + text
-    }
 }
 
 extension AuditFilter {

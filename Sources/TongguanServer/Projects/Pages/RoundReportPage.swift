@@ -127,7 +127,7 @@ struct RoundReportPages: RouteCollection {
                 from: String, to: String) async throws -> Response {
         let caller = try req.caller
         let href = { (stage: Stage, extra: [(String, String)]) -> String in
-            "/projects" + ProjectFilter.encode(link + [("milestone_stage", stage.rawValue)] + extra)
+            "/projects" + QueryString.encode(link + [("milestone_stage", stage.rawValue)] + extra)
         }
         var byStage = request
         byStage.groupBy = .stage
