@@ -5,7 +5,7 @@ let package = Package(
     name: "tongguan",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "tongguan", targets: ["tongguan"]),
+        .executable(name: "tongguan", targets: ["tongguan"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),

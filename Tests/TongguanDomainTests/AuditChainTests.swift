@@ -1,16 +1,20 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("AuditChain")
 struct AuditChainTests {
-    static func record(seq: Int64, prevHash: String, actor: String = "admin", action: String = "household.update",
-                       entityType: String = "household", entityID: String = "H-1", divisionCode: String = "141124",
-                       changes: String = "[]", requestID: String = "req", clientAddress: String = "10.0.0.1",
-                       occurredAt: String = "2024-05-01T08:00:00.000Z") -> AuditRecord {
-        AuditRecord(seq: seq, occurredAt: occurredAt, actor: actor, action: action, entityType: entityType,
-                    entityID: entityID, divisionCode: divisionCode, changes: changes, requestID: requestID,
-                    clientAddress: clientAddress, prevHash: prevHash)
+    static func record(
+        seq: Int64, prevHash: String, actor: String = "admin", action: String = "household.update",
+        entityType: String = "household", entityID: String = "H-1", divisionCode: String = "141124",
+        changes: String = "[]", requestID: String = "req", clientAddress: String = "10.0.0.1",
+        occurredAt: String = "2024-05-01T08:00:00.000Z"
+    ) -> AuditRecord {
+        AuditRecord(
+            seq: seq, occurredAt: occurredAt, actor: actor, action: action, entityType: entityType,
+            entityID: entityID, divisionCode: divisionCode, changes: changes, requestID: requestID,
+            clientAddress: clientAddress, prevHash: prevHash)
     }
 
     /// A sealed chain of `n` events, seq 1...n.
@@ -18,8 +22,10 @@ struct AuditChainTests {
         var result: [AuditRecord] = []
         var prev = AuditChain.genesisHash
         for i in 1...max(n, 1) where i <= n {
-            let r = record(seq: Int64(i), prevHash: prev, entityID: "H-\(i)",
-                           changes: AuditChange.encode([AuditChange(field: "n", before: nil, after: String(i))])).sealed()
+            let r = record(
+                seq: Int64(i), prevHash: prev, entityID: "H-\(i)",
+                changes: AuditChange.encode([AuditChange(field: "n", before: nil, after: String(i))])
+            ).sealed()
             result.append(r)
             prev = r.hash
         }
@@ -44,9 +50,10 @@ struct AuditChainTests {
 
     @Test("canonical text is length-prefixed and pipe-joined")
     func canonicalTextShape() {
-        let r = AuditRecord(seq: 12, occurredAt: "2024-05-01T08:00:00.000Z", actor: "张三", action: "a",
-                            entityType: "", entityID: "x|y", divisionCode: "141124", changes: "[]",
-                            requestID: "r", clientAddress: "::1", prevHash: "p", hash: "ignored")
+        let r = AuditRecord(
+            seq: 12, occurredAt: "2024-05-01T08:00:00.000Z", actor: "张三", action: "a",
+            entityType: "", entityID: "x|y", divisionCode: "141124", changes: "[]",
+            requestID: "r", clientAddress: "::1", prevHash: "p", hash: "ignored")
         #expect(r.canonicalText == "2:12|24:2024-05-01T08:00:00.000Z|6:张三|1:a|0:|3:x|y|6:141124|2:[]|1:r|3:::1|1:p")
     }
 
@@ -74,8 +81,9 @@ struct AuditChainTests {
     @Test("known SHA-256 value of a canonical text")
     func knownDigest() {
         // SHA-256 of "1:1|0:|0:|0:|0:|0:|0:|0:|0:|0:|0:"
-        let r = AuditRecord(seq: 1, occurredAt: "", actor: "", action: "", entityType: "", entityID: "",
-                            divisionCode: "", changes: "", requestID: "", clientAddress: "", prevHash: "")
+        let r = AuditRecord(
+            seq: 1, occurredAt: "", actor: "", action: "", entityType: "", entityID: "",
+            divisionCode: "", changes: "", requestID: "", clientAddress: "", prevHash: "")
         #expect(r.canonicalText == "1:1|0:|0:|0:|0:|0:|0:|0:|0:|0:|0:")
         #expect(r.computedHash == "086dc2e32242832f9ffa741df435f643011a7e00e0f2d88337f0e749c51398f4")
     }
@@ -84,12 +92,15 @@ struct AuditChainTests {
     @Test("moving a character between adjacent fields changes the hash", arguments: 0..<9)
     func unambiguous(_ boundary: Int) {
         func fields(_ r: AuditRecord) -> [String] {
-            [r.occurredAt, r.actor, r.action, r.entityType, r.entityID, r.divisionCode,
-             r.changes, r.requestID, r.clientAddress, r.prevHash]
+            [
+                r.occurredAt, r.actor, r.action, r.entityType, r.entityID, r.divisionCode,
+                r.changes, r.requestID, r.clientAddress, r.prevHash,
+            ]
         }
         func make(_ f: [String]) -> AuditRecord {
-            AuditRecord(seq: 7, occurredAt: f[0], actor: f[1], action: f[2], entityType: f[3], entityID: f[4],
-                        divisionCode: f[5], changes: f[6], requestID: f[7], clientAddress: f[8], prevHash: f[9])
+            AuditRecord(
+                seq: 7, occurredAt: f[0], actor: f[1], action: f[2], entityType: f[3], entityID: f[4],
+                divisionCode: f[5], changes: f[6], requestID: f[7], clientAddress: f[8], prevHash: f[9])
         }
         let base = ["ab|1:", "cd", "e:f", "g|h", "1:i", "j", "k", "l", "m", "n"]
         var moved = base
@@ -172,9 +183,11 @@ struct AuditChainTests {
     @Test("an empty chain whose head claims events is broken")
     func emptyChainWithHead() {
         let verifier = AuditChain.Verifier()
-        #expect(verifier.verdict(headSeq: 1, headHash: AuditChain.genesisHash)
+        #expect(
+            verifier.verdict(headSeq: 1, headHash: AuditChain.genesisHash)
                 == .broken(seq: 1, reason: "链尾与链头记录不符(事件被删除或截断)"))
-        #expect(verifier.verdict(headSeq: 0, headHash: String(repeating: "f", count: 64))
+        #expect(
+            verifier.verdict(headSeq: 0, headHash: String(repeating: "f", count: 64))
                 == .broken(seq: 1, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
@@ -189,7 +202,8 @@ struct AuditChainTests {
     func tamperedHash() {
         var records = Self.chain(3)
         records[1].hash = String(repeating: "a", count: 64)
-        #expect(Self.verify(records, headSeq: 3, headHash: records[2].hash)
+        #expect(
+            Self.verify(records, headSeq: 3, headHash: records[2].hash)
                 == .broken(seq: 2, reason: "事件内容与哈希不符"))
     }
 
@@ -207,7 +221,8 @@ struct AuditChainTests {
         var records = original
         records[4].actor = "mallory"
         records[4] = records[4].sealed()
-        #expect(Self.verify(records, headSeq: 5, headHash: original[4].hash)
+        #expect(
+            Self.verify(records, headSeq: 5, headHash: original[4].hash)
                 == .broken(seq: 6, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
@@ -264,41 +279,46 @@ struct AuditChainTests {
     func truncatedTail(_ kept: Int) {
         let full = Self.chain(5)
         let kept = Array(full.prefix(kept))
-        #expect(Self.verify(kept, headSeq: 5, headHash: full[4].hash)
+        #expect(
+            Self.verify(kept, headSeq: 5, headHash: full[4].hash)
                 == .broken(seq: Int64(kept.count) + 1, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
     @Test("a fully deleted trail is detected through the head")
     func fullyDeleted() {
         let full = Self.chain(3)
-        #expect(Self.verify([], headSeq: 3, headHash: full[2].hash)
+        #expect(
+            Self.verify([], headSeq: 3, headHash: full[2].hash)
                 == .broken(seq: 1, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
     @Test("head with the right seq but the wrong hash is broken")
     func headHashMismatch() {
         let records = Self.chain(3)
-        #expect(Self.verify(records, headSeq: 3, headHash: records[1].hash)
+        #expect(
+            Self.verify(records, headSeq: 3, headHash: records[1].hash)
                 == .broken(seq: 4, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
     @Test("head with the right hash but the wrong seq is broken")
     func headSeqMismatch() {
         let records = Self.chain(3)
-        #expect(Self.verify(records, headSeq: 4, headHash: records[2].hash)
+        #expect(
+            Self.verify(records, headSeq: 4, headHash: records[2].hash)
                 == .broken(seq: 4, reason: "链尾与链头记录不符(事件被删除或截断)"))
     }
 
     @Test("the first failure sticks; later events are ignored")
     func firstFailureSticks() {
         var records = Self.chain(6)
-        records[1].actor = "x"        // seq 2: content
-        records[3].prevHash = "bad"   // seq 4: would be a link failure
+        records[1].actor = "x"  // seq 2: content
+        records[3].prevHash = "bad"  // seq 4: would be a link failure
         var verifier = AuditChain.Verifier()
         for r in records { verifier.check(r) }
         #expect(verifier.failure == .broken(seq: 2, reason: "事件内容与哈希不符"))
         #expect(verifier.count == 1)
-        #expect(verifier.verdict(headSeq: 6, headHash: records[5].hash)
+        #expect(
+            verifier.verdict(headSeq: 6, headHash: records[5].hash)
                 == .broken(seq: 2, reason: "事件内容与哈希不符"))
     }
 
@@ -322,7 +342,8 @@ struct AuditChainTests {
             AuditChange(field: "address", before: nil, after: "山西省吕梁***"),
             AuditChange(field: "name", before: "张*", after: "李*"),
         ])
-        #expect(text == #"[{"after":"山西省吕梁***","field":"address"},{"after":"李*","before":"张*","field":"name"},{"before":"138****0000","field":"phone"}]"#)
+        #expect(
+            text == #"[{"after":"山西省吕梁***","field":"address"},{"after":"李*","before":"张*","field":"name"},{"before":"138****0000","field":"phone"}]"#)
     }
 
     @Test("encode of nothing is an empty array")
@@ -344,13 +365,15 @@ struct AuditChainTests {
         #expect(AuditChange.encode(changes) == AuditChange.encode(changes.shuffled()))
     }
 
-    @Test("round trip through decode", arguments: [
-        [AuditChange](),
-        [AuditChange(field: "a", before: nil, after: nil)],
-        [AuditChange(field: "b", before: "", after: "")],
-        [AuditChange(field: "name", before: "张*", after: "李*"), AuditChange(field: "age", before: "1", after: "2")],
-        [AuditChange(field: "quote", before: "\"x\",\n\ty", after: "\\u0000 / 😀 \u{0}")],
-    ])
+    @Test(
+        "round trip through decode",
+        arguments: [
+            [AuditChange](),
+            [AuditChange(field: "a", before: nil, after: nil)],
+            [AuditChange(field: "b", before: "", after: "")],
+            [AuditChange(field: "name", before: "张*", after: "李*"), AuditChange(field: "age", before: "1", after: "2")],
+            [AuditChange(field: "quote", before: "\"x\",\n\ty", after: "\\u0000 / 😀 \u{0}")],
+        ])
     func roundTrip(_ changes: [AuditChange]) {
         let text = AuditChange.encode(changes)
         #expect(AuditChange.decode(text) == changes.sorted { $0.field < $1.field })
@@ -364,7 +387,8 @@ struct AuditChainTests {
 
     @Test("decode accepts explicit nulls")
     func decodeNulls() {
-        #expect(AuditChange.decode(#"[{"field":"x","before":null,"after":"y"}]"#)
+        #expect(
+            AuditChange.decode(#"[{"field":"x","before":null,"after":"y"}]"#)
                 == [AuditChange(field: "x", before: nil, after: "y")])
     }
 }

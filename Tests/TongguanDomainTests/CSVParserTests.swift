@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("CSVParser")
@@ -20,9 +21,11 @@ struct CSVParserTests {
         #expect(try parse("a,b\n1,2\n") == [Row(line: 1, fields: ["a", "b"]), Row(line: 2, fields: ["1", "2"])])
     }
 
-    @Test("CRLF, LF, mixed and no final newline all read alike", arguments: [
-        "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\r\n1,2\n", "a,b\n1,2\r\n", "a,b\n1,2", "a,b\r\n1,2",
-    ])
+    @Test(
+        "CRLF, LF, mixed and no final newline all read alike",
+        arguments: [
+            "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\r\n1,2\n", "a,b\n1,2\r\n", "a,b\n1,2", "a,b\r\n1,2",
+        ])
     func lineEndings(_ text: String) throws {
         #expect(try parse(text) == [Row(line: 1, fields: ["a", "b"]), Row(line: 2, fields: ["1", "2"])])
     }
@@ -32,16 +35,19 @@ struct CSVParserTests {
         #expect(try parse("a,b\r1,2\r") == [Row(line: 1, fields: ["a", "b"]), Row(line: 2, fields: ["1", "2"])])
     }
 
-    @Test("empty input and blank-only input have no rows", arguments: [
-        "", "\n", "\r\n", "\n\n\n", "\r\n\r\n", "\u{FEFF}", "\u{FEFF}\r\n",
-    ])
+    @Test(
+        "empty input and blank-only input have no rows",
+        arguments: [
+            "", "\n", "\r\n", "\n\n\n", "\r\n\r\n", "\u{FEFF}", "\u{FEFF}\r\n",
+        ])
     func noRows(_ text: String) throws {
         #expect(try parse(text).isEmpty)
     }
 
     @Test("a UTF-8 byte order mark is dropped")
     func bom() throws {
-        #expect(try parse("\u{FEFF}区划代码,名称\r\n141124,临县\r\n")
+        #expect(
+            try parse("\u{FEFF}区划代码,名称\r\n141124,临县\r\n")
                 == [Row(line: 1, fields: ["区划代码", "名称"]), Row(line: 2, fields: ["141124", "临县"])])
         #expect(try fields("\u{FEFF}\"a,b\",c") == [["a,b", "c"]])
     }
@@ -59,14 +65,17 @@ struct CSVParserTests {
 
     @Test("blank lines in the middle are skipped but still counted")
     func blankMiddle() throws {
-        #expect(try parse("a\n\nb\r\n\r\nc") == [
-            Row(line: 1, fields: ["a"]), Row(line: 3, fields: ["b"]), Row(line: 5, fields: ["c"]),
-        ])
+        #expect(
+            try parse("a\n\nb\r\n\r\nc") == [
+                Row(line: 1, fields: ["a"]), Row(line: 3, fields: ["b"]), Row(line: 5, fields: ["c"]),
+            ])
     }
 
-    @Test("empty fields", arguments: [
-        (",", ["", ""]), (",,", ["", "", ""]), ("a,", ["a", ""]), (",a", ["", "a"]), ("a,,b", ["a", "", "b"]),
-    ])
+    @Test(
+        "empty fields",
+        arguments: [
+            (",", ["", ""]), (",,", ["", "", ""]), ("a,", ["a", ""]), (",a", ["", "a"]), ("a,,b", ["a", "", "b"]),
+        ])
     func emptyFields(_ text: String, _ expected: [String]) throws {
         #expect(try fields(text) == [expected])
         #expect(try fields(text + "\r\n") == [expected])
@@ -75,9 +84,10 @@ struct CSVParserTests {
     @Test("a quoted empty field is a row, not a blank line")
     func quotedEmpty() throws {
         #expect(try parse("\"\"") == [Row(line: 1, fields: [""])])
-        #expect(try parse("a\n\"\"\nb\n") == [
-            Row(line: 1, fields: ["a"]), Row(line: 2, fields: [""]), Row(line: 3, fields: ["b"]),
-        ])
+        #expect(
+            try parse("a\n\"\"\nb\n") == [
+                Row(line: 1, fields: ["a"]), Row(line: 2, fields: [""]), Row(line: 3, fields: ["b"]),
+            ])
     }
 
     @Test("spaces are kept")
@@ -93,19 +103,21 @@ struct CSVParserTests {
 
     // MARK: Quoting
 
-    @Test("quoted fields hold commas, quotes and line breaks", arguments: [
-        ("\"a,b\",c", ["a,b", "c"]),
-        ("\"say \"\"hi\"\"\",x", ["say \"hi\"", "x"]),
-        ("\"\"\"\"", ["\""]),
-        ("\"\"\"\"\"\"", ["\"\""]),
-        ("x,\"\"\"quoted\"\"\"", ["x", "\"quoted\""]),
-        ("\"line1\nline2\",x", ["line1\nline2", "x"]),
-        ("\"line1\r\nline2\",x", ["line1\r\nline2", "x"]),
-        ("\"a\"\r\n", ["a"]),
-        ("\"\",\"\"", ["", ""]),
-        ("\",\",\",\"", [",", ","]),
-        ("\"  padded  \"", ["  padded  "]),
-    ])
+    @Test(
+        "quoted fields hold commas, quotes and line breaks",
+        arguments: [
+            ("\"a,b\",c", ["a,b", "c"]),
+            ("\"say \"\"hi\"\"\",x", ["say \"hi\"", "x"]),
+            ("\"\"\"\"", ["\""]),
+            ("\"\"\"\"\"\"", ["\"\""]),
+            ("x,\"\"\"quoted\"\"\"", ["x", "\"quoted\""]),
+            ("\"line1\nline2\",x", ["line1\nline2", "x"]),
+            ("\"line1\r\nline2\",x", ["line1\r\nline2", "x"]),
+            ("\"a\"\r\n", ["a"]),
+            ("\"\",\"\"", ["", ""]),
+            ("\",\",\",\"", [",", ","]),
+            ("\"  padded  \"", ["  padded  "]),
+        ])
     func quoted(_ text: String, _ expected: [String]) throws {
         #expect(try fields(text) == [expected])
     }
@@ -121,13 +133,14 @@ struct CSVParserTests {
     @Test("a row starts on its first line even when a quoted field spans lines")
     func lineNumbersAcrossQuotedNewlines() throws {
         let text = "name,note\n张三,\"第一行\n第二行\n第三行\"\n李四,ok\n王五,\"x\r\ny\"\r\n赵六,end\n"
-        #expect(try parse(text) == [
-            Row(line: 1, fields: ["name", "note"]),
-            Row(line: 2, fields: ["张三", "第一行\n第二行\n第三行"]),
-            Row(line: 5, fields: ["李四", "ok"]),
-            Row(line: 6, fields: ["王五", "x\r\ny"]),
-            Row(line: 8, fields: ["赵六", "end"]),
-        ])
+        #expect(
+            try parse(text) == [
+                Row(line: 1, fields: ["name", "note"]),
+                Row(line: 2, fields: ["张三", "第一行\n第二行\n第三行"]),
+                Row(line: 5, fields: ["李四", "ok"]),
+                Row(line: 6, fields: ["王五", "x\r\ny"]),
+                Row(line: 8, fields: ["赵六", "end"]),
+            ])
     }
 
     @Test("a multi-line field in the middle of a row")
@@ -142,32 +155,36 @@ struct CSVParserTests {
 
     // MARK: Errors
 
-    @Test("an unterminated quote reports the line its row starts on", arguments: [
-        ("\"abc", 1),
-        ("\"", 1),
-        ("a,b\n\"oops,c\n", 2),
-        ("a\nb\n\"x\ny\nz", 3),
-        ("a\r\nb,\"c\r\nd\r\n", 2),
-        ("\"ok\"\n\"\"\"", 2),
-        ("\u{FEFF}\"a", 1),
-    ])
+    @Test(
+        "an unterminated quote reports the line its row starts on",
+        arguments: [
+            ("\"abc", 1),
+            ("\"", 1),
+            ("a,b\n\"oops,c\n", 2),
+            ("a\nb\n\"x\ny\nz", 3),
+            ("a\r\nb,\"c\r\nd\r\n", 2),
+            ("\"ok\"\n\"\"\"", 2),
+            ("\u{FEFF}\"a", 1),
+        ])
     func unterminated(_ text: String, _ line: Int) {
         #expect(throws: CSVParser.Problem.unterminatedQuote(line: line)) { try CSVParser.parse(text) }
     }
 
     // MARK: Escape and line
 
-    @Test("escape quotes only when needed", arguments: [
-        ("plain", "plain"),
-        ("临县", "临县"),
-        (" spaced ", " spaced "),
-        ("a,b", "\"a,b\""),
-        ("say \"hi\"", "\"say \"\"hi\"\"\""),
-        ("\"", "\"\"\"\""),
-        ("a\nb", "\"a\nb\""),
-        ("a\rb", "\"a\rb\""),
-        ("a\n\r\nb", "\"a\n\r\nb\""),
-    ])
+    @Test(
+        "escape quotes only when needed",
+        arguments: [
+            ("plain", "plain"),
+            ("临县", "临县"),
+            (" spaced ", " spaced "),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("\"", "\"\"\"\""),
+            ("a\nb", "\"a\nb\""),
+            ("a\rb", "\"a\rb\""),
+            ("a\n\r\nb", "\"a\n\r\nb\""),
+        ])
     func escape(_ field: String, _ escaped: String) {
         #expect(CSVParser.escape(field) == escaped)
     }
@@ -231,9 +248,10 @@ struct CSVParserTests {
         #expect(try parse(CSVParser.line(["第一行\r\n第二行", "x"])) == [Row(line: 1, fields: ["第一行\r\n第二行", "x"])])
         let rows = [["note", "n"], ["a\r\nb", "1"], ["c", "2"]]
         let file = rows.map(CSVParser.line).joined(separator: "\r\n")
-        #expect(try parse(file) == [
-            Row(line: 1, fields: ["note", "n"]), Row(line: 2, fields: ["a\r\nb", "1"]), Row(line: 4, fields: ["c", "2"]),
-        ])
+        #expect(
+            try parse(file) == [
+                Row(line: 1, fields: ["note", "n"]), Row(line: 2, fields: ["a\r\nb", "1"]), Row(line: 4, fields: ["c", "2"]),
+            ])
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("CivilDate: parsing, bounds, day numbers and Excel serials")
@@ -19,27 +20,33 @@ struct CivilDateTests {
 
     // MARK: Parsing
 
-    @Test("the forms people and spreadsheets write all read as the same day", arguments: [
-        "2021-07-16", "2021/7/16", "2021/07/16", "2021.7.16", "2021年7月16日", "2021年07月16日", "2021年7月16",
-        " 2021-07-16 ", "\u{3000}2021年7月16日\u{3000}", "2021-7-16", "\u{A0}2021/7/16",
-    ])
+    @Test(
+        "the forms people and spreadsheets write all read as the same day",
+        arguments: [
+            "2021-07-16", "2021/7/16", "2021/07/16", "2021.7.16", "2021年7月16日", "2021年07月16日", "2021年7月16",
+            " 2021-07-16 ", "\u{3000}2021年7月16日\u{3000}", "2021-7-16", "\u{A0}2021/7/16",
+        ])
     func parsingForms(_ text: String) {
         #expect(CivilDate(parsing: text) == CivilDate(year: 2021, month: 7, day: 16))
     }
 
-    @Test("single-digit months and days", arguments: [
-        ("2021/1/5", 1, 5), ("2021年1月5日", 1, 5), ("2021.12.1", 12, 1), ("2021-09-09", 9, 9),
-    ])
+    @Test(
+        "single-digit months and days",
+        arguments: [
+            ("2021/1/5", 1, 5), ("2021年1月5日", 1, 5), ("2021.12.1", 12, 1), ("2021-09-09", 9, 9),
+        ])
     func shortParts(_ text: String, _ month: Int, _ day: Int) {
         #expect(CivilDate(parsing: text) == CivilDate(year: 2021, month: month, day: day))
     }
 
-    @Test("text that is not a whole real date is refused", arguments: [
-        "", "2021", "2021-07", "20210716", "21-07-16", "2021-007-16", "2021-07-016", "2021-07-16 12:00",
-        "2021-02-29", "2021-02-30", "2021-04-31", "2021-13-01", "2021-00-10", "2021-07-00", "2021-07-32",
-        "abcd-07-16", "2021-ab-16", "２０２１-07-16", "16/07/2021", "07/16/2021", "2021年7月", "七月十六日",
-        "1899-12-31", "2201-01-01", "0000-01-01", "9999-12-31",
-    ])
+    @Test(
+        "text that is not a whole real date is refused",
+        arguments: [
+            "", "2021", "2021-07", "20210716", "21-07-16", "2021-007-16", "2021-07-016", "2021-07-16 12:00",
+            "2021-02-29", "2021-02-30", "2021-04-31", "2021-13-01", "2021-00-10", "2021-07-00", "2021-07-32",
+            "abcd-07-16", "2021-ab-16", "２０２１-07-16", "16/07/2021", "07/16/2021", "2021年7月", "七月十六日",
+            "1899-12-31", "2201-01-01", "0000-01-01", "9999-12-31",
+        ])
     func invalidText(_ text: String) {
         #expect(CivilDate(parsing: text) == nil)
     }
@@ -78,10 +85,12 @@ struct CivilDateTests {
         }
     }
 
-    @Test("ISO form is exactly YYYY-MM-DD", arguments: [
-        "2021-7-16", "2021/07/16", "2021-07-16T00:00", "20210716", "2021-07-1", " 2021-07-16", "2021-02-29",
-        "1899-12-31", "2201-01-01", "",
-    ])
+    @Test(
+        "ISO form is exactly YYYY-MM-DD",
+        arguments: [
+            "2021-7-16", "2021/07/16", "2021-07-16T00:00", "20210716", "2021-07-1", " 2021-07-16", "2021-02-29",
+            "1899-12-31", "2201-01-01", "",
+        ])
     func isoRefusals(_ text: String) {
         #expect(CivilDate(iso: text) == nil)
     }
@@ -138,9 +147,11 @@ struct CivilDateTests {
 
     // MARK: Excel serials
 
-    @Test("Excel serials map to days, counting the phantom 1900-02-29", arguments: [
-        (61, 1900, 3, 1), (25_569, 1970, 1, 1), (36_526, 2000, 1, 1), (44_393, 2021, 7, 16), (45_351, 2024, 2, 29),
-    ])
+    @Test(
+        "Excel serials map to days, counting the phantom 1900-02-29",
+        arguments: [
+            (61, 1900, 3, 1), (25_569, 1970, 1, 1), (36_526, 2000, 1, 1), (44_393, 2021, 7, 16), (45_351, 2024, 2, 29),
+        ])
     func excelKnown(_ serial: Int, _ y: Int, _ m: Int, _ d: Int) {
         let date = CivilDate(year: y, month: m, day: d)!
         #expect(CivilDate(excelSerial: serial) == date)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("CreditCode: 统一社会信用代码 (GB 32100-2015)")
@@ -25,10 +26,12 @@ struct CreditCodeTests {
         #expect(Self.complete(String(Self.example.prefix(17))) == Self.example)
     }
 
-    @Test("lower case and surrounding blanks are normalised away", arguments: [
-        "91350100m000100y43", " 91350100M000100Y43", "91350100M000100Y43\t", "\u{3000}91350100m000100Y43\u{3000}",
-        "\u{A0}91350100M000100Y43\u{2003}",
-    ])
+    @Test(
+        "lower case and surrounding blanks are normalised away",
+        arguments: [
+            "91350100m000100y43", " 91350100M000100Y43", "91350100M000100Y43\t", "\u{3000}91350100m000100Y43\u{3000}",
+            "\u{A0}91350100M000100Y43\u{2003}",
+        ])
     func normalised(_ raw: String) throws {
         #expect(try CreditCode.validate(raw) == Self.example)
     }

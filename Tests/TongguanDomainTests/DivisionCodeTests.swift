@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("DivisionCode")
@@ -9,9 +10,11 @@ struct DivisionCodeTests {
 
     // MARK: Validation
 
-    @Test("accepts 6-, 9- and 12-digit codes", arguments: [
-        "140000", "141100", "141124", "142301", "110101", "141124100", "141124100201", "999999",
-    ])
+    @Test(
+        "accepts 6-, 9- and 12-digit codes",
+        arguments: [
+            "140000", "141100", "141124", "142301", "110101", "141124100", "141124100201", "999999",
+        ])
     func acceptsValidCodes(_ text: String) throws {
         let parsed = try DivisionCode(validating: text)
         #expect(parsed.rawValue == text)
@@ -19,12 +22,14 @@ struct DivisionCodeTests {
         #expect(DivisionCode(text) == parsed)
     }
 
-    @Test("rejects non-digits", arguments: [
-        "", " ", "14110a", "141100 ", " 141100", "1411-0", "14 1100", "+14110", "-14110",
-        "１４１１００", // full-width digits
-        "١٤١١٠٠",       // Arabic-Indic digits
-        "14110０", "141100\n", "1411.0", "abcdef", "14112410020x",
-    ])
+    @Test(
+        "rejects non-digits",
+        arguments: [
+            "", " ", "14110a", "141100 ", " 141100", "1411-0", "14 1100", "+14110", "-14110",
+            "１４１１００",  // full-width digits
+            "١٤١١٠٠",  // Arabic-Indic digits
+            "14110０", "141100\n", "1411.0", "abcdef", "14112410020x",
+        ])
     func rejectsNonDigits(_ text: String) {
         #expect(throws: DivisionCode.Problem.notDigits) { try DivisionCode(validating: text) }
         #expect(DivisionCode(text) == nil)
@@ -76,20 +81,22 @@ struct DivisionCodeTests {
 
     // MARK: Level
 
-    @Test("levels", arguments: [
-        ("140000", DivisionCode.Level.province),
-        ("110000", .province),
-        ("141100", .city),
-        ("110100", .city),
-        ("141000", .city),
-        ("141124", .county),
-        ("141102", .county),
-        ("142301", .county),
-        ("141124100", .township),
-        ("141100000", .township),
-        ("141124100201", .village),
-        ("141124000000", .village),
-    ])
+    @Test(
+        "levels",
+        arguments: [
+            ("140000", DivisionCode.Level.province),
+            ("110000", .province),
+            ("141100", .city),
+            ("110100", .city),
+            ("141000", .city),
+            ("141124", .county),
+            ("141102", .county),
+            ("142301", .county),
+            ("141124100", .township),
+            ("141100000", .township),
+            ("141124100201", .village),
+            ("141124000000", .village),
+        ])
     func levels(_ text: String, _ level: DivisionCode.Level) throws {
         #expect(try code(text).level == level)
     }
@@ -101,16 +108,18 @@ struct DivisionCodeTests {
 
     // MARK: Parent chain
 
-    @Test("parents", arguments: [
-        ("141124100201", "141124100"),
-        ("141124100", "141124"),
-        ("141124", "141100"),
-        ("141100", "140000"),
-        ("142301", "142300"),
-        ("142300", "140000"),
-        ("110101", "110100"),
-        ("141100000", "141100"),
-    ])
+    @Test(
+        "parents",
+        arguments: [
+            ("141124100201", "141124100"),
+            ("141124100", "141124"),
+            ("141124", "141100"),
+            ("141100", "140000"),
+            ("142301", "142300"),
+            ("142300", "140000"),
+            ("110101", "110100"),
+            ("141100000", "141100"),
+        ])
     func parents(_ child: String, _ parent: String) throws {
         #expect(try code(child).parent == code(parent))
     }
@@ -132,13 +141,15 @@ struct DivisionCodeTests {
         #expect(chain == ["141124100201", "141124100", "141124", "141100", "140000"])
     }
 
-    @Test("ancestors are nearest first", arguments: [
-        ("141124100201", ["141124100", "141124", "141100", "140000"]),
-        ("141124100", ["141124", "141100", "140000"]),
-        ("141124", ["141100", "140000"]),
-        ("141100", ["140000"]),
-        ("140000", []),
-    ])
+    @Test(
+        "ancestors are nearest first",
+        arguments: [
+            ("141124100201", ["141124100", "141124", "141100", "140000"]),
+            ("141124100", ["141124", "141100", "140000"]),
+            ("141124", ["141100", "140000"]),
+            ("141100", ["140000"]),
+            ("140000", []),
+        ])
     func ancestors(_ text: String, _ expected: [String]) throws {
         #expect(try code(text).ancestors.map(\.rawValue) == expected)
     }
@@ -155,59 +166,63 @@ struct DivisionCodeTests {
 
     // MARK: Significant prefix
 
-    @Test("significant prefix", arguments: [
-        ("141100", "1411"),
-        ("140000", "14"),
-        ("141124", "141124"),
-        ("110100", "1101"),
-        ("100000", "10"),
-        ("141000", "1410"),
-        ("141124100", "141124100"),
-        ("141100000", "141100000"),
-        ("141124100201", "141124100201"),
-        ("141124100000", "141124100000"),
-    ])
+    @Test(
+        "significant prefix",
+        arguments: [
+            ("141100", "1411"),
+            ("140000", "14"),
+            ("141124", "141124"),
+            ("110100", "1101"),
+            ("100000", "10"),
+            ("141000", "1410"),
+            ("141124100", "141124100"),
+            ("141100000", "141100000"),
+            ("141124100201", "141124100201"),
+            ("141124100000", "141124100000"),
+        ])
     func significantPrefix(_ text: String, _ prefix: String) throws {
         #expect(try code(text).significantPrefix == prefix)
     }
 
     // MARK: Contains
 
-    @Test("contains", arguments: [
-        ("141100", "141124", true),
-        ("141100", "141100", true),
-        ("141100", "141102", true),
-        ("141100", "141182", true),
-        ("141100", "141124100", true),
-        ("141100", "141124100201", true),
-        ("140000", "141100", true),
-        ("140000", "141124100201", true),
-        ("140000", "142301", true),
-        ("141124", "141124", true),
-        ("141124", "141124100", true),
-        ("141124", "141124100201", true),
-        ("141124100", "141124100201", true),
-        ("141124100", "141124100", true),
-        ("141124100201", "141124100201", true),
-        // not inside
-        ("141124", "141123", false),
-        ("141123", "141124", false),
-        ("141124", "141100", false),
-        ("141124", "140000", false),
-        ("141100", "140000", false),
-        ("141100", "142301", false),
-        ("141100", "142300", false),
-        ("141100", "142327", false),
-        ("141100", "142327100", false),
-        ("141100", "141200", false),
-        ("141100", "151100", false),
-        ("140000", "150000", false),
-        ("141124100", "141124", false),
-        ("141124100", "141124101", false),
-        ("141124100", "141124101001", false),
-        ("141124100201", "141124100", false),
-        ("141124100201", "141124100202", false),
-    ])
+    @Test(
+        "contains",
+        arguments: [
+            ("141100", "141124", true),
+            ("141100", "141100", true),
+            ("141100", "141102", true),
+            ("141100", "141182", true),
+            ("141100", "141124100", true),
+            ("141100", "141124100201", true),
+            ("140000", "141100", true),
+            ("140000", "141124100201", true),
+            ("140000", "142301", true),
+            ("141124", "141124", true),
+            ("141124", "141124100", true),
+            ("141124", "141124100201", true),
+            ("141124100", "141124100201", true),
+            ("141124100", "141124100", true),
+            ("141124100201", "141124100201", true),
+            // not inside
+            ("141124", "141123", false),
+            ("141123", "141124", false),
+            ("141124", "141100", false),
+            ("141124", "140000", false),
+            ("141100", "140000", false),
+            ("141100", "142301", false),
+            ("141100", "142300", false),
+            ("141100", "142327", false),
+            ("141100", "142327100", false),
+            ("141100", "141200", false),
+            ("141100", "151100", false),
+            ("140000", "150000", false),
+            ("141124100", "141124", false),
+            ("141124100", "141124101", false),
+            ("141124100", "141124101001", false),
+            ("141124100201", "141124100", false),
+            ("141124100201", "141124100202", false),
+        ])
     func contains(_ outer: String, _ inner: String, _ expected: Bool) throws {
         #expect(try code(outer).contains(code(inner)) == expected)
     }

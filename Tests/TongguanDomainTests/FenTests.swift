@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Fen: 万元 and 元 in, exact and rounded text out")
@@ -17,12 +18,14 @@ struct FenTests {
 
     // MARK: fromWan / fromYuan
 
-    @Test("万元 convert exactly to 分, down to 0.000001 万元 = 1 分", arguments: [
-        ("1", Int64(1_000_000)), ("0", 0), ("0.000001", 1), ("0.00001", 10), ("0.01", 10_000),
-        ("1836.1", 1_836_100_000), ("183.61", 183_610_000), ("12.345678", 12_345_678),
-        ("999999999999.999999", 999_999_999_999_999_999), (".5", 500_000), ("5.", 5_000_000),
-        ("+3", 3_000_000), ("007", 7_000_000), ("0.100000", 100_000),
-    ])
+    @Test(
+        "万元 convert exactly to 分, down to 0.000001 万元 = 1 分",
+        arguments: [
+            ("1", Int64(1_000_000)), ("0", 0), ("0.000001", 1), ("0.00001", 10), ("0.01", 10_000),
+            ("1836.1", 1_836_100_000), ("183.61", 183_610_000), ("12.345678", 12_345_678),
+            ("999999999999.999999", 999_999_999_999_999_999), (".5", 500_000), ("5.", 5_000_000),
+            ("+3", 3_000_000), ("007", 7_000_000), ("0.100000", 100_000),
+        ])
     func wanExact(_ text: String, _ fen: Int64) throws {
         #expect(try Fen.fromWan(text) == fen)
     }
@@ -40,17 +43,21 @@ struct FenTests {
         }
     }
 
-    @Test("元 convert exactly to 分", arguments: [
-        ("1", Int64(100)), ("0.01", 1), ("0.1", 10), ("12.34", 1_234), ("999999999999.99", 99_999_999_999_999),
-        ("100元", 10_000), (" 5 元", 500),
-    ])
+    @Test(
+        "元 convert exactly to 分",
+        arguments: [
+            ("1", Int64(100)), ("0.01", 1), ("0.1", 10), ("12.34", 1_234), ("999999999999.99", 99_999_999_999_999),
+            ("100元", 10_000), (" 5 元", 500),
+        ])
     func yuanExact(_ text: String, _ fen: Int64) throws {
         #expect(try Fen.fromYuan(text) == fen)
     }
 
-    @Test("a trailing 万元 or 万 (with or without a space) is the unit", arguments: [
-        "1.5", "1.5万元", "1.5万", " 1.5 万元 ", "1.5 万", "\u{3000}1.5万元\u{3000}",
-    ])
+    @Test(
+        "a trailing 万元 or 万 (with or without a space) is the unit",
+        arguments: [
+            "1.5", "1.5万元", "1.5万", " 1.5 万元 ", "1.5 万", "\u{3000}1.5万元\u{3000}",
+        ])
     func wanSuffixes(_ text: String) throws {
         #expect(try Fen.fromWan(text) == 1_500_000)
     }
@@ -72,18 +79,22 @@ struct FenTests {
         #expect(throws: Fen.Problem.negative) { try Fen.fromYuan(text.replacingOccurrences(of: "万元", with: "元")) }
     }
 
-    @Test("more than 12 whole digits is out of range, never an overflow", arguments: [
-        "1000000000000", "1000000000000.5", "9223372036854775807", "99999999999999999999999999", "1,000,000,000,000",
-    ])
+    @Test(
+        "more than 12 whole digits is out of range, never an overflow",
+        arguments: [
+            "1000000000000", "1000000000000.5", "9223372036854775807", "99999999999999999999999999", "1,000,000,000,000",
+        ])
     func tooLarge(_ text: String) {
         #expect(throws: Fen.Problem.tooLarge) { try Fen.fromWan(text) }
         #expect(throws: Fen.Problem.tooLarge) { try Fen.fromYuan(text) }
     }
 
-    @Test("text that is not a plain decimal is refused", arguments: [
-        "", " ", "万元", "万", "abc", "1.2.3", ".", "1e3", "1E3", "１２", "١٢", "1.5亿", "1.5亿元", "¥100", "100元",
-        "1..5", "0x10", "1-2", "+", "+-5", "1.5万元万元", "12 3.4", "1 234", "1.2 3", "1\u{3000}234",
-    ])
+    @Test(
+        "text that is not a plain decimal is refused",
+        arguments: [
+            "", " ", "万元", "万", "abc", "1.2.3", ".", "1e3", "1E3", "１２", "١٢", "1.5亿", "1.5亿元", "¥100", "100元",
+            "1..5", "0x10", "1-2", "+", "+-5", "1.5万元万元", "12 3.4", "1 234", "1.2 3", "1\u{3000}234",
+        ])
     func junk(_ text: String) {
         #expect(throws: Fen.Problem.format) { try Fen.fromWan(text) }
     }
@@ -99,11 +110,13 @@ struct FenTests {
     /// The same text with every ASCII comma written full-width, as Chinese input methods type it.
     private func fullWidth(_ text: String) -> String { text.replacingOccurrences(of: ",", with: "\u{FF0C}") }
 
-    @Test("well-formed groups of three digits are accepted, ASCII or full-width", arguments: [
-        ("1,234,567.891", Int64(1_234_567_891_000)), ("1234", 1_234_000_000), ("1,234", 1_234_000_000),
-        ("1,234,567", 1_234_567_000_000), ("12,345.5万元", 12_345_500_000), ("123,456", 123_456_000_000),
-        ("999,999,999,999.999999", 999_999_999_999_999_999), ("1,000", 1_000_000_000), ("0.5", 500_000),
-    ])
+    @Test(
+        "well-formed groups of three digits are accepted, ASCII or full-width",
+        arguments: [
+            ("1,234,567.891", Int64(1_234_567_891_000)), ("1234", 1_234_000_000), ("1,234", 1_234_000_000),
+            ("1,234,567", 1_234_567_000_000), ("12,345.5万元", 12_345_500_000), ("123,456", 123_456_000_000),
+            ("999,999,999,999.999999", 999_999_999_999_999_999), ("1,000", 1_000_000_000), ("0.5", 500_000),
+        ])
     func separatorsAccepted(_ text: String, _ fen: Int64) throws {
         #expect(try Fen.fromWan(text) == fen)
         #expect(try Fen.fromWan(fullWidth(text)) == fen)
@@ -115,10 +128,12 @@ struct FenTests {
         #expect(try Fen.fromYuan("1\u{FF0C}234,567.89元") == 123_456_789)
     }
 
-    @Test("a separator anywhere but between groups of three is refused", arguments: [
-        "12,3.4", "1,23", "1234,567", ",123", "1,,234", "1,234.5,6", "1,", "1,234,", "1,2345", "12,34,567",
-        "0.123,456", "1,23万元", ",", ",.5", "1,234,56", ".,5", "+,123",
-    ])
+    @Test(
+        "a separator anywhere but between groups of three is refused",
+        arguments: [
+            "12,3.4", "1,23", "1234,567", ",123", "1,,234", "1,234.5,6", "1,", "1,234,", "1,2345", "12,34,567",
+            "0.123,456", "1,23万元", ",", ",.5", "1,234,56", ".,5", "+,123",
+        ])
     func separatorsRefused(_ text: String) {
         for written in [text, fullWidth(text)] {
             #expect(throws: Fen.Problem.misplacedSeparator) { try Fen.fromWan(written) }
@@ -133,13 +148,15 @@ struct FenTests {
 
     // MARK: Exact text
 
-    @Test("wanText and yuanText are exact, without trailing zeros", arguments: [
-        (Int64(0), "0", "0"), (1, "0.000001", "0.01"), (10, "0.00001", "0.1"), (100, "0.0001", "1"),
-        (1_000_000, "1", "10000"), (1_836_100_000, "1836.1", "18361000"), (12_345_678, "12.345678", "123456.78"),
-        (-1, "-0.000001", "-0.01"), (-1_500_000, "-1.5", "-15000"),
-        (Int64.max, "9223372036854.775807", "92233720368547758.07"),
-        (Int64.min, "-9223372036854.775808", "-92233720368547758.08"),
-    ])
+    @Test(
+        "wanText and yuanText are exact, without trailing zeros",
+        arguments: [
+            (Int64(0), "0", "0"), (1, "0.000001", "0.01"), (10, "0.00001", "0.1"), (100, "0.0001", "1"),
+            (1_000_000, "1", "10000"), (1_836_100_000, "1836.1", "18361000"), (12_345_678, "12.345678", "123456.78"),
+            (-1, "-0.000001", "-0.01"), (-1_500_000, "-1.5", "-15000"),
+            (Int64.max, "9223372036854.775807", "92233720368547758.07"),
+            (Int64.min, "-9223372036854.775808", "-92233720368547758.08"),
+        ])
     func exactText(_ fen: Int64, _ wan: String, _ yuan: String) {
         #expect(Fen.wanText(fen) == wan)
         #expect(Fen.yuanText(fen) == yuan)
@@ -148,8 +165,10 @@ struct FenTests {
     @Test("wanText reads back through fromWan to the same 分, over the whole accepted range")
     func wanRoundTrip() throws {
         var numbers = SeededNumbers(seed: 42)
-        let edges: [Int64] = [0, 1, 9, 10, 99, 100, 999_999, 1_000_000, 1_000_001, Fen.perYi - 1, Fen.perYi,
-                              999_999_999_999_999_999]
+        let edges: [Int64] = [
+            0, 1, 9, 10, 99, 100, 999_999, 1_000_000, 1_000_001, Fen.perYi - 1, Fen.perYi,
+            999_999_999_999_999_999,
+        ]
         for fen in edges + numbers.spread(count: 5_000, below: 1_000_000_000_000_000_000) {
             #expect(try Fen.fromWan(Fen.wanText(fen)) == fen, "\(fen)")
         }
@@ -165,10 +184,12 @@ struct FenTests {
 
     // MARK: Rounded text
 
-    @Test("rounding is half up (away from zero for negatives)", arguments: [
-        (Int64(5_000), "0.01"), (4_999, "0.00"), (15_000, "0.02"), (14_999, "0.01"), (-5_000, "-0.01"),
-        (1_234_567, "1.23"), (1_235_000, "1.24"), (9_995_000, "10.00"), (0, "0.00"),
-    ])
+    @Test(
+        "rounding is half up (away from zero for negatives)",
+        arguments: [
+            (Int64(5_000), "0.01"), (4_999, "0.00"), (15_000, "0.02"), (14_999, "0.01"), (-5_000, "-0.01"),
+            (1_234_567, "1.23"), (1_235_000, "1.24"), (9_995_000, "10.00"), (0, "0.00"),
+        ])
     func halfUp(_ fen: Int64, _ text: String) {
         #expect(Fen.rounded(fen, unit: Fen.perWan, places: 2) == text)
     }
@@ -202,9 +223,11 @@ struct FenTests {
         }
     }
 
-    @Test("the largest amounts are shown, not trapped on", arguments: [
-        Int64.max, Int64.min, 999_999_999_999_999_999, -999_999_999_999_999_999,
-    ])
+    @Test(
+        "the largest amounts are shown, not trapped on",
+        arguments: [
+            Int64.max, Int64.min, 999_999_999_999_999_999, -999_999_999_999_999_999,
+        ])
     func hugeAmounts(_ fen: Int64) throws {
         let reference = try #require(DecimalText.rounded(Fen.wanText(fen), places: 2))
         #expect(withoutTrailingZeros(Fen.rounded(fen, unit: Fen.perWan, places: 2)) == reference)
@@ -214,18 +237,22 @@ struct FenTests {
         #expect(Fen.display(fen).hasSuffix("亿元"))
     }
 
-    @Test("the article's round totals in 亿元", arguments: [
-        (Int64(1_836_100_000_000), "183.61亿元"), (795_400_000_000, "79.54亿元"), (149_700_000_000, "14.97亿元"),
-        (149_650_000_000, "14.97亿元"), (149_649_999_999, "14.96亿元"),
-    ])
+    @Test(
+        "the article's round totals in 亿元",
+        arguments: [
+            (Int64(1_836_100_000_000), "183.61亿元"), (795_400_000_000, "79.54亿元"), (149_700_000_000, "14.97亿元"),
+            (149_650_000_000, "14.97亿元"), (149_649_999_999, "14.96亿元"),
+        ])
     func yiText(_ fen: Int64, _ text: String) {
         #expect(Fen.yiText(fen) == text)
     }
 
-    @Test("display picks 亿元 from 1 亿 up and 万元 below", arguments: [
-        (Int64(0), "0.00万元"), (12_345_678, "12.35万元"), (Fen.perYi, "1.00亿元"), (Fen.perYi + 50_000_000, "1.01亿元"),
-        (-Fen.perYi, "-1.00亿元"), (-12_345_678, "-12.35万元"), (1_836_100_000_000, "183.61亿元"),
-    ])
+    @Test(
+        "display picks 亿元 from 1 亿 up and 万元 below",
+        arguments: [
+            (Int64(0), "0.00万元"), (12_345_678, "12.35万元"), (Fen.perYi, "1.00亿元"), (Fen.perYi + 50_000_000, "1.01亿元"),
+            (-Fen.perYi, "-1.00亿元"), (-12_345_678, "-12.35万元"), (1_836_100_000_000, "183.61亿元"),
+        ])
     func display(_ fen: Int64, _ text: String) {
         #expect(Fen.display(fen) == text)
     }

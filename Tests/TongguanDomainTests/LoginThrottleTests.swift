@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LoginThrottle")
@@ -78,15 +79,17 @@ struct LoginThrottleTests {
 
     @Test("a slow trickle of failures never locks")
     func slowTrickle() {
-        let offsets = (0..<50).map { TimeInterval($0 * 240) } // one every 4 minutes
+        let offsets = (0..<50).map { TimeInterval($0 * 240) }  // one every 4 minutes
         let state = failures(offsets)
         #expect(state.lockedUntil == nil)
         #expect(state.failures.count == 4)
     }
 
-    @Test("retryAfter rounds up to whole seconds", arguments: [
-        (0.001, 900), (0.5, 900), (0.999, 900), (1.0, 899), (1.2, 899), (898.0, 2), (898.5, 2), (899.0, 1), (899.999, 1),
-    ])
+    @Test(
+        "retryAfter rounds up to whole seconds",
+        arguments: [
+            (0.001, 900), (0.5, 900), (0.999, 900), (1.0, 899), (1.2, 899), (898.0, 2), (898.5, 2), (899.0, 1), (899.999, 1),
+        ])
     func rounding(_ elapsed: TimeInterval, _ expected: Int) {
         let state = LoginThrottle.State(failures: [], lockedUntil: t0.addingTimeInterval(900))
         #expect(throttle.retryAfter(state, now: t0.addingTimeInterval(elapsed)) == expected)

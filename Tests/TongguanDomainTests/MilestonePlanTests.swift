@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("MilestonePlan: 签约 → 开工 → 投产")
@@ -59,36 +60,52 @@ struct MilestonePlanTests {
 
     @Test("a later stage dated before an earlier one is named with the earlier stage it precedes")
     func orderRule() {
-        #expect(problems(MilestonePlan([.signed: d("2021-03-02"), .started: d("2021-03-01")]))
-            == [describe(.started, .beforeEarlier(.started, earlier: .signed))])
-        #expect(problems(MilestonePlan([.signed: d("2021-01-01"), .started: d("2021-03-01"), .producing: d("2021-02-01")]))
-            == [describe(.producing, .beforeEarlier(.producing, earlier: .started))])
-        #expect(problems(MilestonePlan([.signed: d("2021-05-01"), .started: d("2021-06-01"), .producing: d("2021-04-01")]))
-            == [describe(.producing, .beforeEarlier(.producing, earlier: .started))])
+        #expect(
+            problems(MilestonePlan([.signed: d("2021-03-02"), .started: d("2021-03-01")]))
+                == [describe(.started, .beforeEarlier(.started, earlier: .signed))])
+        #expect(
+            problems(MilestonePlan([.signed: d("2021-01-01"), .started: d("2021-03-01"), .producing: d("2021-02-01")]))
+                == [describe(.producing, .beforeEarlier(.producing, earlier: .started))])
+        #expect(
+            problems(MilestonePlan([.signed: d("2021-05-01"), .started: d("2021-06-01"), .producing: d("2021-04-01")]))
+                == [describe(.producing, .beforeEarlier(.producing, earlier: .started))])
     }
 
     @Test("every broken rule is reported, not just the first")
     func allProblems() {
-        #expect(problems(MilestonePlan([.signed: d("2021-05-01"), .started: d("2021-03-01"), .producing: d("2021-04-01")]))
-            == [describe(.started, .beforeEarlier(.started, earlier: .signed)),
-                describe(.producing, .beforeEarlier(.producing, earlier: .signed))])
-        #expect(problems(MilestonePlan([.started: d("2021-03-01"), .producing: d("2021-02-01")]))
-            == [describe(.started, .missingEarlier(.started, needs: .signed)),
-                describe(.producing, .beforeEarlier(.producing, earlier: .started))])
-        #expect(problems(MilestonePlan([.signed: d("2021-03-01"), .producing: d("2021-02-01")]))
-            == [describe(.producing, .missingEarlier(.producing, needs: .started)),
-                describe(.producing, .beforeEarlier(.producing, earlier: .signed))])
+        #expect(
+            problems(MilestonePlan([.signed: d("2021-05-01"), .started: d("2021-03-01"), .producing: d("2021-04-01")]))
+                == [
+                    describe(.started, .beforeEarlier(.started, earlier: .signed)),
+                    describe(.producing, .beforeEarlier(.producing, earlier: .signed)),
+                ])
+        #expect(
+            problems(MilestonePlan([.started: d("2021-03-01"), .producing: d("2021-02-01")]))
+                == [
+                    describe(.started, .missingEarlier(.started, needs: .signed)),
+                    describe(.producing, .beforeEarlier(.producing, earlier: .started)),
+                ])
+        #expect(
+            problems(MilestonePlan([.signed: d("2021-03-01"), .producing: d("2021-02-01")]))
+                == [
+                    describe(.producing, .missingEarlier(.producing, needs: .started)),
+                    describe(.producing, .beforeEarlier(.producing, earlier: .signed)),
+                ])
     }
 
     @Test("the order rule is exactly 'no later stage before an earlier one', for every date triple")
     func orderExhaustive() {
         let days = [d("2021-01-01"), d("2021-01-02"), d("2021-01-03")]
-        for a in days { for b in days { for c in days {
-            let plan = MilestonePlan([.signed: a, .started: b, .producing: c])
-            #expect(plan.problems.isEmpty == (a <= b && b <= c), "\(a) \(b) \(c)")
-            #expect(plan.problems.contains { $0.0 == .started } == (b < a))
-            #expect(plan.problems.contains { $0.0 == .producing } == (c < b || c < a))
-        } } }
+        for a in days {
+            for b in days {
+                for c in days {
+                    let plan = MilestonePlan([.signed: a, .started: b, .producing: c])
+                    #expect(plan.problems.isEmpty == (a <= b && b <= c), "\(a) \(b) \(c)")
+                    #expect(plan.problems.contains { $0.0 == .started } == (b < a))
+                    #expect(plan.problems.contains { $0.0 == .producing } == (c < b || c < a))
+                }
+            }
+        }
     }
 
     // MARK: Setting

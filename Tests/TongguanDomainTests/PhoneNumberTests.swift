@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("PhoneNumber: mobiles and landlines as staff write them")
@@ -19,17 +20,21 @@ struct PhoneNumberTests {
         #expect(PhoneNumber.normalized(number) == nil)
     }
 
-    @Test("spaces and ideographic spaces are dropped", arguments: [
-        ("138 1234 5678", "13812345678"), ("\u{3000}13812345678\u{3000}", "13812345678"), ("0358 - 8221234", "0358-8221234"),
-        (" 010-12345678 ", "010-12345678"),
-    ])
+    @Test(
+        "spaces and ideographic spaces are dropped",
+        arguments: [
+            ("138 1234 5678", "13812345678"), ("\u{3000}13812345678\u{3000}", "13812345678"), ("0358 - 8221234", "0358-8221234"),
+            (" 010-12345678 ", "010-12345678"),
+        ])
     func spaces(_ raw: String, _ normalized: String) {
         #expect(PhoneNumber.normalized(raw) == normalized)
     }
 
-    @Test("landlines with a 3- or 4-digit area code and a 7- or 8-digit number", arguments: [
-        "010-12345678", "010-1234567", "021-87654321", "0358-8221234", "0358-82212345", "0351-7654321",
-    ])
+    @Test(
+        "landlines with a 3- or 4-digit area code and a 7- or 8-digit number",
+        arguments: [
+            "010-12345678", "010-1234567", "021-87654321", "0358-8221234", "0358-82212345", "0351-7654321",
+        ])
     func landlines(_ number: String) {
         #expect(PhoneNumber.normalized(number) == number)
     }
@@ -39,21 +44,25 @@ struct PhoneNumberTests {
         #expect(PhoneNumber.normalized(number) == number)
     }
 
-    @Test("an extension of 1 to 6 digits after a second dash", arguments: [
-        "0358-8221234-1", "0358-8221234-8012", "010-12345678-123456", "010-1234567-0",
-    ])
+    @Test(
+        "an extension of 1 to 6 digits after a second dash",
+        arguments: [
+            "0358-8221234-1", "0358-8221234-8012", "010-12345678-123456", "010-1234567-0",
+        ])
     func extensions(_ number: String) {
         #expect(PhoneNumber.normalized(number) == number)
     }
 
-    @Test("junk is refused", arguments: [
-        "", " ", "abc", "电话", "0358-822123", "0358-822123456", "358-8221234", "03-8221234", "03581-8221234",
-        "0358--8221234", "0358-8221234-", "0358-8221234-1234567", "0358-8221234-12-3", "(0358)8221234",
-        "0358-8221234转8012", "+8613812345678", "8613812345678", "13812345678-1", "138-1234-5678",
-        "１３８１２３４５６７８", "0358-８２２１２３４", "010123456", "0101234567890", "8221234", "-8221234",
-        "0358-abcdefg", "12345678901", "1381234567a", "0358—8221234", "00000000000", "0000-0000000", "000-12345678",
-        "00-1234-5678",
-    ])
+    @Test(
+        "junk is refused",
+        arguments: [
+            "", " ", "abc", "电话", "0358-822123", "0358-822123456", "358-8221234", "03-8221234", "03581-8221234",
+            "0358--8221234", "0358-8221234-", "0358-8221234-1234567", "0358-8221234-12-3", "(0358)8221234",
+            "0358-8221234转8012", "+8613812345678", "8613812345678", "13812345678-1", "138-1234-5678",
+            "１３８１２３４５６７８", "0358-８２２１２３４", "010123456", "0101234567890", "8221234", "-8221234",
+            "0358-abcdefg", "12345678901", "1381234567a", "0358—8221234", "00000000000", "0000-0000000", "000-12345678",
+            "00-1234-5678",
+        ])
     func junk(_ raw: String) {
         #expect(PhoneNumber.normalized(raw) == nil)
     }

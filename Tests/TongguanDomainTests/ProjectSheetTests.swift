@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("ProjectSheet: header, rows and the export round trip")
@@ -12,10 +13,12 @@ struct ProjectSheetTests {
 
     /// A row that passes every check, as text cells in the canonical column order.
     static func validCells() -> [Column: String] {
-        [.name: "临县煤层气综合利用项目", .investor: "吕梁某某能源有限公司", .creditCode: "91350100M000100Y43",
-         .division: "141124", .zone: "临县经济技术开发区", .industry: "新能源", .totalInvestment: "1836.1",
-         .expectedOutput: "500", .signedDate: "2021-07-16", .signedRound: "第七批", .contact: "张三",
-         .phone: "13812345678", .notes: ""]
+        [
+            .name: "临县煤层气综合利用项目", .investor: "吕梁某某能源有限公司", .creditCode: "91350100M000100Y43",
+            .division: "141124", .zone: "临县经济技术开发区", .industry: "新能源", .totalInvestment: "1836.1",
+            .expectedOutput: "500", .signedDate: "2021-07-16", .signedRound: "第七批", .contact: "张三",
+            .phone: "13812345678", .notes: "",
+        ]
     }
 
     func row(_ cells: [Column: String], line: Int = 2) -> SheetRow {
@@ -59,12 +62,14 @@ struct ProjectSheetTests {
         for (i, column) in Column.allCases.enumerated() { #expect(positions[column] == i) }
     }
 
-    @Test("header spellings people type match", arguments: [
-        ("总投资\u{FF08}万元\u{FF09}", Column.totalInvestment), ("总投资 \u{FF08}万元\u{FF09}", .totalInvestment),
-        ("总投资\u{FF08} 万元 \u{FF09}", .totalInvestment), ("总投资\u{FF08}万元)", .totalInvestment),
-        ("总 投 资(万 元)", .totalInvestment), ("总投资(万元)", .totalInvestment), ("\u{FEFF}项目名称", .name),
-        (" 项目名称\u{3000}", .name), ("预计年产值\u{FF08}万元\u{FF09}", .expectedOutput), ("联系\t电话", .phone),
-    ])
+    @Test(
+        "header spellings people type match",
+        arguments: [
+            ("总投资\u{FF08}万元\u{FF09}", Column.totalInvestment), ("总投资 \u{FF08}万元\u{FF09}", .totalInvestment),
+            ("总投资\u{FF08} 万元 \u{FF09}", .totalInvestment), ("总投资\u{FF08}万元)", .totalInvestment),
+            ("总 投 资(万 元)", .totalInvestment), ("总投资(万元)", .totalInvestment), ("\u{FEFF}项目名称", .name),
+            (" 项目名称\u{3000}", .name), ("预计年产值\u{FF08}万元\u{FF09}", .expectedOutput), ("联系\t电话", .phone),
+        ])
     func headerNormalisation(_ typed: String, _ column: Column) throws {
         #expect(ProjectSheet.normalizeHeader(typed) == ProjectSheet.normalizeHeader(column.rawValue))
         var header = Self.header
@@ -90,12 +95,15 @@ struct ProjectSheetTests {
     @Test("every missing required column is reported on row 1")
     func missingColumns() {
         let header = Self.header.filter { $0 != Column.name.rawValue && $0 != Column.phone.rawValue }
-        #expect(ProjectSheet.columns(in: header)
-            == .failure(ImportProblems([problem(.name, "表头缺少此列", line: 1), problem(.phone, "表头缺少此列", line: 1)])))
-        #expect(ProjectSheet.columns(in: [])
-            == .failure(ImportProblems(Column.required.map { problem($0, "表头缺少此列", line: 1) })))
-        #expect(ProjectSheet.columns(in: ["总投资[万元]"] + Self.header.filter { $0 != Column.totalInvestment.rawValue })
-            == .failure(ImportProblems([problem(.totalInvestment, "表头缺少此列", line: 1)])))
+        #expect(
+            ProjectSheet.columns(in: header)
+                == .failure(ImportProblems([problem(.name, "表头缺少此列", line: 1), problem(.phone, "表头缺少此列", line: 1)])))
+        #expect(
+            ProjectSheet.columns(in: [])
+                == .failure(ImportProblems(Column.required.map { problem($0, "表头缺少此列", line: 1) })))
+        #expect(
+            ProjectSheet.columns(in: ["总投资[万元]"] + Self.header.filter { $0 != Column.totalInvestment.rawValue })
+                == .failure(ImportProblems([problem(.totalInvestment, "表头缺少此列", line: 1)])))
     }
 
     @Test("a repeated column name uses its first position")
@@ -124,8 +132,10 @@ struct ProjectSheetTests {
 
     @Test("a project needs no milestone, zone, contact, phone or notes")
     func minimalRow() throws {
-        let cells: [Column: String] = [.name: "项目", .investor: "单位", .creditCode: "91350100M000100Y43", .division: "141124100",
-                                       .industry: "制造业", .totalInvestment: "0", .expectedOutput: "0"]
+        let cells: [Column: String] = [
+            .name: "项目", .investor: "单位", .creditCode: "91350100M000100Y43", .division: "141124100",
+            .industry: "制造业", .totalInvestment: "0", .expectedOutput: "0",
+        ]
         let draft = try draft(row(cells)).get()
         #expect(draft.milestones.isEmpty)
         #expect(draft.divisionCode.level == .township)
@@ -143,36 +153,39 @@ struct ProjectSheetTests {
             .signedDate: "", .signedRound: "第一批", .startedDate: "2021-02-30", .producingDate: "2021-01-01",
             .contact: String(repeating: "人", count: 51), .phone: "12345", .notes: String(repeating: "注", count: 2001),
         ])
-        #expect(found == [
-            problem(.name, "不能为空"),
-            problem(.investor, "不能超过200个字符"),
-            problem(.creditCode, CreditCode.Problem.checksum(expected: "3").message),
-            problem(.division, "项目应属于县级或以下区划"),
-            problem(.zone, "不能超过100个字符"),
-            problem(.industry, "不能为空"),
-            problem(.totalInvestment, Fen.Problem.misplacedSeparator.message),
-            problem(.expectedOutput, Fen.Problem.negative.message),
-            problem(.signedRound, "填写了批次但没有签约日期"),
-            problem(.startedDate, Self.dateMessage),
-            problem(.producingDate, MilestonePlan.Problem.missingEarlier(.producing, needs: .started).message),
-            problem(.contact, "不能超过50个字符"),
-            problem(.phone, PhoneNumber.problemMessage),
-            problem(.notes, "不能超过2000个字符"),
-        ])
+        #expect(
+            found == [
+                problem(.name, "不能为空"),
+                problem(.investor, "不能超过200个字符"),
+                problem(.creditCode, CreditCode.Problem.checksum(expected: "3").message),
+                problem(.division, "项目应属于县级或以下区划"),
+                problem(.zone, "不能超过100个字符"),
+                problem(.industry, "不能为空"),
+                problem(.totalInvestment, Fen.Problem.misplacedSeparator.message),
+                problem(.expectedOutput, Fen.Problem.negative.message),
+                problem(.signedRound, "填写了批次但没有签约日期"),
+                problem(.startedDate, Self.dateMessage),
+                problem(.producingDate, MilestonePlan.Problem.missingEarlier(.producing, needs: .started).message),
+                problem(.contact, "不能超过50个字符"),
+                problem(.phone, PhoneNumber.problemMessage),
+                problem(.notes, "不能超过2000个字符"),
+            ])
     }
 
-    @Test("each column's own problem", arguments: [
-        (Column.name, "", "不能为空"), (.name, String(repeating: "名", count: 201), "不能超过200个字符"),
-        (.investor, "", "不能为空"), (.industry, String(repeating: "业", count: 51), "不能超过50个字符"),
-        (.creditCode, "", CreditCode.Problem.length(0).message), (.creditCode, "91350100M000100I43", CreditCode.Problem.character("I").message),
-        (.division, "", DivisionCode.Problem.notDigits.message), (.division, "14112", DivisionCode.Problem.badLength(5).message),
-        (.division, "140000", "项目应属于县级或以下区划"), (.division, "001124", DivisionCode.Problem.zeroSegment.message),
-        (.totalInvestment, "", "不能为空"), (.totalInvestment, "abc", Fen.Problem.format.message),
-        (.totalInvestment, "1.0000001", Fen.Problem.tooManyDecimals(6).message),
-        (.totalInvestment, "1000000000000", Fen.Problem.tooLarge.message),
-        (.expectedOutput, "1234,567", Fen.Problem.misplacedSeparator.message), (.expectedOutput, "", "不能为空"),
-        (.phone, "0358-822", PhoneNumber.problemMessage),
-    ])
+    @Test(
+        "each column's own problem",
+        arguments: [
+            (Column.name, "", "不能为空"), (.name, String(repeating: "名", count: 201), "不能超过200个字符"),
+            (.investor, "", "不能为空"), (.industry, String(repeating: "业", count: 51), "不能超过50个字符"),
+            (.creditCode, "", CreditCode.Problem.length(0).message), (.creditCode, "91350100M000100I43", CreditCode.Problem.character("I").message),
+            (.division, "", DivisionCode.Problem.notDigits.message), (.division, "14112", DivisionCode.Problem.badLength(5).message),
+            (.division, "140000", "项目应属于县级或以下区划"), (.division, "001124", DivisionCode.Problem.zeroSegment.message),
+            (.totalInvestment, "", "不能为空"), (.totalInvestment, "abc", Fen.Problem.format.message),
+            (.totalInvestment, "1.0000001", Fen.Problem.tooManyDecimals(6).message),
+            (.totalInvestment, "1000000000000", Fen.Problem.tooLarge.message),
+            (.expectedOutput, "1234,567", Fen.Problem.misplacedSeparator.message), (.expectedOutput, "", "不能为空"),
+            (.phone, "0358-822", PhoneNumber.problemMessage),
+        ])
     func columnProblem(_ column: Column, _ value: String, _ message: String) throws {
         #expect(try problems([column: value]) == [problem(column, message)])
     }
@@ -192,20 +205,23 @@ struct ProjectSheetTests {
     @Test("a row shorter than the header reads its missing cells as empty")
     func shortRow() throws {
         let cells: [SheetCell] = [.text("项目"), .text("单位"), .text("91350100M000100Y43")]
-        #expect(try problems(SheetRow(line: 3, cells: cells)) == [
-            problem(.division, DivisionCode.Problem.notDigits.message, line: 3),
-            problem(.industry, "不能为空", line: 3),
-            problem(.totalInvestment, "不能为空", line: 3),
-            problem(.expectedOutput, "不能为空", line: 3),
-        ])
+        #expect(
+            try problems(SheetRow(line: 3, cells: cells)) == [
+                problem(.division, DivisionCode.Problem.notDigits.message, line: 3),
+                problem(.industry, "不能为空", line: 3),
+                problem(.totalInvestment, "不能为空", line: 3),
+                problem(.expectedOutput, "不能为空", line: 3),
+            ])
     }
 
     // MARK: Amounts
 
-    @Test("amounts read from text or from a spreadsheet's number cells", arguments: [
-        (SheetCell.text("1836.1"), Int64(1_836_100_000)), (.text("1,836.1"), 1_836_100_000), (.text("1836.1万元"), 1_836_100_000),
-        (.number("1836.1000000000001"), 1_836_100_000), (.number("1.8361E3"), 1_836_100_000), (.text(" 0.000001 "), 1),
-    ])
+    @Test(
+        "amounts read from text or from a spreadsheet's number cells",
+        arguments: [
+            (SheetCell.text("1836.1"), Int64(1_836_100_000)), (.text("1,836.1"), 1_836_100_000), (.text("1836.1万元"), 1_836_100_000),
+            (.number("1836.1000000000001"), 1_836_100_000), (.number("1.8361E3"), 1_836_100_000), (.text(" 0.000001 "), 1),
+        ])
     func amounts(_ cell: SheetCell, _ fen: Int64) throws {
         let draft = try draft(row([.totalInvestment: cell])).get()
         #expect(draft.totalInvestmentFen == fen)
@@ -218,10 +234,12 @@ struct ProjectSheetTests {
 
     // MARK: Dates
 
-    @Test("milestone dates in every accepted form, and as Excel serials", arguments: [
-        SheetCell.text("2021-07-16"), .text("2021/7/16"), .text("2021.7.16"), .text("2021年7月16日"), .text(" 2021-7-16 "),
-        .text("44393"), .number("44393"), .number("44393.0"), .number("4.4393E4"), .number("44393.000000000007"),
-    ])
+    @Test(
+        "milestone dates in every accepted form, and as Excel serials",
+        arguments: [
+            SheetCell.text("2021-07-16"), .text("2021/7/16"), .text("2021.7.16"), .text("2021年7月16日"), .text(" 2021-7-16 "),
+            .text("44393"), .number("44393"), .number("44393.0"), .number("4.4393E4"), .number("44393.000000000007"),
+        ])
     func dateForms(_ cell: SheetCell) throws {
         let draft = try draft(row([.signedDate: cell])).get()
         #expect(draft.milestones[.signed]?.date == d("2021-07-16"))
@@ -234,10 +252,12 @@ struct ProjectSheetTests {
         #expect(ProjectSheet.parseDate(.text(String(serial))) != nil)
     }
 
-    @Test("cells that are not a date are refused with the accepted forms named", arguments: [
-        SheetCell.text("2021-02-29"), .text("16/07/2021"), .text("明年三月"), .text("20000"), .text("80000"), .text("61"),
-        .text("44393.0"), .number("44393.5"), .number("60"), .number("-1"), .number("abc"), .text("2021-7"),
-    ])
+    @Test(
+        "cells that are not a date are refused with the accepted forms named",
+        arguments: [
+            SheetCell.text("2021-02-29"), .text("16/07/2021"), .text("明年三月"), .text("20000"), .text("80000"), .text("61"),
+            .text("44393.0"), .number("44393.5"), .number("60"), .number("-1"), .number("abc"), .text("2021-7"),
+        ])
     func badDates(_ cell: SheetCell) throws {
         #expect(ProjectSheet.parseDate(cell) == nil)
         #expect(try problems(row([.signedDate: cell])) == [problem(.signedDate, Self.dateMessage)])
@@ -255,14 +275,18 @@ struct ProjectSheetTests {
 
     @Test("milestone plan problems land on the date columns")
     func planProblems() throws {
-        #expect(try problems([.startedDate: "2021-07-15"])
-            == [problem(.startedDate, MilestonePlan.Problem.beforeEarlier(.started, earlier: .signed).message)])
-        #expect(try problems([.signedDate: "", .signedRound: "", .startedDate: "2021-07-15"])
-            == [problem(.startedDate, MilestonePlan.Problem.missingEarlier(.started, needs: .signed).message)])
-        #expect(try problems([.startedDate: "2021-08-01", .producingDate: "2021-07-20"])
-            == [problem(.producingDate, MilestonePlan.Problem.beforeEarlier(.producing, earlier: .started).message)])
-        #expect(try problems([.producingDate: "2021-07-20"])
-            == [problem(.producingDate, MilestonePlan.Problem.missingEarlier(.producing, needs: .started).message)])
+        #expect(
+            try problems([.startedDate: "2021-07-15"])
+                == [problem(.startedDate, MilestonePlan.Problem.beforeEarlier(.started, earlier: .signed).message)])
+        #expect(
+            try problems([.signedDate: "", .signedRound: "", .startedDate: "2021-07-15"])
+                == [problem(.startedDate, MilestonePlan.Problem.missingEarlier(.started, needs: .signed).message)])
+        #expect(
+            try problems([.startedDate: "2021-08-01", .producingDate: "2021-07-20"])
+                == [problem(.producingDate, MilestonePlan.Problem.beforeEarlier(.producing, earlier: .started).message)])
+        #expect(
+            try problems([.producingDate: "2021-07-20"])
+                == [problem(.producingDate, MilestonePlan.Problem.missingEarlier(.producing, needs: .started).message)])
     }
 
     @Test("column helpers pair each stage with its date and round columns")
@@ -309,9 +333,10 @@ struct ProjectSheetTests {
 
     @Test("the export row has one cell per column, in header order")
     func exportShape() {
-        let row = ProjectSheet.exportRow(name: "n", investor: "i", creditCode: "c", division: "141124", zone: "z", industry: "y",
-                                         totalInvestmentFen: 1_500_000, expectedOutputFen: 1,
-                                         milestones: [.signed: (d("2021-07-16"), "第七批")], contact: "p", phone: "t", notes: "x")
+        let row = ProjectSheet.exportRow(
+            name: "n", investor: "i", creditCode: "c", division: "141124", zone: "z", industry: "y",
+            totalInvestmentFen: 1_500_000, expectedOutputFen: 1,
+            milestones: [.signed: (d("2021-07-16"), "第七批")], contact: "p", phone: "t", notes: "x")
         #expect(row == ["n", "i", "c", "141124", "z", "y", "1.5", "0.000001", "2021-07-16", "第七批", "", "", "", "", "p", "t", "x"])
         #expect(row.count == Column.allCases.count)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("ResidentID: 公民身份号码 (GB 11643-1999)")
@@ -22,9 +23,11 @@ struct ResidentIDTests {
         #expect(Self.check(String(id.prefix(17))) == id.last)
     }
 
-    @Test("a lower-case x check character is read as X, and blanks around are dropped", arguments: [
-        "11010519491231002x", " 11010519491231002X ", "11010519491231002X\t",
-    ])
+    @Test(
+        "a lower-case x check character is read as X, and blanks around are dropped",
+        arguments: [
+            "11010519491231002x", " 11010519491231002X ", "11010519491231002X\t",
+        ])
     func lowerCaseX(_ raw: String) throws {
         #expect(try ResidentID.validate(raw) == "11010519491231002X")
     }
@@ -40,34 +43,42 @@ struct ResidentIDTests {
         #expect(found > 0)
     }
 
-    @Test("numbers issued in 吕梁地区 before 2003 keep their 1423xx prefixes and are valid", arguments: [
-        "142301", "142322", "142325", "142327", "142329", "142332", "142401",
-    ])
+    @Test(
+        "numbers issued in 吕梁地区 before 2003 keep their 1423xx prefixes and are valid",
+        arguments: [
+            "142301", "142322", "142325", "142327", "142329", "142332", "142401",
+        ])
     func oldPrefixes(_ address: String) throws {
         let id = Self.id(address, birth: "19750615")
         #expect(try ResidentID.validate(id) == id)
     }
 
-    @Test("any address code is accepted: it is never checked against today's divisions", arguments: [
-        "000000", "999999", "141124", "110105",
-    ])
+    @Test(
+        "any address code is accepted: it is never checked against today's divisions",
+        arguments: [
+            "000000", "999999", "141124", "110105",
+        ])
     func anyAddress(_ address: String) throws {
         let id = Self.id(address, birth: "19900101")
         #expect(try ResidentID.validate(id) == id)
     }
 
-    @Test("real birth dates pass, including leap days and the 1800s of the standard's example", arguments: [
-        "20000229", "19960229", "19491231", "19000101", "18800101", "18000101", "20240229", "19000228", "20231231",
-    ])
+    @Test(
+        "real birth dates pass, including leap days and the 1800s of the standard's example",
+        arguments: [
+            "20000229", "19960229", "19491231", "19000101", "18800101", "18000101", "20240229", "19000228", "20231231",
+        ])
     func realBirthDates(_ birth: String) throws {
         let id = Self.id(birth: birth)
         #expect(try ResidentID.validate(id) == id)
     }
 
-    @Test("impossible birth dates are refused even with a right check character", arguments: [
-        "19900230", "19000229", "21000229", "19991301", "19990001", "19990100", "19990431", "19990132", "00000000", "17991231", "22010101",
-        "20230229",
-    ])
+    @Test(
+        "impossible birth dates are refused even with a right check character",
+        arguments: [
+            "19900230", "19000229", "21000229", "19991301", "19990001", "19990100", "19990431", "19990132", "00000000", "17991231", "22010101",
+            "20230229",
+        ])
     func impossibleBirthDates(_ birth: String) {
         #expect(throws: ResidentID.Problem.birthDate) { try ResidentID.validate(Self.id(birth: birth)) }
     }
@@ -101,11 +112,13 @@ struct ResidentIDTests {
         }
     }
 
-    @Test("anything but 17 digits and a check character is a format problem", arguments: [
-        "", "11010519491231002", "11010519491231002X1", "110105194912310",  // 15-digit pre-1999 numbers
-        "1101051949123100X2", "X10105194912310022", "11010519491231002Y", "1101051949 231002X",
-        "１１０１０５１９４９１２３１００２Ｘ", "11010519491231002-", "11010519491231002Ⅹ",
-    ])
+    @Test(
+        "anything but 17 digits and a check character is a format problem",
+        arguments: [
+            "", "11010519491231002", "11010519491231002X1", "110105194912310",  // 15-digit pre-1999 numbers
+            "1101051949123100X2", "X10105194912310022", "11010519491231002Y", "1101051949 231002X",
+            "１１０１０５１９４９１２３１００２Ｘ", "11010519491231002-", "11010519491231002Ⅹ",
+        ])
     func format(_ raw: String) {
         #expect(throws: ResidentID.Problem.format) { try ResidentID.validate(raw) }
     }

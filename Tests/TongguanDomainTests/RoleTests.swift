@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Role")
@@ -16,14 +17,18 @@ struct RoleTests {
     }
 
     static let table: [Expected] = [
-        Expected(role: .admin, raw: "admin", label: "管理员",
-                 manageUsers: true, editRecords: true, readAudit: true, supervise: true),
-        Expected(role: .operator, raw: "operator", label: "经办人",
-                 manageUsers: false, editRecords: true, readAudit: false, supervise: false),
-        Expected(role: .supervisor, raw: "supervisor", label: "督办人",
-                 manageUsers: false, editRecords: false, readAudit: true, supervise: true),
-        Expected(role: .viewer, raw: "viewer", label: "查看者",
-                 manageUsers: false, editRecords: false, readAudit: false, supervise: false),
+        Expected(
+            role: .admin, raw: "admin", label: "管理员",
+            manageUsers: true, editRecords: true, readAudit: true, supervise: true),
+        Expected(
+            role: .operator, raw: "operator", label: "经办人",
+            manageUsers: false, editRecords: true, readAudit: false, supervise: false),
+        Expected(
+            role: .supervisor, raw: "supervisor", label: "督办人",
+            manageUsers: false, editRecords: false, readAudit: true, supervise: true),
+        Expected(
+            role: .viewer, raw: "viewer", label: "查看者",
+            manageUsers: false, editRecords: false, readAudit: false, supervise: false),
     ]
 
     @Test("permission table", arguments: table)

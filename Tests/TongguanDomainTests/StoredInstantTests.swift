@@ -1,34 +1,39 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("StoredInstant")
 struct StoredInstantTests {
-    @Test("fixed format yyyy-MM-ddTHH:mm:ss.SSSZ in UTC", arguments: [
-        (0.0, "1970-01-01T00:00:00.000Z"),
-        (0.5, "1970-01-01T00:00:00.500Z"),
-        (0.25, "1970-01-01T00:00:00.250Z"),
-        (1.0, "1970-01-01T00:00:01.000Z"),
-        (86_399.0, "1970-01-01T23:59:59.000Z"),
-        (951_782_400.0, "2000-02-29T00:00:00.000Z"),
-        (951_868_799.999, "2000-02-29T23:59:59.999Z"),
-        (1_714_521_600.0, "2024-05-01T00:00:00.000Z"),
-        (1_714_555_200.5, "2024-05-01T09:20:00.500Z"),
-        (1_700_000_000.001, "2023-11-14T22:13:20.001Z"),
-        (1_735_689_599.999, "2024-12-31T23:59:59.999Z"),
-        (1_735_689_600.0, "2025-01-01T00:00:00.000Z"),
-        (2_147_483_647.0, "2038-01-19T03:14:07.000Z"),
-        (2_147_483_648.25, "2038-01-19T03:14:08.250Z"),
-        (4_102_444_800.0, "2100-01-01T00:00:00.000Z"),
-        (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
-    ])
+    @Test(
+        "fixed format yyyy-MM-ddTHH:mm:ss.SSSZ in UTC",
+        arguments: [
+            (0.0, "1970-01-01T00:00:00.000Z"),
+            (0.5, "1970-01-01T00:00:00.500Z"),
+            (0.25, "1970-01-01T00:00:00.250Z"),
+            (1.0, "1970-01-01T00:00:01.000Z"),
+            (86_399.0, "1970-01-01T23:59:59.000Z"),
+            (951_782_400.0, "2000-02-29T00:00:00.000Z"),
+            (951_868_799.999, "2000-02-29T23:59:59.999Z"),
+            (1_714_521_600.0, "2024-05-01T00:00:00.000Z"),
+            (1_714_555_200.5, "2024-05-01T09:20:00.500Z"),
+            (1_700_000_000.001, "2023-11-14T22:13:20.001Z"),
+            (1_735_689_599.999, "2024-12-31T23:59:59.999Z"),
+            (1_735_689_600.0, "2025-01-01T00:00:00.000Z"),
+            (2_147_483_647.0, "2038-01-19T03:14:07.000Z"),
+            (2_147_483_648.25, "2038-01-19T03:14:08.250Z"),
+            (4_102_444_800.0, "2100-01-01T00:00:00.000Z"),
+            (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
+        ])
     func format(_ seconds: TimeInterval, _ text: String) {
         #expect(StoredInstant.string(Date(timeIntervalSince1970: seconds)) == text)
     }
 
-    @Test("milliseconds are truncated, never rounded up", arguments: [
-        (0.1234, ".123Z"), (0.9996, ".999Z"), (0.0005, ".000Z"), (0.5009, ".500Z"), (0.9999, ".999Z"),
-    ])
+    @Test(
+        "milliseconds are truncated, never rounded up",
+        arguments: [
+            (0.1234, ".123Z"), (0.9996, ".999Z"), (0.0005, ".000Z"), (0.5009, ".500Z"), (0.9999, ".999Z"),
+        ])
     func truncation(_ fraction: TimeInterval, _ suffix: String) {
         let text = StoredInstant.string(Date(timeIntervalSince1970: 1_714_521_600 + fraction))
         #expect(text == "2024-05-01T00:00:00" + suffix)
@@ -49,7 +54,8 @@ struct StoredInstantTests {
             let text = StoredInstant.string(Date(timeIntervalSince1970: seconds))
             #expect(text.count == 24)
             let chars = Array(text)
-            #expect(chars[4] == "-" && chars[7] == "-" && chars[10] == "T" && chars[13] == ":"
+            #expect(
+                chars[4] == "-" && chars[7] == "-" && chars[10] == "T" && chars[13] == ":"
                     && chars[16] == ":" && chars[19] == "." && chars[23] == "Z")
         }
     }
@@ -83,13 +89,15 @@ struct StoredInstantTests {
     // seconds, `millis / 1000` truncates toward zero and `millis % 1000` is negative, giving
     // e.g. "1970-01-01T00:00:00.-500Z" for -0.5 s. Correct: floor division and a 0...999 remainder.
     // (Audit events are stamped with "now", so this only matters if the function is reused.)
-    @Test("instants before 1970 format correctly", arguments: [
-        (-1.0, "1969-12-31T23:59:59.000Z"),
-        (-0.5, "1969-12-31T23:59:59.500Z"),
-        (-1.5, "1969-12-31T23:59:58.500Z"),
-        (-0.25, "1969-12-31T23:59:59.750Z"),
-        (-86_400.0, "1969-12-31T00:00:00.000Z"),
-    ])
+    @Test(
+        "instants before 1970 format correctly",
+        arguments: [
+            (-1.0, "1969-12-31T23:59:59.000Z"),
+            (-0.5, "1969-12-31T23:59:59.500Z"),
+            (-1.5, "1969-12-31T23:59:58.500Z"),
+            (-0.25, "1969-12-31T23:59:59.750Z"),
+            (-86_400.0, "1969-12-31T00:00:00.000Z"),
+        ])
     func beforeEpoch(_ seconds: TimeInterval, _ text: String) {
         #expect(StoredInstant.string(Date(timeIntervalSince1970: seconds)) == text)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("FieldProblem, ProblemList, ValidationFailure, RowProblem")
@@ -41,12 +42,13 @@ struct ValidationTests {
         list.add("b", "second")
         list.add("a", "third")
         list.add("a", "third")
-        #expect(list.problems == [
-            FieldProblem(field: "a", message: "first"),
-            FieldProblem(field: "b", message: "second"),
-            FieldProblem(field: "a", message: "third"),
-            FieldProblem(field: "a", message: "third"),
-        ])
+        #expect(
+            list.problems == [
+                FieldProblem(field: "a", message: "first"),
+                FieldProblem(field: "b", message: "second"),
+                FieldProblem(field: "a", message: "third"),
+                FieldProblem(field: "a", message: "third"),
+            ])
     }
 
     @Test("throwIfAny throws every problem at once")
@@ -81,11 +83,13 @@ struct ValidationTests {
         #expect(b.problems.count == 2)
     }
 
-    @Test("RowProblem text", arguments: [
-        (RowProblem(row: 2, column: "区划代码", message: "区划代码只能由数字组成"), "第2行「区划代码」:区划代码只能由数字组成"),
-        (RowProblem(row: 1048576, column: "", message: ""), "第1048576行「」:"),
-        (RowProblem(row: 15, column: "division_code", message: "x"), "第15行「division_code」:x"),
-    ])
+    @Test(
+        "RowProblem text",
+        arguments: [
+            (RowProblem(row: 2, column: "区划代码", message: "区划代码只能由数字组成"), "第2行「区划代码」:区划代码只能由数字组成"),
+            (RowProblem(row: 1048576, column: "", message: ""), "第1048576行「」:"),
+            (RowProblem(row: 15, column: "division_code", message: "x"), "第15行「division_code」:x"),
+        ])
     func rowProblemText(_ problem: RowProblem, _ text: String) {
         #expect(problem.text == text)
     }

@@ -3,7 +3,7 @@ import Foundation
 /// Rules for user names and passwords; checked by the API, the forms and the CLI alike.
 public enum Credentials {
     public static let minimumPasswordLength = 10
-    public static let maximumPasswordLength = 72 // bcrypt reads at most 72 bytes
+    public static let maximumPasswordLength = 72  // bcrypt reads at most 72 bytes
 
     /// Lower-case ASCII letters, digits, '.', '_' and '-', 2 to 32 characters. Names are
     /// compared lower-cased, so 'Admin' and 'admin' are the same account.

@@ -12,7 +12,8 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible {
         if parts.count == 2 {
             // Digits only: `Int` alone would also take `+8` and `-0`.
             guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(parts[1]),
-                  (0...maxPrefix).contains(n) else { return nil }
+                (0...maxPrefix).contains(n)
+            else { return nil }
             prefixLength = n
         } else {
             prefixLength = maxPrefix
@@ -77,7 +78,8 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible {
                 }
                 // Hex digits only: `UInt16(_:radix:)` alone would also take `+f` and `-0`.
                 guard (1...4).contains(piece.count), piece.allSatisfy({ $0.isASCII && $0.isHexDigit }),
-                      let v = UInt16(piece, radix: 16) else { return nil }
+                    let v = UInt16(piece, radix: 16)
+                else { return nil }
                 out += [UInt8(v >> 8), UInt8(v & 0xFF)]
             }
             return out

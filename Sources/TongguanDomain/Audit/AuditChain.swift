@@ -80,9 +80,11 @@ public struct AuditRecord: Hashable, Sendable {
     public var prevHash: String
     public var hash: String
 
-    public init(seq: Int64, occurredAt: String, actor: String, action: String, entityType: String,
-                entityID: String, divisionCode: String, changes: String, requestID: String,
-                clientAddress: String, prevHash: String, hash: String = "") {
+    public init(
+        seq: Int64, occurredAt: String, actor: String, action: String, entityType: String,
+        entityID: String, divisionCode: String, changes: String, requestID: String,
+        clientAddress: String, prevHash: String, hash: String = ""
+    ) {
         self.seq = seq
         self.occurredAt = occurredAt
         self.actor = actor
@@ -99,8 +101,10 @@ public struct AuditRecord: Hashable, Sendable {
 
     /// Length-prefixed fields: no choice of separator can make two different events read alike.
     public var canonicalText: String {
-        let fields = [String(seq), occurredAt, actor, action, entityType, entityID, divisionCode,
-                      changes, requestID, clientAddress, prevHash]
+        let fields = [
+            String(seq), occurredAt, actor, action, entityType, entityID, divisionCode,
+            changes, requestID, clientAddress, prevHash,
+        ]
         return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
 
@@ -113,8 +117,10 @@ public struct AuditRecord: Hashable, Sendable {
     /// verified as they are: only new ones are escaped.
     public func sealed() -> AuditRecord {
         var copy = self
-        for field in [\AuditRecord.occurredAt, \.actor, \.action, \.entityType, \.entityID, \.divisionCode,
-                      \.changes, \.requestID, \.clientAddress] {
+        for field in [
+            \AuditRecord.occurredAt, \.actor, \.action, \.entityType, \.entityID, \.divisionCode,
+            \.changes, \.requestID, \.clientAddress,
+        ] {
             copy[keyPath: field] = AuditText.storable(copy[keyPath: field])
         }
         copy.hash = copy.computedHash

@@ -5,8 +5,10 @@
 public enum BriefingRenderer {
     /// `outcomes` is keyed by `FigureRequest.index`; a request without an outcome is a gap.
     /// `computedAt` is the moment of computation as the page shows it (`2021-07-16 10:00`).
-    public static func render(_ template: BriefingTemplate, context: BriefingContext, catalogue: TemplateCatalogue,
-                              outcomes: [Int: FigureOutcome], computedAt: String) -> RenderedBriefing {
+    public static func render(
+        _ template: BriefingTemplate, context: BriefingContext, catalogue: TemplateCatalogue,
+        outcomes: [Int: FigureOutcome], computedAt: String
+    ) -> RenderedBriefing {
         let requests = Dictionary(uniqueKeysWithValues: template.requests(in: context, catalogue: catalogue).map { ($0.index, $0) })
         var pieces: [RenderedBriefing.Piece] = []
         var footnotes: [BriefingFootnote] = []
@@ -33,9 +35,11 @@ public enum BriefingRenderer {
                 gaps.append(gap)
                 pieces.append(.figure(RenderedFigure(number: number, text: gap.marker, isGap: true, request: request)))
             }
-            footnotes.append(BriefingFootnote(number: number, indicator: request.indicator, indicatorName: name,
-                                              details: details(segment, request: request, catalogue: catalogue),
-                                              computedAt: computedAt))
+            footnotes.append(
+                BriefingFootnote(
+                    number: number, indicator: request.indicator, indicatorName: name,
+                    details: details(segment, request: request, catalogue: catalogue),
+                    computedAt: computedAt))
         }
         return RenderedBriefing(pieces: pieces, footnotes: footnotes, gaps: gaps)
     }
@@ -45,8 +49,10 @@ public enum BriefingRenderer {
         var reason: String
     }
 
-    static func figureText(_ segment: TemplateSegment, request: FigureRequest, indicator: Indicator,
-                           outcome: FigureOutcome?) -> Result<String, Missing> {
+    static func figureText(
+        _ segment: TemplateSegment, request: FigureRequest, indicator: Indicator,
+        outcome: FigureOutcome?
+    ) -> Result<String, Missing> {
         let notEntered = "该期间没有数值"
         switch (segment, outcome) {
         case (_, .unavailable(let reason)?):
@@ -56,7 +62,8 @@ public enum BriefingRenderer {
             case .gap(let missing): return .failure(Missing(periods: missing, reason: notEntered))
             case .value(let v, _):
                 guard case .success(let display) = indicator.display(in: f.scaleWord, decimals: f.decimals),
-                      let text = display.text(v) else {
+                    let text = display.text(v)
+                else {
                     return .failure(Missing(periods: [request.period], reason: "数值无法按所要求的单位显示"))
                 }
                 return .success(text)
@@ -100,7 +107,8 @@ public enum BriefingRenderer {
         if request.queryOverrides["round"] == nil {
             result.append("期间:\(request.period.chinese)(\(request.period.description))")
         }
-        if case .ranking = request.kind {} else {
+        if case .ranking = request.kind {
+        } else {
             let name = catalogue.divisionNames[request.division]
             result.append("区划:" + (name.map { "\($0)(\(request.division.rawValue))" } ?? request.division.rawValue))
         }

@@ -58,18 +58,21 @@ extension BriefingTemplate {
         placeholders.map { index, segment in
             switch segment {
             case .figure(let f):
-                return FigureRequest(index: index, indicator: f.indicator, period: f.period ?? context.period,
-                                     division: f.division ?? context.division, queryOverrides: f.queryOverrides, kind: .value)
+                return FigureRequest(
+                    index: index, indicator: f.indicator, period: f.period ?? context.period,
+                    division: f.division ?? context.division, queryOverrides: f.queryOverrides, kind: .value)
             case .comparison(let f, let basis):
                 let period = f.period ?? context.period
-                return FigureRequest(index: index, indicator: f.indicator, period: period,
-                                     division: f.division ?? context.division, queryOverrides: f.queryOverrides,
-                                     kind: .comparison(basis, basePeriod: basis.basePeriod(of: period)))
+                return FigureRequest(
+                    index: index, indicator: f.indicator, period: period,
+                    division: f.division ?? context.division, queryOverrides: f.queryOverrides,
+                    kind: .comparison(basis, basePeriod: basis.basePeriod(of: period)))
             case .ranking(let r):
                 let group = try? catalogue.group(named: r.group, year: r.groupYear).get()
-                return FigureRequest(index: index, indicator: r.indicator, period: r.period ?? context.period,
-                                     division: context.division, queryOverrides: [:],
-                                     kind: .ranking(group: group, memberCode: r.member ?? context.memberCode, style: r.style))
+                return FigureRequest(
+                    index: index, indicator: r.indicator, period: r.period ?? context.period,
+                    division: context.division, queryOverrides: [:],
+                    kind: .ranking(group: group, memberCode: r.member ?? context.memberCode, style: r.style))
             case .text:
                 preconditionFailure("placeholders holds no text")
             }

@@ -56,8 +56,10 @@ struct PlaceholderBuilder {
 
     // MARK: Figures and comparisons
 
-    private mutating func figure(_ code: IndicatorCode?, _ indicator: Indicator?, _ params: [String: PlaceholderItem],
-                                 _ words: [PlaceholderItem]) -> TemplateSegment? {
+    private mutating func figure(
+        _ code: IndicatorCode?, _ indicator: Indicator?, _ params: [String: PlaceholderItem],
+        _ words: [PlaceholderItem]
+    ) -> TemplateSegment? {
         var overrides: [String: String] = [:]
         for (name, item) in params.sorted(by: { $0.value.nameAt < $1.value.nameAt }) {
             if name.hasPrefix("filter.") {
@@ -120,16 +122,19 @@ struct PlaceholderBuilder {
             }
         }
         guard problems.isEmpty, let code else { return nil }
-        let spec = FigureSpec(location: at, source: source, indicator: code, period: period, division: division,
-                              queryOverrides: overrides, scaleWord: scaleWord, decimals: decimals)
+        let spec = FigureSpec(
+            location: at, source: source, indicator: code, period: period, division: division,
+            queryOverrides: overrides, scaleWord: scaleWord, decimals: decimals)
         if let basis { return .comparison(spec, basis) }
         return .figure(spec)
     }
 
     // MARK: Rankings
 
-    private mutating func ranking(_ code: IndicatorCode?, _ params: [String: PlaceholderItem],
-                                  _ words: [PlaceholderItem]) -> TemplateSegment? {
+    private mutating func ranking(
+        _ code: IndicatorCode?, _ params: [String: PlaceholderItem],
+        _ words: [PlaceholderItem]
+    ) -> TemplateSegment? {
         for (name, item) in params.sorted(by: { $0.value.nameAt < $1.value.nameAt })
         where !BriefingTemplate.rankingParameters.contains(name) {
             fail(item.nameAt, "排名占位符不支持参数「\(name)」,可用参数:" + BriefingTemplate.rankingParameters.joined(separator: "、"))
@@ -140,7 +145,9 @@ struct PlaceholderBuilder {
         let period = parsePeriod(params["period"])
         var groupYear: Int?
         if let item = params["group_year"] {
-            if let y = Int(item.value), Period.years.contains(y) { groupYear = y } else {
+            if let y = Int(item.value), Period.years.contains(y) {
+                groupYear = y
+            } else {
                 fail(item.valueAt, "「group_year」应为四位年份,如 2018")
             }
         }
@@ -165,8 +172,10 @@ struct PlaceholderBuilder {
             }
         }
         guard problems.isEmpty, let code, let group else { return nil }
-        return .ranking(RankingSpec(location: at, source: source, indicator: code, group: group.value, groupYear: groupYear,
-                                    period: period, member: params["member"]?.value, style: style))
+        return .ranking(
+            RankingSpec(
+                location: at, source: source, indicator: code, group: group.value, groupYear: groupYear,
+                period: period, member: params["member"]?.value, style: style))
     }
 
     // MARK: Values

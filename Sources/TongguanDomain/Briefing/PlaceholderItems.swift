@@ -43,7 +43,9 @@ enum PlaceholderItems {
             while lower < upper, isBlank(body[lower]) { lower += 1 }
             while upper > lower, isBlank(body[upper - 1]) { upper -= 1 }
             guard lower < upper else {
-                let message = ranges.count == 1 ? "占位符是空的,应写指标编码,如 {{ projects.signed.count }}"
+                let message =
+                    ranges.count == 1
+                    ? "占位符是空的,应写指标编码,如 {{ projects.signed.count }}"
                     : index == 0 ? "「|」前缺少指标编码" : "「|」后缺少内容"
                 problems.append(TemplateProblem(loc(min(range.lowerBound, max(body.count - 1, 0))), message))
                 items.append(nil)

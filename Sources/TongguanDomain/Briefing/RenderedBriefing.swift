@@ -31,7 +31,8 @@ public struct BriefingGap: Hashable, Sendable {
 
     /// `【缺:基层就诊率 2021-05】`; more than three periods are summarised.
     public var marker: String {
-        let listed = periods.count > 3
+        let listed =
+            periods.count > 3
             ? periods.prefix(3).map(\.description).joined(separator: "、") + "等\(periods.count)个期间"
             : periods.map(\.description).joined(separator: "、")
         return "【缺:\(indicatorName) \(listed)】"

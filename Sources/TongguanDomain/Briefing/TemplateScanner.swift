@@ -40,8 +40,10 @@ enum TemplateScanner {
                 switch closing(chars, from: i + 2) {
                 case .closed(let end):
                     flush()
-                    pieces.append(.placeholder(body: Array(chars[(i + 2)..<end]), at: open,
-                                               bodyStart: TemplateLocation(line: line, column: column + 2)))
+                    pieces.append(
+                        .placeholder(
+                            body: Array(chars[(i + 2)..<end]), at: open,
+                            bodyStart: TemplateLocation(line: line, column: column + 2)))
                     column += end + 2 - i
                     i = end + 2
                     continue

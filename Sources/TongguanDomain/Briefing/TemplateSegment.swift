@@ -62,8 +62,10 @@ public struct TemplateCatalogue: Sendable {
     public var peerGroups: [PeerGroup]
     public var divisionNames: [DivisionCode: String]
 
-    public init(indicators: [Indicator], queryKinds: QueryKindRegistry, peerGroups: [PeerGroup],
-                divisionNames: [DivisionCode: String] = [:]) {
+    public init(
+        indicators: [Indicator], queryKinds: QueryKindRegistry, peerGroups: [PeerGroup],
+        divisionNames: [DivisionCode: String] = [:]
+    ) {
         self.indicators = Dictionary(indicators.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
         self.queryKinds = queryKinds
         self.peerGroups = peerGroups

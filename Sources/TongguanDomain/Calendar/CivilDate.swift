@@ -8,7 +8,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...2200).contains(year), (1...12).contains(month), day >= 1,
-              day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+            day <= CivilDate.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -27,7 +28,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let separators: Set<Character> = ["-", "/", ".", "年", "月"]
         let parts = s.split(whereSeparator: { separators.contains($0) }).map(String.init)
         guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -56,8 +58,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func validatingISO(_ s: String) throws(Problem) -> CivilDate {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
         guard s.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { throw .format }
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { throw .format }
         guard (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { throw .format }
         guard let date = CivilDate(year: y, month: m, day: d) else { throw .outOfRange }
         return date

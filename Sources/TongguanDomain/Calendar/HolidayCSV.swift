@@ -53,7 +53,8 @@ public enum HolidayCSV {
             problems.append(RowProblem(row: lines[index], column: problem.column, message: message))
         }
         guard problems.isEmpty else {
-            throw ImportProblems(problems.sorted { ($0.row, header.firstIndex(of: $0.column) ?? 0) < ($1.row, header.firstIndex(of: $1.column) ?? 0) })
+            throw ImportProblems(
+                problems.sorted { ($0.row, header.firstIndex(of: $0.column) ?? 0) < ($1.row, header.firstIndex(of: $1.column) ?? 0) })
         }
         return entries
     }
@@ -117,7 +118,9 @@ extension WorkingCalendar {
         for (i, entry) in entries.enumerated() {
             if let first = seen[entry.date.dayNumber] { result.append((i, .duplicate(firstIndex: first))) } else { seen[entry.date.dayNumber] = i }
             if entry.kind == .workday, entry.date.isoWeekday <= 5 { result.append((i, .workdayOnWeekday(isoWeekday: entry.date.isoWeekday))) }
-            if TextPolicy.trimmed(entry.name).isEmpty { result.append((i, .blankName)) } else if entry.name.count > maxNameLength {
+            if TextPolicy.trimmed(entry.name).isEmpty {
+                result.append((i, .blankName))
+            } else if entry.name.count > maxNameLength {
                 result.append((i, .nameTooLong(max: maxNameLength)))
             }
         }

@@ -71,8 +71,10 @@ public struct CaseActionInput: Hashable, Sendable, Codable {
     public var date: String?
     public var note: String?
 
-    public init(unitId: String? = nil, reason: String? = nil, days: Int? = nil, outcome: String? = nil, text: String? = nil,
-                satisfaction: String? = nil, date: String? = nil, note: String? = nil) {
+    public init(
+        unitId: String? = nil, reason: String? = nil, days: Int? = nil, outcome: String? = nil, text: String? = nil,
+        satisfaction: String? = nil, date: String? = nil, note: String? = nil
+    ) {
         self.unitId = unitId
         self.reason = reason
         self.days = days
@@ -130,19 +132,20 @@ public struct CaseRequest: Hashable, Sendable {
             if satisfaction == nil { list.add("satisfaction", "满意度应为 " + Satisfaction.allCases.map(\.rawValue).joined(separator: "、")) }
         }
         if !list.isEmpty { throw Refusal.invalid(list.problems) }
-        let action: CaseAction = switch name {
-        case .route: .route(unitId: unitId)
-        case .accept: .accept
-        case .return: .return(reason: input.reason)
-        case .start: .start
-        case .extend: .extend(days: input.days, reason: input.reason)
-        case .reply: .reply(outcome: outcome, text: input.text)
-        case .close: .close
-        case .followUp: .followUp(satisfaction: satisfaction)
-        case .reopen: .reopen(reason: input.reason)
-        case .review: .review
-        case .reReview: .reReview
-        }
+        let action: CaseAction =
+            switch name {
+            case .route: .route(unitId: unitId)
+            case .accept: .accept
+            case .return: .return(reason: input.reason)
+            case .start: .start
+            case .extend: .extend(days: input.days, reason: input.reason)
+            case .reply: .reply(outcome: outcome, text: input.text)
+            case .close: .close
+            case .followUp: .followUp(satisfaction: satisfaction)
+            case .reopen: .reopen(reason: input.reason)
+            case .review: .review
+            case .reReview: .reReview
+            }
         self.init(action, date: date, note: input.note)
     }
 }

@@ -2,8 +2,10 @@
 /// that applies, so the person sees all that is missing at once.
 public enum CaseCondition {
     public static func wrongState(_ state: CaseState, allowed: [CaseState], action: String) -> UnmetCondition {
-        UnmetCondition(code: "wrong_state", message: "当前状态为「\(state.label)」,「\(action)」只能在"
-            + allowed.map { "「\($0.label)」" }.joined(separator: "或") + "状态下进行")
+        UnmetCondition(
+            code: "wrong_state",
+            message: "当前状态为「\(state.label)」,「\(action)」只能在"
+                + allowed.map { "「\($0.label)」" }.joined(separator: "或") + "状态下进行")
     }
 
     public static func role(_ who: String) -> UnmetCondition {
@@ -49,11 +51,13 @@ public enum CaseCondition {
     public static let reviewedAlready = UnmetCondition(code: "reviewed_already", message: "该事项已复查过一次,如不服可申请复核")
     public static let reviewRequired = UnmetCondition(code: "review_required", message: "须先经复查并答复,才能申请复核")
     /// 信访工作条例 art. 35: after 复核 the same matter is not accepted again.
-    public static let reReviewedAlready = UnmetCondition(code: "re_reviewed_already",
-                                                         message: "该事项已经复核,同一事项不再受理复查、复核")
+    public static let reReviewedAlready = UnmetCondition(
+        code: "re_reviewed_already",
+        message: "该事项已经复核,同一事项不再受理复查、复核")
     public static let followedUpAlready = UnmetCondition(code: "followed_up_already", message: "本次办结已回访过")
-    public static let unsatisfiedFollowUpRequired = UnmetCondition(code: "unsatisfied_follow_up_required",
-                                                                   message: "只有回访不满意的诉求才能重新办理")
+    public static let unsatisfiedFollowUpRequired = UnmetCondition(
+        code: "unsatisfied_follow_up_required",
+        message: "只有回访不满意的诉求才能重新办理")
     public static let flaggedAlready = UnmetCondition(code: "flagged_already", message: "该诉求已挂牌督办")
 
     public static func dateInFuture(_ today: CivilDate) -> UnmetCondition {

@@ -44,9 +44,11 @@ public struct CaseEvent: Hashable, Sendable {
     /// The handle due date after an extension or a reopening, for the history's reader.
     public var handleDue: CivilDate?
 
-    public init(kind: Kind, on: CivilDate, from: CaseState?, to: CaseState, note: String? = nil, unitId: UUID? = nil,
-                reason: String? = nil, days: Int? = nil, outcome: CaseOutcome? = nil, text: String? = nil,
-                satisfaction: Satisfaction? = nil, level: SupervisionLevel? = nil, handleDue: CivilDate? = nil) {
+    public init(
+        kind: Kind, on: CivilDate, from: CaseState?, to: CaseState, note: String? = nil, unitId: UUID? = nil,
+        reason: String? = nil, days: Int? = nil, outcome: CaseOutcome? = nil, text: String? = nil,
+        satisfaction: Satisfaction? = nil, level: SupervisionLevel? = nil, handleDue: CivilDate? = nil
+    ) {
         self.kind = kind
         self.on = on
         self.from = from

@@ -21,14 +21,15 @@ extension CaseEvent: Codable {
         guard let on = try date(.on) else {
             throw DecodingError.keyNotFound(CodingKeys.on, .init(codingPath: decoder.codingPath, debugDescription: "missing date"))
         }
-        self.init(kind: try c.decode(Kind.self, forKey: .kind), on: on,
-                  from: try c.decodeIfPresent(CaseState.self, forKey: .from), to: try c.decode(CaseState.self, forKey: .to),
-                  note: try c.decodeIfPresent(String.self, forKey: .note), unitId: try c.decodeIfPresent(UUID.self, forKey: .unitId),
-                  reason: try c.decodeIfPresent(String.self, forKey: .reason), days: try c.decodeIfPresent(Int.self, forKey: .days),
-                  outcome: try c.decodeIfPresent(CaseOutcome.self, forKey: .outcome),
-                  text: try c.decodeIfPresent(String.self, forKey: .text),
-                  satisfaction: try c.decodeIfPresent(Satisfaction.self, forKey: .satisfaction),
-                  level: try c.decodeIfPresent(SupervisionLevel.self, forKey: .level), handleDue: try date(.handleDue))
+        self.init(
+            kind: try c.decode(Kind.self, forKey: .kind), on: on,
+            from: try c.decodeIfPresent(CaseState.self, forKey: .from), to: try c.decode(CaseState.self, forKey: .to),
+            note: try c.decodeIfPresent(String.self, forKey: .note), unitId: try c.decodeIfPresent(UUID.self, forKey: .unitId),
+            reason: try c.decodeIfPresent(String.self, forKey: .reason), days: try c.decodeIfPresent(Int.self, forKey: .days),
+            outcome: try c.decodeIfPresent(CaseOutcome.self, forKey: .outcome),
+            text: try c.decodeIfPresent(String.self, forKey: .text),
+            satisfaction: try c.decodeIfPresent(Satisfaction.self, forKey: .satisfaction),
+            level: try c.decodeIfPresent(SupervisionLevel.self, forKey: .level), handleDue: try date(.handleDue))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -47,8 +47,9 @@ public struct CaseNumber: Hashable, Comparable, Sendable, CustomStringConvertibl
         let text = raw.trimmedCell
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, parts[0].count == 6, parts[1].count == 4, parts[2].count == 6,
-              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
-              let year = Int(parts[1]), let sequence = Int(parts[2]) else { throw .format }
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let year = Int(parts[1]), let sequence = Int(parts[2])
+        else { throw .format }
         let division: DivisionCode
         do { division = try DivisionCode(validating: parts[0]) } catch { throw .division(error) }
         try self.init(division: division, year: year, sequence: sequence)

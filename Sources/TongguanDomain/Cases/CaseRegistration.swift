@@ -58,9 +58,11 @@ public struct CaseInput: Hashable, Sendable, Codable {
     public var ownerLeaderId: String?
     public var backlog: Backlog?
 
-    public init(source: String? = nil, kind: String? = nil, title: String? = nil, content: String? = nil, requester: Requester? = nil,
-                divisionCode: String? = nil, receivedOn: String? = nil, station: Station? = nil, ownerLeaderId: String? = nil,
-                backlog: Backlog? = nil) {
+    public init(
+        source: String? = nil, kind: String? = nil, title: String? = nil, content: String? = nil, requester: Requester? = nil,
+        divisionCode: String? = nil, receivedOn: String? = nil, station: Station? = nil, ownerLeaderId: String? = nil,
+        backlog: Backlog? = nil
+    ) {
         self.source = source
         self.kind = kind
         self.title = title
@@ -119,9 +121,11 @@ public struct CaseDetails: Hashable, Sendable {
     public var ownerLeaderId: UUID?
     public var backlog: Backlog?
 
-    public init(source: CaseSource, kind: CaseKind, title: String, content: String, requesterName: String, requesterPhone: String,
-                requesterResidentId: String? = nil, divisionCode: DivisionCode, receivedOn: CivilDate, station: Station? = nil,
-                ownerLeaderId: UUID? = nil, backlog: Backlog? = nil) {
+    public init(
+        source: CaseSource, kind: CaseKind, title: String, content: String, requesterName: String, requesterPhone: String,
+        requesterResidentId: String? = nil, divisionCode: DivisionCode, receivedOn: CivilDate, station: Station? = nil,
+        ownerLeaderId: UUID? = nil, backlog: Backlog? = nil
+    ) {
         self.source = source
         self.kind = kind
         self.title = title

@@ -56,7 +56,11 @@ extension CaseSheet {
         let content = checked(.content, max: CaseDetails.maxContentLength, multiLine: true)
         let requester = checked(.requester, max: CaseDetails.maxNameLength)
         var phone = raw(.phone)
-        if phone.isEmpty { fail(.phone, "不能为空") } else if let normalized = PhoneNumber.normalized(phone) { phone = normalized } else {
+        if phone.isEmpty {
+            fail(.phone, "不能为空")
+        } else if let normalized = PhoneNumber.normalized(phone) {
+            phone = normalized
+        } else {
             fail(.phone, PhoneNumber.problemMessage)
         }
         var division: DivisionCode? = nil
@@ -108,9 +112,11 @@ extension CaseSheet {
         guard problems.isEmpty, let source, let kind, let division, let receivedOn, let state else {
             return .failure(ImportProblems(problems))
         }
-        return .success(Draft(line: row.line, number: number, source: source, kind: kind, title: title, content: content,
-                              requesterName: requester, requesterPhone: phone, divisionCode: division, receivedOn: receivedOn,
-                              unitName: unit.isEmpty ? nil : unit, ownerLeaderName: leader.isEmpty ? nil : leader, state: state,
-                              outcome: outcome, closedOn: closedOn))
+        return .success(
+            Draft(
+                line: row.line, number: number, source: source, kind: kind, title: title, content: content,
+                requesterName: requester, requesterPhone: phone, divisionCode: division, receivedOn: receivedOn,
+                unitName: unit.isEmpty ? nil : unit, ownerLeaderName: leader.isEmpty ? nil : leader, state: state,
+                outcome: outcome, closedOn: closedOn))
     }
 }

@@ -32,12 +32,14 @@ public struct CaseSnapshot: Hashable, Sendable {
     /// The date of the latest workflow step: a later step may not be dated before it.
     public var lastStepOn: CivilDate
 
-    public init(source: CaseSource, state: CaseState = .registered, divisionCode: DivisionCode, receivedOn: CivilDate,
-                unitId: UUID? = nil, routedOn: CivilDate? = nil, acceptedOn: CivilDate? = nil, startedOn: CivilDate? = nil,
-                reopenedOn: CivilDate? = nil, extensionDays: Int? = nil, openSubtasks: Int = 0, repliedOn: CivilDate? = nil,
-                outcome: CaseOutcome? = nil, closedOn: CivilDate? = nil, satisfaction: Satisfaction? = nil,
-                followedUpOn: CivilDate? = nil, reviewRequestedOn: CivilDate? = nil, reReviewRequestedOn: CivilDate? = nil,
-                flagged: Bool = false, lastStepOn: CivilDate? = nil) {
+    public init(
+        source: CaseSource, state: CaseState = .registered, divisionCode: DivisionCode, receivedOn: CivilDate,
+        unitId: UUID? = nil, routedOn: CivilDate? = nil, acceptedOn: CivilDate? = nil, startedOn: CivilDate? = nil,
+        reopenedOn: CivilDate? = nil, extensionDays: Int? = nil, openSubtasks: Int = 0, repliedOn: CivilDate? = nil,
+        outcome: CaseOutcome? = nil, closedOn: CivilDate? = nil, satisfaction: Satisfaction? = nil,
+        followedUpOn: CivilDate? = nil, reviewRequestedOn: CivilDate? = nil, reReviewRequestedOn: CivilDate? = nil,
+        flagged: Bool = false, lastStepOn: CivilDate? = nil
+    ) {
         self.source = source
         self.state = state
         self.divisionCode = divisionCode

@@ -19,8 +19,10 @@ public struct CaseSubtask: Hashable, Sendable {
     /// What was done, required when completing.
     public var doneNote: String?
 
-    public init(unitId: UUID, person: String, description: String, deadline: CivilDate, state: State = .open,
-                doneOn: CivilDate? = nil, doneNote: String? = nil) {
+    public init(
+        unitId: UUID, person: String, description: String, deadline: CivilDate, state: State = .open,
+        doneOn: CivilDate? = nil, doneNote: String? = nil
+    ) {
         self.unitId = unitId
         self.person = person
         self.description = description
@@ -63,8 +65,10 @@ public enum CaseSubtasks {
     /// Breaks off a subtask. Fields are checked first (`.invalid`, every problem; the
     /// deadline may not precede the day it is set nor fall after the case's handle due
     /// date); then the case must be being handled and the actor its handler or dispatcher.
-    public static func add(_ input: CaseSubtaskInput, to c: CaseSnapshot, today: CivilDate, actor: CaseActor,
-                           calendar: WorkingCalendar, policy: DeadlinePolicy) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
+    public static func add(
+        _ input: CaseSubtaskInput, to c: CaseSnapshot, today: CivilDate, actor: CaseActor,
+        calendar: WorkingCalendar, policy: DeadlinePolicy
+    ) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
         var list = ProblemList()
         var date = today
         if let raw = input.date.map(TextPolicy.trimmed), !raw.isEmpty {
@@ -73,8 +77,9 @@ public enum CaseSubtasks {
         let unitId = input.unitId.flatMap { UUID(uuidString: TextPolicy.trimmed($0)) }
         if unitId == nil { list.add("unit_id", input.unitId.map(TextPolicy.trimmed)?.isEmpty ?? true ? "请选择责任单位" : "责任单位编号格式不正确") }
         let person = CaseDetails.checkedText(input.person, "person", "责任人", max: maxPersonLength, multiLine: false, required: true, into: &list)
-        let description = CaseDetails.checkedText(input.description, "description", "任务内容", max: maxDescriptionLength, multiLine: true,
-                                                  required: true, into: &list)
+        let description = CaseDetails.checkedText(
+            input.description, "description", "任务内容", max: maxDescriptionLength, multiLine: true,
+            required: true, into: &list)
         var deadline: CivilDate? = nil
         if let raw = input.deadline.map(TextPolicy.trimmed), !raw.isEmpty {
             deadline = CivilDate(iso: raw)
@@ -110,8 +115,10 @@ public enum CaseSubtasks {
     /// Marks a subtask done with a note on what was done. Done by a user of the subtask's
     /// unit (`inSubtaskUnit`, told by the server) with an editing role, or by the case's
     /// handler.
-    public static func complete(_ subtask: CaseSubtask, note: String?, of c: CaseSnapshot, on date: CivilDate, today: CivilDate,
-                                actor: CaseActor, inSubtaskUnit: Bool) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
+    public static func complete(
+        _ subtask: CaseSubtask, note: String?, of c: CaseSnapshot, on date: CivilDate, today: CivilDate,
+        actor: CaseActor, inSubtaskUnit: Bool
+    ) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
         var list = ProblemList()
         let note = CaseWorkflow.cleaned(note, field: "note", max: CaseWorkflow.maxNoteLength, into: &list)
         if !list.isEmpty { throw Refusal.invalid(list.problems) }

@@ -16,8 +16,10 @@ public enum SupervisionLevel: String, Sendable, Codable, CaseIterable {
 /// the strongest form, so only supervisors (role `admin`/`supervisor` covering the case)
 /// may flag, with a written opinion, once. A closed case is no longer supervised.
 public enum CaseSupervision {
-    public static func apply(level: SupervisionLevel?, note: String?, to c: CaseSnapshot, on date: CivilDate, today: CivilDate,
-                             actor: CaseActor) throws(Refusal) -> CaseWorkflow.Transition {
+    public static func apply(
+        level: SupervisionLevel?, note: String?, to c: CaseSnapshot, on date: CivilDate, today: CivilDate,
+        actor: CaseActor
+    ) throws(Refusal) -> CaseWorkflow.Transition {
         var fields = ProblemList()
         let note = CaseWorkflow.cleaned(note, field: "note", max: CaseWorkflow.maxNoteLength, into: &fields)
         if !fields.isEmpty { throw Refusal.invalid(fields.problems) }

@@ -32,10 +32,13 @@ extension CaseDetails {
             list.add("kind", CaseKind.mismatchMessage(kind, source))
         }
         let title = line(input.title, "title", "标题", max: CaseDetails.maxTitleLength)
-        let content = CaseDetails.checkedText(input.content, "content", "内容", max: CaseDetails.maxContentLength, multiLine: true, required: true, into: &list)
+        let content = CaseDetails.checkedText(
+            input.content, "content", "内容", max: CaseDetails.maxContentLength, multiLine: true, required: true, into: &list)
         let name = line(input.requester?.name, "requester.name", "诉求人姓名", max: CaseDetails.maxNameLength)
         var phone = TextPolicy.trimmed(input.requester?.phone ?? "")
-        if phone.isEmpty { list.add("requester.phone", "请填写联系电话") } else if let normalized = PhoneNumber.normalized(phone) {
+        if phone.isEmpty {
+            list.add("requester.phone", "请填写联系电话")
+        } else if let normalized = PhoneNumber.normalized(phone) {
             phone = normalized
         } else {
             list.add("requester.phone", PhoneNumber.problemMessage)
@@ -74,16 +77,19 @@ extension CaseDetails {
             if let original { backlog = Backlog(handedDownBy: by, originalReceivedOn: original) }
         }
         try list.throwIfAny()
-        self.init(source: source!, kind: kind!, title: title, content: content, requesterName: name, requesterPhone: phone,
-                  requesterResidentId: residentId, divisionCode: division!, receivedOn: receivedOn!, station: station,
-                  ownerLeaderId: ownerLeader, backlog: backlog)
+        self.init(
+            source: source!, kind: kind!, title: title, content: content, requesterName: name, requesterPhone: phone,
+            requesterResidentId: residentId, divisionCode: division!, receivedOn: receivedOn!, station: station,
+            ownerLeaderId: ownerLeader, backlog: backlog)
     }
 }
 
 extension CaseDetails {
     /// Text checked by `TextPolicy` and for length; a problem names the field, never the value.
-    static func checkedText(_ raw: String?, _ field: String, _ name: String, max: Int, multiLine: Bool, required: Bool,
-                            into list: inout ProblemList) -> String {
+    static func checkedText(
+        _ raw: String?, _ field: String, _ name: String, max: Int, multiLine: Bool, required: Bool,
+        into list: inout ProblemList
+    ) -> String {
         do {
             let value = multiLine ? try TextPolicy.multiLine(raw ?? "") : try TextPolicy.singleLine(raw ?? "")
             if value.isEmpty, required { list.add(field, "请填写\(name)") } else if value.count > max { list.add(field, "\(name)不能超过\(max)个字符") }

@@ -20,8 +20,10 @@ public enum CaseWorkflow {
     /// Applies one step. Throws `.invalid` for text that breaks `TextPolicy` or a length
     /// limit, otherwise `.preconditionUnmet` listing every unmet condition (state, role,
     /// unit, missing inputs, limits, dates).
-    public static func apply(_ request: CaseRequest, to c: CaseSnapshot, today: CivilDate, actor: CaseActor,
-                             calendar: WorkingCalendar, policy: DeadlinePolicy) throws(Refusal) -> Transition {
+    public static func apply(
+        _ request: CaseRequest, to c: CaseSnapshot, today: CivilDate, actor: CaseActor,
+        calendar: WorkingCalendar, policy: DeadlinePolicy
+    ) throws(Refusal) -> Transition {
         var fields = ProblemList()
         let note = cleaned(request.note, field: "note", max: maxNoteLength, into: &fields)
         var action = request.action
@@ -47,15 +49,19 @@ public enum CaseWorkflow {
     }
 
     /// The same, for callers holding the parts.
-    public static func apply(_ action: CaseAction, to c: CaseSnapshot, on date: CivilDate, today: CivilDate, note: String? = nil,
-                             actor: CaseActor, calendar: WorkingCalendar, policy: DeadlinePolicy) throws(Refusal) -> Transition {
+    public static func apply(
+        _ action: CaseAction, to c: CaseSnapshot, on date: CivilDate, today: CivilDate, note: String? = nil,
+        actor: CaseActor, calendar: WorkingCalendar, policy: DeadlinePolicy
+    ) throws(Refusal) -> Transition {
         try apply(CaseRequest(action, date: date, note: note), to: c, today: today, actor: actor, calendar: calendar, policy: policy)
     }
 
     /// The actions the actor could take today with complete inputs: the buttons a case page
     /// shows. An action left out would be refused whatever was typed.
-    public static func available(to c: CaseSnapshot, today: CivilDate, actor: CaseActor, calendar: WorkingCalendar,
-                                 policy: DeadlinePolicy) -> [CaseAction.Name] {
+    public static func available(
+        to c: CaseSnapshot, today: CivilDate, actor: CaseActor, calendar: WorkingCalendar,
+        policy: DeadlinePolicy
+    ) -> [CaseAction.Name] {
         let date = max(today, c.lastStepOn)
         let samples: [CaseAction] = [
             .route(unitId: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1))), .accept, .return(reason: "-"), .start,

@@ -71,8 +71,9 @@ extension CaseWorkflow {
                 next.closedOn = date
             case .followUp(let satisfaction):
                 state(.closed)
-                require(actor.isDispatcher(for: c.divisionCode) || actor.isSupervisor(for: c.divisionCode),
-                        CaseCondition.role("县级及以上的管理员或督办人"))
+                require(
+                    actor.isDispatcher(for: c.divisionCode) || actor.isSupervisor(for: c.divisionCode),
+                    CaseCondition.role("县级及以上的管理员或督办人"))
                 require(satisfaction != nil, CaseCondition.satisfactionRequired)
                 require(c.followedUpOn == nil, CaseCondition.followedUpAlready)
                 next.satisfaction = satisfaction

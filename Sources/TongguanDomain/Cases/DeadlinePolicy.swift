@@ -28,9 +28,11 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
     /// Answer a re-review (复核), from the request.
     public var reReviewDays: Int?
 
-    public init(source: CaseSource, counting: DayCounting, routeDays: Int? = nil, acceptDays: Int? = nil, handleDays: Int,
-                handleFrom: HandleFrom, extensionMaxDays: Int? = nil, reviewRequestDays: Int? = nil,
-                reviewDays: Int? = nil, reReviewDays: Int? = nil) {
+    public init(
+        source: CaseSource, counting: DayCounting, routeDays: Int? = nil, acceptDays: Int? = nil, handleDays: Int,
+        handleFrom: HandleFrom, extensionMaxDays: Int? = nil, reviewRequestDays: Int? = nil,
+        reviewDays: Int? = nil, reReviewDays: Int? = nil
+    ) {
         self.source = source
         self.counting = counting
         self.routeDays = routeDays
@@ -60,8 +62,9 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
     public static func shipped(_ source: CaseSource) -> DeadlinePolicy {
         switch source {
         case .petition:
-            DeadlinePolicy(source: .petition, counting: .calendar, routeDays: 15, acceptDays: 15, handleDays: 60,
-                           handleFrom: .accepted, extensionMaxDays: 30, reviewRequestDays: 30, reviewDays: 30, reReviewDays: 30)
+            DeadlinePolicy(
+                source: .petition, counting: .calendar, routeDays: 15, acceptDays: 15, handleDays: 60,
+                handleFrom: .accepted, extensionMaxDays: 30, reviewRequestDays: 30, reviewDays: 30, reReviewDays: 30)
         case .hotline:
             DeadlinePolicy(source: .hotline, counting: .working, handleDays: 5, handleFrom: .routed, extensionMaxDays: 10)
         case .liaisonStation, .leaderVisit, .online:
@@ -91,8 +94,10 @@ public struct DeadlinePolicy: Hashable, Sendable, Codable {
         check(reReviewDays, .reReviewDays, "复核时限")
         if source.isPetition {
             if handleFrom != .accepted { list.add(prefix + CodingKeys.handleFrom.rawValue, "信访件的办理时限应自受理之日起算") }
-            for (value, key, name) in [(reviewRequestDays, CodingKeys.reviewRequestDays, "申请复查复核的期限"),
-                                       (reviewDays, .reviewDays, "复查时限"), (reReviewDays, .reReviewDays, "复核时限")] where value == nil {
+            for (value, key, name) in [
+                (reviewRequestDays, CodingKeys.reviewRequestDays, "申请复查复核的期限"),
+                (reviewDays, .reviewDays, "复查时限"), (reReviewDays, .reReviewDays, "复核时限"),
+            ] where value == nil {
                 list.add(prefix + key.rawValue, "信访件须设置\(name)")
             }
         } else {
@@ -145,8 +150,10 @@ public struct DeadlinePolicies: Hashable, Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let list = try container.decode([DeadlinePolicy].self, forKey: .policies)
         do { try self.init(validating: list) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: error.problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: error.problems.map { "\($0.field): \($0.message)" }.joined(separator: "; ")))
         }
     }
 

@@ -24,7 +24,8 @@ public enum ResidentID {
         let id = raw.trimmingCharacters(in: .whitespaces).uppercased()
         let chars = Array(id)
         guard chars.count == 18, chars.prefix(17).allSatisfy(\.isASCIIDigitChar),
-              chars[17].isASCIIDigitChar || chars[17] == "X" else { throw .format }
+            chars[17].isASCIIDigitChar || chars[17] == "X"
+        else { throw .format }
         let digits = chars.prefix(17).map { Int(String($0))! }
         guard isBirthDate(Int(String(chars[6..<14]))!) else { throw .birthDate }
         let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }

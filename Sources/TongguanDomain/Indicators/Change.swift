@@ -94,7 +94,8 @@ extension Indicator {
     public func change(from base: ExactDecimal, to current: ExactDecimal, decimals: Int = 1) throws(Change.Problem) -> Change {
         guard unitFamily == .percent else { return try Change.percent(from: base, to: current, decimals: decimals) }
         guard let a = try? base.shifted(byPowerOfTen: -displayScale),
-              let b = try? current.shifted(byPowerOfTen: -displayScale) else { throw .outOfRange }
+            let b = try? current.shifted(byPowerOfTen: -displayScale)
+        else { throw .outOfRange }
         return try Change.points(from: a, to: b, decimals: decimals)
     }
 }

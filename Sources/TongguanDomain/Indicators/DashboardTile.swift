@@ -27,8 +27,10 @@ public struct DashboardTile: Hashable, Sendable {
     /// Builds the tile from the values known for one kind of period (`values` keyed by
     /// period; the latest is the one that ends last). A change is nil when the comparison
     /// period has no value or a percentage cannot be taken (a zero base).
-    public init(indicator: Indicator, values: [Period: ExactDecimal], target: Target? = nil, today: CivilDate,
-                sparklineLength: Int = 12) {
+    public init(
+        indicator: Indicator, values: [Period: ExactDecimal], target: Target? = nil, today: CivilDate,
+        sparklineLength: Int = 12
+    ) {
         let latestPeriod = values.keys.max { ($0.end, $0.start) < ($1.end, $1.start) }
         let latest = latestPeriod.map { Reading(period: $0, value: values[$0]!) }
         self.latest = latest
@@ -74,7 +76,8 @@ public struct DashboardTile: Hashable, Sendable {
             let x = sparkline.count == 1 ? width / 2 : i * width / steps
             var y = height / 2
             if !span.isZero, let offset = try? value.minus(low).times(ExactDecimal(height)).divided(by: span, scale: 0),
-               let units = offset.integerValue {
+                let units = offset.integerValue
+            {
                 y = height - Int(units)
             }
             runs[runs.count - 1].append("\(x),\(y)")

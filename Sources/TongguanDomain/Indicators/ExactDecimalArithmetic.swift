@@ -41,11 +41,13 @@ extension ExactDecimal {
         let magnitude: UInt64
         if exponent >= 0 {
             guard let numerator = Wide128(a.units.magnitude).multiplied(byPowerOfTen: exponent),
-                  let quotient = numerator.dividedRoundingHalfUp(by: b.units.magnitude),
-                  let m = quotient.int64Magnitude else { throw .outOfRange }
+                let quotient = numerator.dividedRoundingHalfUp(by: b.units.magnitude),
+                let m = quotient.int64Magnitude
+            else { throw .outOfRange }
             magnitude = m
         } else if let denominator = Wide128(b.units.magnitude).multiplied(byPowerOfTen: -exponent),
-                  denominator.high == 0 {
+            denominator.high == 0
+        {
             magnitude = Wide128(a.units.magnitude).dividedRoundingHalfUp(by: denominator.low)!.low
         } else {
             // The denominator exceeds 2^64 while |a| < 2^63: the quotient is below one half.

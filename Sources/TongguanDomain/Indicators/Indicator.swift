@@ -17,8 +17,10 @@ public struct Indicator: Hashable, Sendable {
     public static let displayScales = -6...12
     public static let decimalRange = 0...6
 
-    public init(code: IndicatorCode, name: String, unit: String, displayScale: Int = 0, decimals: Int = 0,
-                direction: Direction, rollUp: RollUp = .none, ownerDivision: DivisionCode, source: IndicatorSource) {
+    public init(
+        code: IndicatorCode, name: String, unit: String, displayScale: Int = 0, decimals: Int = 0,
+        direction: Direction, rollUp: RollUp = .none, ownerDivision: DivisionCode, source: IndicatorSource
+    ) {
         self.code = code
         self.name = name
         self.unit = unit

@@ -31,8 +31,10 @@ public struct IndicatorDraft: Hashable, Sendable, Codable {
         case ownerDivision = "owner_division"
     }
 
-    public init(code: String, name: String, unit: String, displayScale: Int = 0, decimals: Int = 0, direction: String,
-                rollUp: String = "none", ownerDivision: String, source: SourceDraft) {
+    public init(
+        code: String, name: String, unit: String, displayScale: Int = 0, decimals: Int = 0, direction: String,
+        rollUp: String = "none", ownerDivision: String, source: SourceDraft
+    ) {
         self.code = code
         self.name = name
         self.unit = unit
@@ -90,12 +92,15 @@ public struct IndicatorDraft: Hashable, Sendable, Codable {
             problems.add("source.type", "来源应为 manual(手工填报)或 computed(计算)")
         }
         try problems.throwIfAny()
-        return Indicator(code: code!, name: name, unit: unit, displayScale: displayScale, decimals: decimals,
-                         direction: direction!, rollUp: rollUp!, ownerDivision: division!, source: source!)
+        return Indicator(
+            code: code!, name: name, unit: unit, displayScale: displayScale, decimals: decimals,
+            direction: direction!, rollUp: rollUp!, ownerDivision: division!, source: source!)
     }
 
-    private static func text(_ raw: String, field: String, label: String, max: Int, required: Bool,
-                             into problems: inout ProblemList) -> String {
+    private static func text(
+        _ raw: String, field: String, label: String, max: Int, required: Bool,
+        into problems: inout ProblemList
+    ) -> String {
         do {
             let value = try TextPolicy.singleLine(raw)
             if required && value.isEmpty { problems.add(field, "\(label)不能为空") }
@@ -116,8 +121,9 @@ extension Indicator {
         case .manual: sourceDraft = .init(type: "manual")
         case .computed(let q, let d): sourceDraft = .init(type: "computed", query: q, denominator: d)
         }
-        return IndicatorDraft(code: code.rawValue, name: name, unit: unit, displayScale: displayScale, decimals: decimals,
-                              direction: direction.rawValue, rollUp: rollUp.rawValue, ownerDivision: ownerDivision.rawValue,
-                              source: sourceDraft)
+        return IndicatorDraft(
+            code: code.rawValue, name: name, unit: unit, displayScale: displayScale, decimals: decimals,
+            direction: direction.rawValue, rollUp: rollUp.rawValue, ownerDivision: ownerDivision.rawValue,
+            source: sourceDraft)
     }
 }

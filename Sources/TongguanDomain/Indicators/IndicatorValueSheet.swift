@@ -37,8 +37,10 @@ public enum IndicatorValueSheet {
     /// Checks every row and reports every problem of every row; nothing is imported while
     /// one remains. Only manual indicators take imported values; with a scope, each row's
     /// division must be inside it; a file may state one (indicator, division, period) once.
-    public static func drafts(_ rows: [SheetRow], columns: [Column: Int], indicators: [IndicatorCode: Indicator],
-                              scope: DivisionScope? = nil) -> Result<[Draft], ImportProblems> {
+    public static func drafts(
+        _ rows: [SheetRow], columns: [Column: Int], indicators: [IndicatorCode: Indicator],
+        scope: DivisionScope? = nil
+    ) -> Result<[Draft], ImportProblems> {
         var problems: [RowProblem] = []
         var drafts: [Draft] = []
         var firstLine: [String: Int] = [:]
@@ -67,7 +69,9 @@ public enum IndicatorValueSheet {
             do { period = try Period(text(.period)) } catch { fail(.period, error.message) }
             var value: ExactDecimal?
             let rawValue = text(.value).filter { $0 != "," && $0 != "," }
-            if rawValue.isEmpty { fail(.value, "不能为空") } else {
+            if rawValue.isEmpty {
+                fail(.value, "不能为空")
+            } else {
                 do { value = try ExactDecimal(rawValue) } catch { fail(.value, error.message) }
             }
             var note = ""
@@ -89,8 +93,10 @@ public enum IndicatorValueSheet {
     }
 
     /// The row a stored value exports as; `drafts` reads it back to the same value.
-    public static func exportRow(indicator: IndicatorCode, division: DivisionCode, period: Period, value: ExactDecimal,
-                                 note: String) -> [String] {
+    public static func exportRow(
+        indicator: IndicatorCode, division: DivisionCode, period: Period, value: ExactDecimal,
+        note: String
+    ) -> [String] {
         [indicator.rawValue, division.rawValue, period.description, value.description, note]
     }
 }

@@ -160,8 +160,9 @@ public struct Period: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// (`2021-01..2021-05` has 5 months but no exact quarters).
     public func parts(_ kind: Kind) -> [Period]? {
         guard kind != .range, let firstUnit = Period.unit(kind, containing: start),
-              let lastUnit = Period.unit(kind, containing: end),
-              firstUnit.start == start, lastUnit.end == end else { return nil }
+            let lastUnit = Period.unit(kind, containing: end),
+            firstUnit.start == start, lastUnit.end == end
+        else { return nil }
         var result: [Period] = [firstUnit]
         var date = firstUnit.end.adding(days: 1)
         while date <= end, let next = Period.unit(kind, containing: date) {

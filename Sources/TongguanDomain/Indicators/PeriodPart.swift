@@ -109,7 +109,8 @@ extension Period {
             let count = months.count
             if let a = first.shifted(months: -count), let b = last.shifted(months: -count) { return Period(a, b) }
             guard let a = Period.Part.month(year: start.year, month: start.month).shifted(months: -count),
-                  let b = Period.Part.month(year: end.year, month: end.month).shifted(months: -count) else { return nil }
+                let b = Period.Part.month(year: end.year, month: end.month).shifted(months: -count)
+            else { return nil }
             return Period(a, b)
         }
         let a = start.adding(days: -dayCount), b = end.adding(days: -dayCount)

@@ -29,7 +29,8 @@ extension Period {
     private static func part(_ s: String, whole: String) throws(Problem) -> Part {
         let fields = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard let yearText = fields.first, yearText.count == 4, yearText.allSatisfy(\.isASCIIDigitChar),
-              let year = Int(yearText), (1...3).contains(fields.count) else { throw .unrecognized(whole) }
+            let year = Int(yearText), (1...3).contains(fields.count)
+        else { throw .unrecognized(whole) }
         guard years.contains(year) else { throw .yearOutOfRange(whole) }
         if fields.count == 1 { return .year(year) }
         let second = fields[1].uppercased()

@@ -1,18 +1,18 @@
 extension Target {
     /// The status rule, as the target page shows it.
     public static let statusRule = """
-    **目标状态的判定规则**
+        **目标状态的判定规则**
 
-    1. 只看基期之后的数值(未设基期时看全部数值),取日期最晚的一个为“最新值”;每个数值的日期是其期间的最后一天。
-    2. **已达成**:最新值达到目标(越高越好的指标不低于目标,越低越好的指标不高于目标)。
-    3. 未达成且今天已过期限:**难以达成**。
-    4. 起点为基期值;未设基期时为最早的数值。只有一个数值又没有基期时,无法推算趋势:**无法判断**。没有任何数值时同样为**无法判断**。
-    5. 从起点到最新值连一条直线,按相同速度推算到期限日,得到“预计变化”;“所需变化”为起点到目标的差(按指标方向计)。
-       - 预计变化不小于所需变化:**按期可达**;
-       - 预计变化达到所需变化的90%:**有风险**;
-       - 其余:**难以达成**。起点本已达到目标而最新值回落的,也为**难以达成**。
-    6. 完成进度 = (最新值 − 起点) ÷ (目标 − 起点),保留4位小数。
-    """
+        1. 只看基期之后的数值(未设基期时看全部数值),取日期最晚的一个为“最新值”;每个数值的日期是其期间的最后一天。
+        2. **已达成**:最新值达到目标(越高越好的指标不低于目标,越低越好的指标不高于目标)。
+        3. 未达成且今天已过期限:**难以达成**。
+        4. 起点为基期值;未设基期时为最早的数值。只有一个数值又没有基期时,无法推算趋势:**无法判断**。没有任何数值时同样为**无法判断**。
+        5. 从起点到最新值连一条直线,按相同速度推算到期限日,得到“预计变化”;“所需变化”为起点到目标的差(按指标方向计)。
+           - 预计变化不小于所需变化:**按期可达**;
+           - 预计变化达到所需变化的90%:**有风险**;
+           - 其余:**难以达成**。起点本已达到目标而最新值回落的,也为**难以达成**。
+        6. 完成进度 = (最新值 − 起点) ÷ (目标 − 起点),保留4位小数。
+        """
 
     /// Judges the target on `today` from `observations` of the indicator in the target's
     /// division, by the rule in `statusRule` (comparisons are exact: the projection is
@@ -20,8 +20,9 @@ extension Target {
     public func assess(_ observations: [Observation], direction: Direction, today: CivilDate) -> TargetAssessment {
         let usable = observations.filter { baseline == nil || $0.date > baseline!.date }
         guard let latest = usable.max(by: { $0.date < $1.date }) else {
-            return TargetAssessment(status: .unknown, progress: nil, latest: nil, projected: nil,
-                                    reason: baseline == nil ? "尚无数值" : "基期之后尚无数值")
+            return TargetAssessment(
+                status: .unknown, progress: nil, latest: nil, projected: nil,
+                reason: baseline == nil ? "尚无数值" : "基期之后尚无数值")
         }
         let start = baseline ?? usable.min(by: { $0.date < $1.date })!
         let progress = Self.progress(from: start.value, latest: latest.value, target: value)
@@ -57,7 +58,8 @@ extension Target {
 
     static func progress(from start: ExactDecimal, latest: ExactDecimal, target: ExactDecimal) -> ExactDecimal? {
         guard let span = try? target.minus(start), !span.isZero,
-              let done = try? latest.minus(start) else { return nil }
+            let done = try? latest.minus(start)
+        else { return nil }
         return try? done.divided(by: span, scale: 4)
     }
 }

@@ -79,9 +79,13 @@ extension ExactDecimal {
     public func countText(decimals: Int = 1) -> String {
         let mag = magnitude
         let exponent: Int, word: String
-        if mag >= ExactDecimal(100_000_000) { exponent = -8; word = "亿" }
-        else if mag >= ExactDecimal(10_000) { exponent = -4; word = "万" }
-        else { return description }
+        if mag >= ExactDecimal(100_000_000) {
+            exponent = -8; word = "亿"
+        } else if mag >= ExactDecimal(10_000) {
+            exponent = -4; word = "万"
+        } else {
+            return description
+        }
         guard let shown = try? shifted(byPowerOfTen: exponent) else { return description }
         return shown.rounded(decimals: decimals).description + word
     }

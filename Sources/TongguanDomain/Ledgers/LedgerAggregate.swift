@@ -28,8 +28,10 @@ public struct LedgerAggregateQuery: Hashable, Sendable {
     /// existed then, each in the state it had then (`LedgerItemHistory.state(asOf:)`).
     public var asOf: CivilDate?
 
-    public init(measure: Measure = .count, grouping: Grouping = .none, filters: [LedgerFieldFilter] = [],
-                stateCode: String? = nil, division: DivisionCode? = nil, asOf: CivilDate? = nil) {
+    public init(
+        measure: Measure = .count, grouping: Grouping = .none, filters: [LedgerFieldFilter] = [],
+        stateCode: String? = nil, division: DivisionCode? = nil, asOf: CivilDate? = nil
+    ) {
         self.measure = measure
         self.grouping = grouping
         self.filters = filters
@@ -59,8 +61,10 @@ public struct LedgerAggregateQuery: Hashable, Sendable {
         try problems.throwIfAny()
     }
 
-    private static func activeField(_ key: String, definition: LedgerDefinition, at name: String,
-                                    problems: inout ProblemList) -> LedgerField? {
+    private static func activeField(
+        _ key: String, definition: LedgerDefinition, at name: String,
+        problems: inout ProblemList
+    ) -> LedgerField? {
         guard let field = definition.field(key) else { problems.add(name, "没有这个字段"); return nil }
         guard !field.archived else { problems.add(name, "字段「\(field.label)」已归档"); return nil }
         return field

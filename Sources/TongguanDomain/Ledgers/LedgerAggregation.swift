@@ -54,7 +54,11 @@ extension LedgerAggregateQuery {
         case .choice(let key):
             order = definition.field(key)?.options ?? []
             for item in counted {
-                if case .choice(let option) = item.values[key] { groups[option, default: []].append(item) } else { groups[nil, default: []].append(item) }
+                if case .choice(let option) = item.values[key] {
+                    groups[option, default: []].append(item)
+                } else {
+                    groups[nil, default: []].append(item)
+                }
             }
             if groups[nil] != nil { order.append(nil) }
         }
@@ -84,7 +88,11 @@ extension LedgerAggregateQuery {
             case .money, .integer:
                 var total: Int64 = 0
                 for item in items {
-                    let n: Int64? = switch item.values[key] { case .integer(let n), .money(let n): n; default: nil }
+                    let n: Int64? =
+                        switch item.values[key] {
+                        case .integer(let n), .money(let n): n;
+                        default: nil
+                        }
                     guard let n else { continue }
                     let (next, overflow) = total.addingReportingOverflow(n)
                     if overflow { throw tooLarge }

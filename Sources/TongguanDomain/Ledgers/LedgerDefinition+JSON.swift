@@ -30,8 +30,9 @@ extension LedgerDefinition {
         } else if !reader.reported.contains("fields") {
             reader.fail("fields", "至少需要一个未归档的字段")
         }
-        let definition = LedgerDefinition(code: code, name: name, description: description, divisionCode: division,
-                                          states: states, hasDueDate: hasDueDate, hasOwner: hasOwner, fields: fields)
+        let definition = LedgerDefinition(
+            code: code, name: name, description: description, divisionCode: division,
+            states: states, hasDueDate: hasDueDate, hasOwner: hasOwner, fields: fields)
         reader.merge(definition.problems, skippingUnder: badTypes)
         try reader.problems.throwIfAny()
         self = definition
@@ -42,13 +43,16 @@ extension LedgerDefinition {
             reader.reported.formUnion([path + ".code", path + ".name", path + ".final"])
             return LedgerState(code: "", name: "", final: false)
         }
-        return LedgerState(code: reader.string(members["code"], at: path + ".code", required: true) ?? "",
-                           name: reader.singleLine(members["name"], at: path + ".name", required: true) ?? "",
-                           final: reader.bool(members["final"], at: path + ".final", default: false))
+        return LedgerState(
+            code: reader.string(members["code"], at: path + ".code", required: true) ?? "",
+            name: reader.singleLine(members["name"], at: path + ".name", required: true) ?? "",
+            final: reader.bool(members["final"], at: path + ".final", default: false))
     }
 
-    private static func field(_ input: LedgerInput, at path: String, reader: inout LedgerInputReader,
-                              badTypes: inout Set<String>) -> LedgerField {
+    private static func field(
+        _ input: LedgerInput, at path: String, reader: inout LedgerInputReader,
+        badTypes: inout Set<String>
+    ) -> LedgerField {
         guard let members = reader.object(input, at: path) else {
             badTypes.insert(path)
             return LedgerField(key: "", label: "", type: .text)
@@ -73,13 +77,14 @@ extension LedgerDefinition {
             // Out-of-range values still reach the field rule, which names the allowed range.
             scale = Int(clamping: n)
         }
-        return LedgerField(key: reader.string(members["key"], at: path + ".key", required: true) ?? "",
-                           label: reader.singleLine(members["label"], at: path + ".label", required: true) ?? "",
-                           type: type,
-                           required: reader.bool(members["required"], at: path + ".required", default: false),
-                           unique: reader.bool(members["unique"], at: path + ".unique", default: false),
-                           options: options, scale: scale,
-                           archived: reader.bool(members["archived"], at: path + ".archived", default: false))
+        return LedgerField(
+            key: reader.string(members["key"], at: path + ".key", required: true) ?? "",
+            label: reader.singleLine(members["label"], at: path + ".label", required: true) ?? "",
+            type: type,
+            required: reader.bool(members["required"], at: path + ".required", default: false),
+            unique: reader.bool(members["unique"], at: path + ".unique", default: false),
+            options: options, scale: scale,
+            archived: reader.bool(members["archived"], at: path + ".archived", default: false))
     }
 
     /// The definition as the API returns it and the server stores it (a definition version).

@@ -13,9 +13,11 @@ public struct LedgerDefinition: Hashable, Sendable {
     /// Ordered as forms and sheets show them; archived fields stay in the list.
     public var fields: [LedgerField]
 
-    public init(code: String, name: String, description: String = "", divisionCode: DivisionCode,
-                states: [LedgerState] = LedgerState.defaults, hasDueDate: Bool = false, hasOwner: Bool = false,
-                fields: [LedgerField]) {
+    public init(
+        code: String, name: String, description: String = "", divisionCode: DivisionCode,
+        states: [LedgerState] = LedgerState.defaults, hasDueDate: Bool = false, hasOwner: Bool = false,
+        fields: [LedgerField]
+    ) {
         self.code = code
         self.name = name
         self.description = description

@@ -106,13 +106,19 @@ public struct LedgerDefinitionUpdate: Sendable {
                 checks.append(Check(query: .valuesPresent(key: key), path: path(key, "type")) { "字段「\(label)」已有 \($0) 条记录填写,不能删除或改类型,请改为归档" })
             case .optionsRemoved(let key, let label, let options):
                 for option in options {
-                    checks.append(Check(query: .optionUsed(key: key, option: option), path: path(key, "options")) { "字段「\(label)」的选项「\(option)」已有 \($0) 条记录使用,不能删除" })
+                    checks.append(
+                        Check(query: .optionUsed(key: key, option: option), path: path(key, "options")) {
+                            "字段「\(label)」的选项「\(option)」已有 \($0) 条记录使用,不能删除"
+                        })
                 }
             case .stateRemoved(let code, let name):
                 checks.append(Check(query: .itemsInState(code: code), path: "states") { "状态「\(name)」下还有 \($0) 条记录,不能删除" })
             case .scaleChanged(let key, let label, let from, let to):
                 if let from, let to, to < from {
-                    checks.append(Check(query: .decimalsBeyond(key: key, scale: to), path: path(key, "scale")) { "字段「\(label)」有 \($0) 条记录的小数超过 \(to) 位,不能减少小数位数" })
+                    checks.append(
+                        Check(query: .decimalsBeyond(key: key, scale: to), path: path(key, "scale")) {
+                            "字段「\(label)」有 \($0) 条记录的小数超过 \(to) 位,不能减少小数位数"
+                        })
                 }
             case .divisionChanged(let from, let to):
                 if !to.contains(from) {
@@ -128,14 +134,16 @@ public struct LedgerDefinitionUpdate: Sendable {
             let wasActive = before.map { !$0.archived && $0.type == field.type } ?? false
             if field.required && !(wasActive && before?.required == true) {
                 let label = field.label
-                let message: (Int) -> String = before == nil
+                let message: (Int) -> String =
+                    before == nil
                     ? { "已有 \($0) 条记录,新增的必填字段「\(label)」在这些记录中没有值,请先设为选填,补齐后再设为必填" }
                     : { "字段「\(label)」有 \($0) 条记录未填写,不能设为必填" }
                 checks.append(Check(query: .valuesMissing(key: field.key), path: path(field.key, "required"), message: message))
             }
             if field.unique && before != nil && !(wasActive && before?.unique == true) {
                 let label = field.label
-                checks.append(Check(query: .duplicatedValues(key: field.key), path: path(field.key, "unique")) { "字段「\(label)」有 \($0) 条记录的值与其他记录重复,不能设为唯一" })
+                checks.append(
+                    Check(query: .duplicatedValues(key: field.key), path: path(field.key, "unique")) { "字段「\(label)」有 \($0) 条记录的值与其他记录重复,不能设为唯一" })
             }
         }
         return checks

@@ -14,8 +14,10 @@ public struct LedgerField: Hashable, Sendable {
     public var scale: Int?
     public var archived: Bool
 
-    public init(key: String, label: String, type: LedgerFieldType, required: Bool = false, unique: Bool = false,
-                options: [String] = [], scale: Int? = nil, archived: Bool = false) {
+    public init(
+        key: String, label: String, type: LedgerFieldType, required: Bool = false, unique: Bool = false,
+        options: [String] = [], scale: Int? = nil, archived: Bool = false
+    ) {
         self.key = key
         self.label = label
         self.type = type

@@ -74,8 +74,10 @@ public struct LedgerFieldFilter: Hashable, Sendable {
     /// Reads every `<prefix><key>` parameter (`f.` or `filter.`), ignoring empty values as an
     /// HTML form sends them; problems are reported at the parameter's name. Conditions come
     /// in the definition's field order.
-    static func parseAll(prefix: String, _ parameters: [String: String], definition: LedgerDefinition,
-                         problems: inout ProblemList) -> [LedgerFieldFilter] {
+    static func parseAll(
+        prefix: String, _ parameters: [String: String], definition: LedgerDefinition,
+        problems: inout ProblemList
+    ) -> [LedgerFieldFilter] {
         var filters: [(Int, LedgerFieldFilter)] = []
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) where name.hasPrefix(prefix) {
             guard !TextPolicy.trimmed(value).isEmpty else { continue }

@@ -51,19 +51,29 @@ public enum LedgerImport {
     /// The existing item a row updates (nil: a new item), from the items the server found
     /// per unique field (`found[fieldKey]` = item id). Unique values that point at different
     /// items are refused, and so is a row whose only unique values are masked resident IDs.
-    public static func matchedItem(_ draft: LedgerSheet.Draft, found: [String: String],
-                                   definition: LedgerDefinition) -> Result<String?, ImportProblems> {
+    public static func matchedItem(
+        _ draft: LedgerSheet.Draft, found: [String: String],
+        definition: LedgerDefinition
+    ) -> Result<String?, ImportProblems> {
         let keys = matchKeys(draft, definition: definition)
         let ids = keys.compactMap { found[$0.fieldKey] }
         if let first = ids.first, ids.contains(where: { $0 != first }) {
             let labels = keys.filter { found[$0.fieldKey] != nil }.compactMap { definition.field($0.fieldKey)?.label }
             let column = labels.first ?? ""
-            return .failure(ImportProblems([RowProblem(row: draft.line, column: column,
-                message: labels.map { "「\($0)」" }.joined(separator: "、") + "分别对应不同的已有记录,无法确定要更新哪一条")]))
+            return .failure(
+                ImportProblems([
+                    RowProblem(
+                        row: draft.line, column: column,
+                        message: labels.map { "「\($0)」" }.joined(separator: "、") + "分别对应不同的已有记录,无法确定要更新哪一条")
+                ]))
         }
         if keys.isEmpty, let masked = definition.uniqueFields.first(where: { draft.maskedResidentIDs[$0.key] != nil }) {
-            return .failure(ImportProblems([RowProblem(row: draft.line, column: masked.label,
-                message: "身份证号是脱敏显示的,无法据此匹配已有记录,请填写完整号码")]))
+            return .failure(
+                ImportProblems([
+                    RowProblem(
+                        row: draft.line, column: masked.label,
+                        message: "身份证号是脱敏显示的,无法据此匹配已有记录,请填写完整号码")
+                ]))
         }
         return .success(ids.first)
     }
@@ -71,8 +81,10 @@ public enum LedgerImport {
     /// What to do with one row, given the item it matched (id and content, or nil) and the
     /// importing user's role: state changes follow `LedgerStateTransition` (an import cannot
     /// reopen a final state, which needs a reason).
-    public static func plan(_ draft: LedgerSheet.Draft, matched: (id: String, content: LedgerItemContent)?,
-                            definition: LedgerDefinition, role: Role) -> Result<Action, ImportProblems> {
+    public static func plan(
+        _ draft: LedgerSheet.Draft, matched: (id: String, content: LedgerItemContent)?,
+        definition: LedgerDefinition, role: Role
+    ) -> Result<Action, ImportProblems> {
         let resolved: LedgerSheet.Draft
         switch draft.resolvingMasks(existing: matched?.content, definition: definition) {
         case .success(let d): resolved = d

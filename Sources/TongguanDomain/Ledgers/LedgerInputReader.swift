@@ -63,8 +63,10 @@ struct LedgerInputReader {
 
     /// Problems found later by rules on the built value, minus those at reported paths.
     mutating func merge(_ later: [FieldProblem], skippingUnder prefixes: Set<String> = []) {
-        for problem in later where !reported.contains(problem.field)
-            && !prefixes.contains(where: { problem.field == $0 || problem.field.hasPrefix($0 + ".") }) {
+        for problem in later
+        where !reported.contains(problem.field)
+            && !prefixes.contains(where: { problem.field == $0 || problem.field.hasPrefix($0 + ".") })
+        {
             problems.add(problem.field, problem.message)
         }
     }

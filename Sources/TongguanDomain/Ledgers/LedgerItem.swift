@@ -10,8 +10,10 @@ public struct LedgerItemContent: Hashable, Sendable {
     /// The responsible person's name (责任人).
     public var ownerPerson: String?
 
-    public init(divisionCode: DivisionCode, stateCode: String, values: LedgerValueMap = [:], dueDate: CivilDate? = nil,
-                ownerUnit: String? = nil, ownerPerson: String? = nil) {
+    public init(
+        divisionCode: DivisionCode, stateCode: String, values: LedgerValueMap = [:], dueDate: CivilDate? = nil,
+        ownerUnit: String? = nil, ownerPerson: String? = nil
+    ) {
         self.divisionCode = divisionCode
         self.stateCode = stateCode
         self.values = values
@@ -76,14 +78,17 @@ public struct LedgerItemContent: Hashable, Sendable {
             }
         }
         let ownerUnit = Self.owner(members["owner_unit"], at: "owner_unit", max: Self.maxOwnerUnitLength, definition: definition, reader: &reader)
-        let ownerPerson = Self.owner(members["owner_person"], at: "owner_person", max: Self.maxOwnerPersonLength, definition: definition, reader: &reader)
+        let ownerPerson = Self.owner(
+            members["owner_person"], at: "owner_person", max: Self.maxOwnerPersonLength, definition: definition, reader: &reader)
         try reader.problems.throwIfAny()
         guard let division else { throw ValidationFailure([FieldProblem(field: "division_code", message: "不能为空")]) }
         self.init(divisionCode: division, stateCode: state, values: values, dueDate: dueDate, ownerUnit: ownerUnit, ownerPerson: ownerPerson)
     }
 
-    private static func owner(_ input: LedgerInput?, at path: String, max: Int, definition: LedgerDefinition,
-                              reader: inout LedgerInputReader) -> String? {
+    private static func owner(
+        _ input: LedgerInput?, at path: String, max: Int, definition: LedgerDefinition,
+        reader: inout LedgerInputReader
+    ) -> String? {
         guard let text = reader.singleLine(input, at: path, required: false), !text.isEmpty else { return nil }
         guard definition.hasOwner else { reader.fail(path, "该台账不填写责任单位和责任人"); return nil }
         guard text.count <= max else { reader.fail(path, "不能超过\(max)个字符"); return nil }

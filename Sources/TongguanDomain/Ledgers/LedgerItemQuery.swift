@@ -13,8 +13,10 @@ public struct LedgerItemQuery: Hashable, Sendable {
 
     public static let maxQueryLength = 100
 
-    public init(division: DivisionCode? = nil, stateCode: String? = nil, overdueOn: CivilDate? = nil, q: String? = nil,
-                filters: [LedgerFieldFilter] = []) {
+    public init(
+        division: DivisionCode? = nil, stateCode: String? = nil, overdueOn: CivilDate? = nil, q: String? = nil,
+        filters: [LedgerFieldFilter] = []
+    ) {
         self.division = division
         self.stateCode = stateCode
         self.overdueOn = overdueOn

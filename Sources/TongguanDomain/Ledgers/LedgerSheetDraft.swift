@@ -90,8 +90,10 @@ extension LedgerSheet {
             ownerPerson = owner(.ownerPerson, max: LedgerItemContent.maxOwnerPersonLength)
         }
         guard problems.isEmpty, let division else { return .failure(ImportProblems(problems)) }
-        return .success(Draft(line: row.line, divisionCode: division, stateCode: stateCode, values: values, dueDate: dueDate,
-                              ownerUnit: ownerUnit, ownerPerson: ownerPerson, maskedResidentIDs: masked))
+        return .success(
+            Draft(
+                line: row.line, divisionCode: division, stateCode: stateCode, values: values, dueDate: dueDate,
+                ownerUnit: ownerUnit, ownerPerson: ownerPerson, maskedResidentIDs: masked))
     }
 
     /// A masked resident ID as `PersonalData.residentID.mask` writes it.
@@ -120,13 +122,14 @@ extension LedgerSheet.Draft {
 
     /// The item this row describes: for a matched item, a blank state keeps its state.
     public func content(existing: LedgerItemContent?, definition: LedgerDefinition) -> LedgerItemContent {
-        LedgerItemContent(divisionCode: divisionCode,
-                          stateCode: stateCode ?? existing?.stateCode ?? definition.initialState.code,
-                          values: values.merging(archivedValues(existing, definition: definition)) { current, _ in current },
-                          // A ledger that turned these off keeps what items had, unseen.
-                          dueDate: definition.hasDueDate ? dueDate : existing?.dueDate,
-                          ownerUnit: definition.hasOwner ? ownerUnit : existing?.ownerUnit,
-                          ownerPerson: definition.hasOwner ? ownerPerson : existing?.ownerPerson)
+        LedgerItemContent(
+            divisionCode: divisionCode,
+            stateCode: stateCode ?? existing?.stateCode ?? definition.initialState.code,
+            values: values.merging(archivedValues(existing, definition: definition)) { current, _ in current },
+            // A ledger that turned these off keeps what items had, unseen.
+            dueDate: definition.hasDueDate ? dueDate : existing?.dueDate,
+            ownerUnit: definition.hasOwner ? ownerUnit : existing?.ownerUnit,
+            ownerPerson: definition.hasOwner ? ownerPerson : existing?.ownerPerson)
     }
 
     /// Archived fields are not in the sheet; a matched item keeps their values.

@@ -20,12 +20,14 @@ extension LedgerSheet {
             let title = column.title(in: definition)
             switch column {
             case .fixed(.division):
-                return ExplanationRow(column: title, type: "区划代码", required: true,
-                                      notes: "6位、9位或12位区划代码,须为 \(definition.divisionCode) 或其下级区划")
+                return ExplanationRow(
+                    column: title, type: "区划代码", required: true,
+                    notes: "6位、9位或12位区划代码,须为 \(definition.divisionCode) 或其下级区划")
             case .fixed(.state):
-                return ExplanationRow(column: title, type: "状态", required: false,
-                                      notes: "可选:" + definition.states.map(\.name).joined(separator: "、")
-                                          + ";留空时新记录为「\(definition.initialState.name)」,已有记录保持原状态")
+                return ExplanationRow(
+                    column: title, type: "状态", required: false,
+                    notes: "可选:" + definition.states.map(\.name).joined(separator: "、")
+                        + ";留空时新记录为「\(definition.initialState.name)」,已有记录保持原状态")
             case .fixed(.dueDate):
                 return ExplanationRow(column: title, type: "日期", required: false, notes: dateNotes)
             case .fixed(.ownerUnit):
@@ -34,8 +36,9 @@ extension LedgerSheet {
                 return ExplanationRow(column: title, type: "文本", required: false, notes: "姓名,最多\(LedgerItemContent.maxOwnerPersonLength)个字")
             case .phone(let key):
                 let field = definition.field(key)
-                return ExplanationRow(column: title, type: "电话", required: field?.required ?? false,
-                                      notes: "「\(field?.label ?? key)」的电话:" + PhoneNumber.problemMessage.replacingOccurrences(of: "联系电话应为", with: ""))
+                return ExplanationRow(
+                    column: title, type: "电话", required: field?.required ?? false,
+                    notes: "「\(field?.label ?? key)」的电话:" + PhoneNumber.problemMessage.replacingOccurrences(of: "联系电话应为", with: ""))
             case .field(let key):
                 guard let field = definition.field(key) else { return ExplanationRow(column: title, type: "", required: false, notes: "") }
                 let unique = field.unique ? ";每条记录不能重复,导入时据此匹配已有记录" : ""

@@ -15,8 +15,10 @@ public enum LedgerStateTransition {
 
     /// The event for `from` → `to`, or why not: `.invalid` for an unknown state or a bad
     /// note, `.conflict` when nothing would change, `.forbidden` for the wrong role.
-    public static func check(definition: LedgerDefinition, from: String, to: String, role: Role,
-                             note rawNote: String = "") throws(Refusal) -> LedgerStateEvent {
+    public static func check(
+        definition: LedgerDefinition, from: String, to: String, role: Role,
+        note rawNote: String = ""
+    ) throws(Refusal) -> LedgerStateEvent {
         guard let target = definition.state(to) else { throw .invalid("state", "没有这个状态") }
         let current = definition.state(from)
         if from == to { throw .conflict("记录已处于「\(target.name)」状态") }
@@ -35,8 +37,10 @@ public enum LedgerStateTransition {
     }
 
     /// The first event of a new item (created by an editor, in any state the ledger has).
-    public static func created(definition: LedgerDefinition, in stateCode: String? = nil, role: Role,
-                               note rawNote: String = "") throws(Refusal) -> LedgerStateEvent {
+    public static func created(
+        definition: LedgerDefinition, in stateCode: String? = nil, role: Role,
+        note rawNote: String = ""
+    ) throws(Refusal) -> LedgerStateEvent {
         guard role.canEditRecords else { throw .forbidden }
         let code = stateCode ?? definition.initialState.code
         guard definition.state(code) != nil else { throw .invalid("state", "没有这个状态") }

@@ -90,10 +90,11 @@ extension LedgerValue {
         let text = first.text
         switch field.type {
         case .integer:
-            let digits: String? = switch first {
-            case .number(let raw): DecimalText.rounded(raw, places: 6)
-            case .text: withoutSeparators(text)
-            }
+            let digits: String? =
+                switch first {
+                case .number(let raw): DecimalText.rounded(raw, places: 6)
+                case .text: withoutSeparators(text)
+                }
             guard let digits, let n = Int64(digits) else {
                 // Only digits after an optional sign, yet no Int64: too many of them.
                 let magnitude = digits.map { $0.first == "-" || $0.first == "+" ? String($0.dropFirst()) : $0 } ?? ""
@@ -178,7 +179,11 @@ extension LedgerValue {
         for (i, raw) in texts.enumerated() {
             let text = TextPolicy.trimmed(raw)
             if text.isEmpty { continue }
-            if field.options.contains(text) { chosen.insert(text) } else { problems.append(LedgerValueProblem("第\(i + 1)项不是可选项," + optionList(field))) }
+            if field.options.contains(text) {
+                chosen.insert(text)
+            } else {
+                problems.append(LedgerValueProblem("第\(i + 1)项不是可选项," + optionList(field)))
+            }
         }
         if !problems.isEmpty { throw LedgerValueFailure(problems) }
         return chosen.isEmpty ? nil : .multiChoice(field.options.filter(chosen.contains))

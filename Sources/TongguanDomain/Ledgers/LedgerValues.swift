@@ -11,8 +11,10 @@ public enum LedgerValues {
     ///   out) is fine, changing it is refused.
     /// - A resident ID sent back exactly as the API showed it (masked) keeps the stored
     ///   number, so a client can return what it read without revealing it.
-    public static func parse(json members: [String: LedgerInput], definition: LedgerDefinition,
-                             existing: LedgerValueMap = [:]) throws(ValidationFailure) -> LedgerValueMap {
+    public static func parse(
+        json members: [String: LedgerInput], definition: LedgerDefinition,
+        existing: LedgerValueMap = [:]
+    ) throws(ValidationFailure) -> LedgerValueMap {
         var problems = ProblemList()
         var values: LedgerValueMap = [:]
         for key in members.keys.sorted() where definition.field(key) == nil {
@@ -21,7 +23,8 @@ public enum LedgerValues {
         for field in definition.fields {
             let input = members[field.key] ?? .null
             if let stored = existing[field.key], case .residentID(let id) = stored,
-               case .string(let text) = input, TextPolicy.trimmed(text) == PersonalData.residentID.mask(id) {
+                case .string(let text) = input, TextPolicy.trimmed(text) == PersonalData.residentID.mask(id)
+            {
                 values[field.key] = stored
                 continue
             }
@@ -59,7 +62,9 @@ public enum LedgerValues {
     /// Reads values as the server stored them (`values` JSON, with each resident ID already
     /// decrypted to its clear number). Keys of fields that no longer exist are dropped; a
     /// value its field no longer accepts is reported, so a damaged row is noticed.
-    public static func decodeStored(_ members: [String: LedgerInput], definition: LedgerDefinition) -> (values: LedgerValueMap, problems: [FieldProblem]) {
+    public static func decodeStored(
+        _ members: [String: LedgerInput], definition: LedgerDefinition
+    ) -> (values: LedgerValueMap, problems: [FieldProblem]) {
         var values: LedgerValueMap = [:]
         var problems = ProblemList()
         for field in definition.fields {

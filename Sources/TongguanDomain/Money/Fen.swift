@@ -2,8 +2,8 @@
 /// and from the 元 / 万元 / 亿元 that people read and type. No floating point anywhere.
 public enum Fen {
     public static let perYuan: Int64 = 100
-    public static let perWan: Int64 = 1_000_000          // 1 万元 = 10,000 元
-    public static let perYi: Int64 = 10_000_000_000      // 1 亿元 = 10,000 万元
+    public static let perWan: Int64 = 1_000_000  // 1 万元 = 10,000 元
+    public static let perYi: Int64 = 10_000_000_000  // 1 亿元 = 10,000 万元
 
     public enum Problem: Error, Equatable, Sendable {
         case format, tooManyDecimals(Int), negative, tooLarge, misplacedSeparator
@@ -40,13 +40,15 @@ public enum Fen {
         if s.hasPrefix("+") { s.removeFirst() }
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard !s.isEmpty, parts.count <= 2, let grouped = parts.first,
-              !(grouped.isEmpty && (parts.count < 2 || parts[1].isEmpty)) else { throw .format }
+            !(grouped.isEmpty && (parts.count < 2 || parts[1].isEmpty))
+        else { throw .format }
         let fraction = parts.count == 2 ? parts[1] : ""
         guard (grouped + fraction).allSatisfy({ ($0.isASCII && $0.isNumber) || isSeparator($0) }) else { throw .format }
         // `12,3.4` must not read as 123.4: separators only between groups of three whole digits.
         let groups = grouped.split(omittingEmptySubsequences: false, whereSeparator: isSeparator)
         guard !fraction.contains(where: isSeparator), (1...3).contains(groups[0].count) || groups.count == 1,
-              groups.dropFirst().allSatisfy({ $0.count == 3 }) else { throw .misplacedSeparator }
+            groups.dropFirst().allSatisfy({ $0.count == 3 })
+        else { throw .misplacedSeparator }
         let whole = groups.joined()
         guard fraction.count <= decimals else { throw .tooManyDecimals(decimals) }
         guard whole.count <= 12 else { throw .tooLarge }

@@ -15,8 +15,10 @@ public struct AssessedMember: Hashable, Sendable {
     /// The registry's school stage is `compulsory`.
     public var inCompulsoryEducation: Bool
 
-    public init(reference: String, birthDate: CivilDate, leftOn: CivilDate? = nil, hasBasicMedicalInsurance: Bool = true,
-                hasLabourCapacity: Bool = true, inCompulsoryEducation: Bool = false) {
+    public init(
+        reference: String, birthDate: CivilDate, leftOn: CivilDate? = nil, hasBasicMedicalInsurance: Bool = true,
+        hasLabourCapacity: Bool = true, inCompulsoryEducation: Bool = false
+    ) {
         self.reference = reference
         self.birthDate = birthDate
         self.leftOn = leftOn

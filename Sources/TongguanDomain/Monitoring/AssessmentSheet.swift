@@ -57,14 +57,19 @@ public enum AssessmentSheet {
 
         var headID: String?
         let idText = cell(.headResidentID)?.text ?? ""
-        if idText.isEmpty { fail(.headResidentID, "不能为空") } else {
+        if idText.isEmpty {
+            fail(.headResidentID, "不能为空")
+        } else {
             do { headID = try ResidentID.validate(idText) } catch { fail(.headResidentID, error.message) }
         }
         var date: CivilDate?
         if let c = cell(.assessedOn), !c.isEmpty {
             date = ProjectSheet.parseDate(c)
-            if date == nil { fail(.assessedOn, "日期应为 2021-07-16、2021/7/16 或 2021年7月16日") }
-            else if let d = date, d > today { fail(.assessedOn, "评估日期不能晚于今天"); date = nil }
+            if date == nil {
+                fail(.assessedOn, "日期应为 2021-07-16、2021/7/16 或 2021年7月16日")
+            } else if let d = date, d > today {
+                fail(.assessedOn, "评估日期不能晚于今天"); date = nil
+            }
         } else {
             fail(.assessedOn, "不能为空")
         }
@@ -77,11 +82,14 @@ public enum AssessmentSheet {
         if housing == nil { fail(.housingSafe, "应填写“是”或“否”") }
         if water == nil { fail(.waterSafe, "应填写“是”或“否”") }
         guard problems.isEmpty, let headID, let date, let housing, let water else { return .failure(ImportProblems(problems)) }
-        let figures = IncomeFigures(wagesFen: amounts[.wages]!, businessFen: amounts[.business]!, propertyFen: amounts[.property]!,
-                                    transferFen: amounts[.transfer]!, productionCostsFen: amounts[.productionCosts]!,
-                                    medicalFen: amounts[.medical]!, educationFen: amounts[.education]!)
-        return .success(Draft(line: row.line, headResidentID: headID, assessedOn: date, figures: figures,
-                              housingSafe: housing, waterSafe: water))
+        let figures = IncomeFigures(
+            wagesFen: amounts[.wages]!, businessFen: amounts[.business]!, propertyFen: amounts[.property]!,
+            transferFen: amounts[.transfer]!, productionCostsFen: amounts[.productionCosts]!,
+            medicalFen: amounts[.medical]!, educationFen: amounts[.education]!)
+        return .success(
+            Draft(
+                line: row.line, headResidentID: headID, assessedOn: date, figures: figures,
+                housingSafe: housing, waterSafe: water))
     }
 
     /// Rows naming the same household head and date twice: the later ones are refused,
@@ -92,8 +100,10 @@ public enum AssessmentSheet {
         for d in drafts {
             let key = d.headResidentID + "|" + d.assessedOn.description
             if let line = first[key] {
-                problems.append(RowProblem(row: d.line, column: Column.assessedOn.rawValue,
-                                           message: "与第\(line)行的户主和评估日期相同,同一户同一日期只能有一条评估"))
+                problems.append(
+                    RowProblem(
+                        row: d.line, column: Column.assessedOn.rawValue,
+                        message: "与第\(line)行的户主和评估日期相同,同一户同一日期只能有一条评估"))
             } else {
                 first[key] = d.line
             }

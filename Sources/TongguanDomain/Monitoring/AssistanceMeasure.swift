@@ -15,8 +15,10 @@ public struct AssistanceMeasure: Hashable, Sendable {
     public static let maximumDescriptionLength = 1000
 
     /// A checked measure: every field problem at once, by JSON field name.
-    public init(type: AssistanceMeasureType, description: String, unit: String, person: String, startOn: CivilDate,
-                endOn: CivilDate? = nil, amountFen: Int64 = 0, today: CivilDate) throws(Refusal) {
+    public init(
+        type: AssistanceMeasureType, description: String, unit: String, person: String, startOn: CivilDate,
+        endOn: CivilDate? = nil, amountFen: Int64 = 0, today: CivilDate
+    ) throws(Refusal) {
         var list = ProblemList()
         func text(_ field: String, _ raw: String, max: Int, multiLine: Bool = false) -> String {
             do {
@@ -42,8 +44,10 @@ public struct AssistanceMeasure: Hashable, Sendable {
     }
 
     /// A measure as stored, read back without checks.
-    public init(stored type: AssistanceMeasureType, description: String, unit: String, person: String, startOn: CivilDate,
-                endOn: CivilDate?, amountFen: Int64) {
+    public init(
+        stored type: AssistanceMeasureType, description: String, unit: String, person: String, startOn: CivilDate,
+        endOn: CivilDate?, amountFen: Int64
+    ) {
         self.type = type
         self.description = description
         self.unit = unit

@@ -37,8 +37,10 @@ public struct EarlyWarning: Hashable, Sendable {
     /// Why it was closed: the person's note, or the automatic explanation.
     public var note: String?
 
-    public init(rule: EarlyWarningRule, assessedOn: CivilDate, facts: WarningFacts, status: WarningStatus = .open,
-                raisedOn: CivilDate, closedOn: CivilDate? = nil, note: String? = nil) {
+    public init(
+        rule: EarlyWarningRule, assessedOn: CivilDate, facts: WarningFacts, status: WarningStatus = .open,
+        raisedOn: CivilDate, closedOn: CivilDate? = nil, note: String? = nil
+    ) {
         self.rule = rule
         self.assessedOn = assessedOn
         self.facts = facts

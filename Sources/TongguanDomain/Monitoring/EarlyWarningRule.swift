@@ -21,21 +21,26 @@ public enum EarlyWarningRule: String, CaseIterable, Sendable, Codable {
     public var definition: Definition {
         switch self {
         case .belowLine:
-            Definition(code: rawValue, name: "收入低于监测线", condition: "人均纯收入低于当年监测收入线",
-                       parameters: ["line"])
+            Definition(
+                code: rawValue, name: "收入低于监测线", condition: "人均纯收入低于当年监测收入线",
+                parameters: ["line"])
         case .nearLine:
-            Definition(code: rawValue, name: "收入临近监测线", condition: "人均纯收入不低于监测收入线,但低于监测收入线乘以临界倍数",
-                       parameters: ["line", MonitoringSettings.Field.nearLineFactor.rawValue])
+            Definition(
+                code: rawValue, name: "收入临近监测线", condition: "人均纯收入不低于监测收入线,但低于监测收入线乘以临界倍数",
+                parameters: ["line", MonitoringSettings.Field.nearLineFactor.rawValue])
         case .incomeDrop:
-            Definition(code: rawValue, name: "收入大幅下降", condition: "上次评估人均纯收入大于0,本次不高于上次乘以(1-收入骤减比例)",
-                       parameters: [MonitoringSettings.Field.incomeDropFraction.rawValue])
+            Definition(
+                code: rawValue, name: "收入大幅下降", condition: "上次评估人均纯收入大于0,本次不高于上次乘以(1-收入骤减比例)",
+                parameters: [MonitoringSettings.Field.incomeDropFraction.rawValue])
         case .largeExpense:
-            Definition(code: rawValue, name: "刚性支出较大", condition: "医疗和教育自付支出超过家庭纯收入乘以大额支出比例,或纯收入不大于0且有此类支出",
-                       parameters: [MonitoringSettings.Field.largeExpenseFraction.rawValue])
+            Definition(
+                code: rawValue, name: "刚性支出较大", condition: "医疗和教育自付支出超过家庭纯收入乘以大额支出比例,或纯收入不大于0且有此类支出",
+                parameters: [MonitoringSettings.Field.largeExpenseFraction.rawValue])
         case .basicNeeds:
-            Definition(code: rawValue, name: "三保障和饮水安全存在风险",
-                       condition: "住房不安全、饮水不安全、有在册成员未参加基本医疗保险,或有6至15周岁在册成员未接受义务教育",
-                       parameters: [])
+            Definition(
+                code: rawValue, name: "三保障和饮水安全存在风险",
+                condition: "住房不安全、饮水不安全、有在册成员未参加基本医疗保险,或有6至15周岁在册成员未接受义务教育",
+                parameters: [])
         }
     }
 
@@ -63,8 +68,10 @@ public struct WarningInput: Sendable {
     public var settings: MonitoringSettings
     public var members: [AssessedMember]
 
-    public init(assessment: IncomeAssessment, previous: IncomeAssessment?, lineFen: Int64,
-                settings: MonitoringSettings = .defaults, members: [AssessedMember]) {
+    public init(
+        assessment: IncomeAssessment, previous: IncomeAssessment?, lineFen: Int64,
+        settings: MonitoringSettings = .defaults, members: [AssessedMember]
+    ) {
         self.assessment = assessment
         self.previous = previous
         self.lineFen = lineFen

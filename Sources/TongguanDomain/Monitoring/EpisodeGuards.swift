@@ -15,9 +15,11 @@ public struct EpisodeContext: Sendable {
     /// The household's members from today's registry.
     public var members: [AssessedMember]
 
-    public init(today: CivilDate, settings: MonitoringSettings = .defaults, latestAssessment: IncomeAssessment? = nil,
-                lineFen: Int64? = nil, warnings: [EarlyWarning] = [], measures: [AssistanceMeasure] = [],
-                members: [AssessedMember] = []) {
+    public init(
+        today: CivilDate, settings: MonitoringSettings = .defaults, latestAssessment: IncomeAssessment? = nil,
+        lineFen: Int64? = nil, warnings: [EarlyWarning] = [], measures: [AssistanceMeasure] = [],
+        members: [AssessedMember] = []
+    ) {
         self.today = today
         self.settings = settings
         self.latestAssessment = latestAssessment
@@ -78,8 +80,9 @@ enum EpisodeGuards {
         if let identified = episode.identifiedOn {
             let earliest = identified.adding(months: months)
             if stepOn < earliest {
-                unmet.append(EpisodeCondition.monitored6Months.unmet(
-                    "纳入监测不满\(months)个月:\(identified.chinese)纳入,\(earliest.chinese)起方可消除风险"))
+                unmet.append(
+                    EpisodeCondition.monitored6Months.unmet(
+                        "纳入监测不满\(months)个月:\(identified.chinese)纳入,\(earliest.chinese)起方可消除风险"))
             }
         } else {
             unmet.append(EpisodeCondition.monitored6Months.unmet("尚未纳入监测,不能消除风险"))
@@ -91,7 +94,9 @@ enum EpisodeGuards {
         if let a = context.latestAssessment {
             if let line = context.lineFen {
                 if a.perCapitaFen < line {
-                    unmet.append(income.unmet("最新评估(\(a.assessedOn.chinese))人均纯收入\(Fen.yuanText(a.perCapitaFen))元,低于\(a.assessedOn.year)年监测收入线\(Fen.yuanText(line))元"))
+                    unmet.append(
+                        income.unmet(
+                            "最新评估(\(a.assessedOn.chinese))人均纯收入\(Fen.yuanText(a.perCapitaFen))元,低于\(a.assessedOn.year)年监测收入线\(Fen.yuanText(line))元"))
                 }
             } else {
                 unmet.append(income.unmet("\(a.assessedOn.year)年没有适用的监测收入线,无法判断收入是否稳定在监测线以上"))

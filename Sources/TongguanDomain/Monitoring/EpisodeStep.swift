@@ -43,7 +43,7 @@ public struct MonitoringActor: Hashable, Sendable {
 
     /// A scope rooted at `level` or wider (a county user is "township or above").
     public func isAtLeast(_ level: DivisionCode.Level) -> Bool {
-        let order = DivisionCode.Level.allCases // province … village, widest first
+        let order = DivisionCode.Level.allCases  // province … village, widest first
         return order.firstIndex(of: scopeLevel)! <= order.firstIndex(of: level)!
     }
 }

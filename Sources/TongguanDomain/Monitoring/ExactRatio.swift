@@ -38,11 +38,13 @@ extension MonitoringSettings {
             if text.hasSuffix("%") || text.hasSuffix("%") { percent = true; text.removeLast() }
             let parts = text.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.count <= 6,
-                  whole.allSatisfy(\.isASCIIDigitChar) else { return nil }
+                whole.allSatisfy(\.isASCIIDigitChar)
+            else { return nil }
             let fraction = parts.count == 2 ? String(parts[1]) : ""
             let places = percent ? 1 : 3
             guard fraction.count <= places, fraction.allSatisfy(\.isASCIIDigitChar),
-                  parts.count == 1 || !fraction.isEmpty else { return nil }
+                parts.count == 1 || !fraction.isEmpty
+            else { return nil }
             let padded = fraction + String(repeating: "0", count: places - fraction.count)
             let scale: Int64 = percent ? 10 : 1000
             self.value = Int64(whole)! * scale + (padded.isEmpty ? 0 : Int64(padded)!)

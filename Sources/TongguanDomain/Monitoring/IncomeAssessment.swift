@@ -9,8 +9,10 @@ public struct IncomeFigures: Hashable, Sendable, Codable {
     public var medicalFen: Int64
     public var educationFen: Int64
 
-    public init(wagesFen: Int64 = 0, businessFen: Int64 = 0, propertyFen: Int64 = 0, transferFen: Int64 = 0,
-                productionCostsFen: Int64 = 0, medicalFen: Int64 = 0, educationFen: Int64 = 0) {
+    public init(
+        wagesFen: Int64 = 0, businessFen: Int64 = 0, propertyFen: Int64 = 0, transferFen: Int64 = 0,
+        productionCostsFen: Int64 = 0, medicalFen: Int64 = 0, educationFen: Int64 = 0
+    ) {
         self.wagesFen = wagesFen
         self.businessFen = businessFen
         self.propertyFen = propertyFen
@@ -37,16 +39,17 @@ public struct IncomeFigures: Hashable, Sendable, Codable {
     public var expenseFen: Int64 { medicalFen + educationFen }
 
     var byKey: [(CodingKeys, Int64)] {
-        [(.wagesFen, wagesFen), (.businessFen, businessFen), (.propertyFen, propertyFen), (.transferFen, transferFen),
-         (.productionCostsFen, productionCostsFen), (.medicalFen, medicalFen), (.educationFen, educationFen)]
+        [
+            (.wagesFen, wagesFen), (.businessFen, businessFen), (.propertyFen, propertyFen), (.transferFen, transferFen),
+            (.productionCostsFen, productionCostsFen), (.medicalFen, medicalFen), (.educationFen, educationFen),
+        ]
     }
 
     /// Every figure that is negative or too large, by JSON field name.
     public var problems: [FieldProblem] {
         var list = ProblemList()
         for (key, value) in byKey {
-            if value < 0 { list.add(key.rawValue, "金额不能为负数") }
-            else if value > Self.maximumFen { list.add(key.rawValue, "金额超出范围") }
+            if value < 0 { list.add(key.rawValue, "金额不能为负数") } else if value > Self.maximumFen { list.add(key.rawValue, "金额超出范围") }
         }
         return list.problems
     }
@@ -65,8 +68,10 @@ public struct IncomeAssessment: Hashable, Sendable {
     public let memberCount: Int
 
     /// An assessment as stored (the server reads these back; nothing is recomputed).
-    public init(assessedOn: CivilDate, figures: IncomeFigures, housingSafe: Bool, waterSafe: Bool,
-                netIncomeFen: Int64, perCapitaFen: Int64, memberCount: Int) {
+    public init(
+        assessedOn: CivilDate, figures: IncomeFigures, housingSafe: Bool, waterSafe: Bool,
+        netIncomeFen: Int64, perCapitaFen: Int64, memberCount: Int
+    ) {
         self.assessedOn = assessedOn
         self.figures = figures
         self.housingSafe = housingSafe
@@ -79,19 +84,25 @@ public struct IncomeAssessment: Hashable, Sendable {
     /// Records a new assessment: checks the figures and the date, counts the members present
     /// on `assessedOn`, and divides net income by them, truncating toward zero in 分 (a
     /// negative net income gives a negative per-capita figure, not a rounded-down one).
-    public static func assess(on assessedOn: CivilDate, figures: IncomeFigures, housingSafe: Bool, waterSafe: Bool,
-                              members: [AssessedMember], today: CivilDate) throws(Refusal) -> IncomeAssessment {
+    public static func assess(
+        on assessedOn: CivilDate, figures: IncomeFigures, housingSafe: Bool, waterSafe: Bool,
+        members: [AssessedMember], today: CivilDate
+    ) throws(Refusal) -> IncomeAssessment {
         var problems = figures.problems
         if assessedOn > today { problems.append(FieldProblem(field: "assessed_on", message: "评估日期不能晚于今天")) }
         if !problems.isEmpty { throw Refusal.invalid(problems) }
         let count = members.present(on: assessedOn).count
         guard count > 0 else {
-            throw Refusal.unmet([UnmetCondition(code: "present_members",
-                                                message: "\(assessedOn.chinese)该户没有在册成员,无法计算人均纯收入")])
+            throw Refusal.unmet([
+                UnmetCondition(
+                    code: "present_members",
+                    message: "\(assessedOn.chinese)该户没有在册成员,无法计算人均纯收入")
+            ])
         }
         let net = figures.netIncomeFen
-        return IncomeAssessment(assessedOn: assessedOn, figures: figures, housingSafe: housingSafe, waterSafe: waterSafe,
-                                netIncomeFen: net, perCapitaFen: net / Int64(count), memberCount: count)
+        return IncomeAssessment(
+            assessedOn: assessedOn, figures: figures, housingSafe: housingSafe, waterSafe: waterSafe,
+            netIncomeFen: net, perCapitaFen: net / Int64(count), memberCount: count)
     }
 
     /// True when `other` records the same inputs (date, figures, housing, water): a re-import

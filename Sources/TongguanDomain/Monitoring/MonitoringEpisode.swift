@@ -19,9 +19,11 @@ public struct MonitoringEpisode: Hashable, Sendable {
     public var notIncludedReason: String?
 
     /// An episode as stored, read back without checks.
-    public init(state: EpisodeState, channel: MonitoringChannel, openedOn: CivilDate, warningIDs: [UUID] = [],
-                lastStepOn: CivilDate, category: MonitoringCategory? = nil, riskTypes: [MonitoringRiskType] = [],
-                identifiedOn: CivilDate? = nil, closedOn: CivilDate? = nil, notIncludedReason: String? = nil) {
+    public init(
+        state: EpisodeState, channel: MonitoringChannel, openedOn: CivilDate, warningIDs: [UUID] = [],
+        lastStepOn: CivilDate, category: MonitoringCategory? = nil, riskTypes: [MonitoringRiskType] = [],
+        identifiedOn: CivilDate? = nil, closedOn: CivilDate? = nil, notIncludedReason: String? = nil
+    ) {
         self.state = state
         self.channel = channel
         self.openedOn = openedOn
@@ -37,12 +39,16 @@ public struct MonitoringEpisode: Hashable, Sendable {
     public static let maximumNoteLength = 1000
 
     /// Starts an episode. Refused while the household has an episode that is not closed.
-    public static func open(channel: MonitoringChannel, on date: CivilDate, warningIDs: [UUID] = [], note: String = "",
-                            by actor: MonitoringActor, existing: [MonitoringEpisode], today: CivilDate) throws(Refusal) -> EpisodeTransition {
+    public static func open(
+        channel: MonitoringChannel, on date: CivilDate, warningIDs: [UUID] = [], note: String = "",
+        by actor: MonitoringActor, existing: [MonitoringEpisode], today: CivilDate
+    ) throws(Refusal) -> EpisodeTransition {
         if let refusal = EpisodeStepKind.open.permits(actor) { throw refusal }
         if let running = existing.first(where: { !$0.state.isClosed }) {
-            throw Refusal.unmet([EpisodeCondition.openEpisode.unmet(
-                "该户已有进行中的监测(当前状态:\(running.state.label)),不能重复发起")])
+            throw Refusal.unmet([
+                EpisodeCondition.openEpisode.unmet(
+                    "该户已有进行中的监测(当前状态:\(running.state.label)),不能重复发起")
+            ])
         }
         var problems: [FieldProblem] = []
         let text = checkedNote(note, into: &problems)
@@ -59,8 +65,10 @@ public struct MonitoringEpisode: Hashable, Sendable {
     /// role and level (`forbidden`), the current state (`wrong_state`, naming the steps
     /// allowed), the step's input (`invalid`, every field), then the step's conditions
     /// (`preconditionUnmet`, every unmet one by code).
-    public func apply(_ step: EpisodeStep, on date: CivilDate, note: String = "", by actor: MonitoringActor,
-                      context: EpisodeContext) throws(Refusal) -> EpisodeTransition {
+    public func apply(
+        _ step: EpisodeStep, on date: CivilDate, note: String = "", by actor: MonitoringActor,
+        context: EpisodeContext
+    ) throws(Refusal) -> EpisodeTransition {
         let kind = step.kind
         if let refusal = kind.permits(actor) { throw refusal }
         guard kind.from.contains(state) else { throw wrongState(kind) }
@@ -81,8 +89,9 @@ public struct MonitoringEpisode: Hashable, Sendable {
         case .reject(let raw):
             do {
                 let reason = try TextPolicy.multiLine(raw)
-                if reason.isEmpty { problems.append(FieldProblem(field: "reason", message: "请填写不予纳入的原因")) }
-                else if reason.count > Self.maximumNoteLength {
+                if reason.isEmpty {
+                    problems.append(FieldProblem(field: "reason", message: "请填写不予纳入的原因"))
+                } else if reason.count > Self.maximumNoteLength {
                     problems.append(FieldProblem(field: "reason", message: "不能超过\(Self.maximumNoteLength)个字符"))
                 }
                 recorded = .reject(reason: reason)
@@ -139,7 +148,8 @@ public struct MonitoringEpisode: Hashable, Sendable {
     private func wrongState(_ kind: EpisodeStepKind) -> Refusal {
         let allowed = state.allowedSteps.map { "「\($0.label)」" }.joined(separator: "、")
         let tail = allowed.isEmpty ? "本次监测已结束,不能再办理步骤" : "当前只能办理:\(allowed)"
-        let message = kind == .open
+        let message =
+            kind == .open
             ? "「发起监测」会建立新的监测记录,不能在已有的监测记录上办理"
             : "当前状态为「\(state.label)」,不能办理「\(kind.label)」;\(tail)"
         return Refusal.unmet([EpisodeCondition.wrongState.unmet(message)])

@@ -41,8 +41,11 @@ public struct MonitoringLines: Sendable {
     public func requireLine(for division: DivisionCode, year: Int, divisionName: String? = nil) throws(Refusal) -> Int64 {
         if let row = line(for: division, year: year) { return row.lineFen }
         let place = divisionName.map { "\($0)(\(division.rawValue))" } ?? division.rawValue
-        throw Refusal.unmet([UnmetCondition(code: "monitoring_line",
-                                            message: "\(year)年没有适用于\(place)的监测收入线,请先设置该年度的监测收入线")])
+        throw Refusal.unmet([
+            UnmetCondition(
+                code: "monitoring_line",
+                message: "\(year)年没有适用于\(place)的监测收入线,请先设置该年度的监测收入线")
+        ])
     }
 
     /// Two rows for the same division and year would make the answer depend on row order.

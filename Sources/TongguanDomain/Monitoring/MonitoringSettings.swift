@@ -12,8 +12,10 @@ public struct MonitoringSettings: Hashable, Sendable {
     /// Calendar months a household is monitored before its risk may be eliminated (default 6).
     public var minimumMonitoringMonths: Int
 
-    public init(nearLineFactor: Permille = Permille(1500), incomeDropFraction: Permille = Permille(300),
-                largeExpenseFraction: Permille = Permille(500), noticePeriodDays: Int = 5, minimumMonitoringMonths: Int = 6) {
+    public init(
+        nearLineFactor: Permille = Permille(1500), incomeDropFraction: Permille = Permille(300),
+        largeExpenseFraction: Permille = Permille(500), noticePeriodDays: Int = 5, minimumMonitoringMonths: Int = 6
+    ) {
         self.nearLineFactor = nearLineFactor
         self.incomeDropFraction = incomeDropFraction
         self.largeExpenseFraction = largeExpenseFraction
@@ -53,9 +55,11 @@ public struct MonitoringSettingsOverride: Hashable, Sendable {
     public var noticePeriodDays: Int?
     public var minimumMonitoringMonths: Int?
 
-    public init(division: DivisionCode, nearLineFactor: MonitoringSettings.Permille? = nil,
-                incomeDropFraction: MonitoringSettings.Permille? = nil, largeExpenseFraction: MonitoringSettings.Permille? = nil,
-                noticePeriodDays: Int? = nil, minimumMonitoringMonths: Int? = nil) {
+    public init(
+        division: DivisionCode, nearLineFactor: MonitoringSettings.Permille? = nil,
+        incomeDropFraction: MonitoringSettings.Permille? = nil, largeExpenseFraction: MonitoringSettings.Permille? = nil,
+        noticePeriodDays: Int? = nil, minimumMonitoringMonths: Int? = nil
+    ) {
         self.division = division
         self.nearLineFactor = nearLineFactor
         self.incomeDropFraction = incomeDropFraction
@@ -93,9 +97,12 @@ public struct MonitoringSettingsOverride: Hashable, Sendable {
 extension MonitoringSettings {
     /// The settings in force for `division`: the defaults, overlaid by each enclosing
     /// division's override from the widest to the most specific, field by field.
-    public static func resolve(for division: DivisionCode, overrides: [MonitoringSettingsOverride],
-                               defaults: MonitoringSettings = .defaults) -> MonitoringSettings {
-        let applicable = overrides
+    public static func resolve(
+        for division: DivisionCode, overrides: [MonitoringSettingsOverride],
+        defaults: MonitoringSettings = .defaults
+    ) -> MonitoringSettings {
+        let applicable =
+            overrides
             .filter { $0.division.contains(division) }
             .sorted { $0.division.significantPrefix.count < $1.division.significantPrefix.count }
         var result = defaults

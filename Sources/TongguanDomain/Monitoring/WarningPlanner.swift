@@ -27,8 +27,10 @@ public struct WarningPlan: Equatable, Sendable {
 /// already exists is never raised again, whatever its status, so a warning a person
 /// resolved stays resolved until a new assessment triggers it again.
 public enum WarningPlanner {
-    public static func plan(_ input: WarningInput, existing: [EarlyWarning], newerAssessmentOn: CivilDate? = nil,
-                            today: CivilDate, rules: [EarlyWarningRule] = EarlyWarningRule.allCases) -> WarningPlan {
+    public static func plan(
+        _ input: WarningInput, existing: [EarlyWarning], newerAssessmentOn: CivilDate? = nil,
+        today: CivilDate, rules: [EarlyWarningRule] = EarlyWarningRule.allCases
+    ) -> WarningPlan {
         let date = input.assessment.assessedOn
         let known = Set(existing.map(\.key))
         var plan = WarningPlan()
@@ -50,11 +52,15 @@ public enum WarningPlanner {
         if let newer = newerAssessmentOn, newer > date { return plan }
         for old in existing where old.isOpen && old.assessedOn < date && rules.contains(old.rule) {
             if triggered.contains(old.rule) {
-                plan.close.append(.init(key: old.key, status: .superseded,
-                                        note: "已被\(date.chinese)评估的同类预警取代"))
+                plan.close.append(
+                    .init(
+                        key: old.key, status: .superseded,
+                        note: "已被\(date.chinese)评估的同类预警取代"))
             } else {
-                plan.close.append(.init(key: old.key, status: .resolved,
-                                        note: "\(date.chinese)的评估不再触发此规则,自动解除"))
+                plan.close.append(
+                    .init(
+                        key: old.key, status: .resolved,
+                        note: "\(date.chinese)的评估不再触发此规则,自动解除"))
             }
         }
         return plan

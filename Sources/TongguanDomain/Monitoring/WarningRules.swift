@@ -6,8 +6,9 @@ public enum WarningRules {
     public static func belowLine(_ input: WarningInput) -> WarningFacts? {
         let pc = input.assessment.perCapitaFen, line = input.lineFen
         guard pc < line else { return nil }
-        return WarningFacts(figures: [.init("per_capita_fen", pc), .init("line_fen", line)],
-                            summary: "人均纯收入\(Fen.yuanText(pc))元,低于监测收入线\(Fen.yuanText(line))元")
+        return WarningFacts(
+            figures: [.init("per_capita_fen", pc), .init("line_fen", line)],
+            summary: "人均纯收入\(Fen.yuanText(pc))元,低于监测收入线\(Fen.yuanText(line))元")
     }
 
     /// `near_line`: line ≤ per-capita < line × factor, compared as per-capita × 1000 <
@@ -27,8 +28,10 @@ public enum WarningRules {
         let pc = input.assessment.perCapitaFen, before = previous.perCapitaFen, fraction = input.settings.incomeDropFraction
         guard ExactRatio.compare(pc, times: 1000, with: before, times: 1000 - fraction.value) <= 0 else { return nil }
         return WarningFacts(
-            figures: [.init("previous_per_capita_fen", before), .init("per_capita_fen", pc),
-                      .init("income_drop_fraction_permille", fraction.value)],
+            figures: [
+                .init("previous_per_capita_fen", before), .init("per_capita_fen", pc),
+                .init("income_drop_fraction_permille", fraction.value),
+            ],
             previousAssessedOn: previous.assessedOn,
             summary: "人均纯收入由\(previous.assessedOn.chinese)评估的\(Fen.yuanText(before))元降至\(Fen.yuanText(pc))元,降幅达到\(fraction.percentText)或以上")
     }
@@ -61,13 +64,17 @@ public enum WarningRules {
         if !a.waterSafe { findings.append(.init(code: "water_unsafe", message: "饮水不安全")) }
         for member in input.members.present(on: a.assessedOn) {
             if !member.hasBasicMedicalInsurance {
-                findings.append(.init(code: "no_basic_medical_insurance", member: member.reference,
-                                      message: "成员\(member.reference)未参加基本医疗保险"))
+                findings.append(
+                    .init(
+                        code: "no_basic_medical_insurance", member: member.reference,
+                        message: "成员\(member.reference)未参加基本医疗保险"))
             }
             let age = member.age(on: a.assessedOn)
             if AssessedMember.compulsorySchoolAges.contains(age), !member.inCompulsoryEducation {
-                findings.append(.init(code: "not_in_compulsory_education", member: member.reference,
-                                      message: "成员\(member.reference)(\(age)周岁)未接受义务教育"))
+                findings.append(
+                    .init(
+                        code: "not_in_compulsory_education", member: member.reference,
+                        message: "成员\(member.reference)(\(age)周岁)未接受义务教育"))
             }
         }
         guard !findings.isEmpty else { return nil }

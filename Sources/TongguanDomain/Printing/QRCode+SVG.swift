@@ -17,7 +17,8 @@ extension QRCode {
         precondition(moduleSize >= 1 && quietZone >= 0)
         let extent = size + 2 * quietZone
         let pixels = extent * moduleSize
-        var out = #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(extent) \#(extent)" width="\#(pixels)" height="\#(pixels)" shape-rendering="crispEdges""#
+        var out =
+            #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(extent) \#(extent)" width="\#(pixels)" height="\#(pixels)" shape-rendering="crispEdges""#
         if let title {
             let escaped = Self.escapeXML(title)
             out += #" role="img" aria-label="\#(escaped)"><title>\#(escaped)</title>"#

@@ -25,11 +25,19 @@ public enum ProjectSheet {
         public static var required: [Column] { allCases.filter { $0 != .notes } }
 
         public static func date(_ stage: Stage) -> Column {
-            switch stage { case .signed: .signedDate; case .started: .startedDate; case .producing: .producingDate }
+            switch stage {
+            case .signed: .signedDate;
+            case .started: .startedDate;
+            case .producing: .producingDate
+            }
         }
 
         public static func round(_ stage: Stage) -> Column {
-            switch stage { case .signed: .signedRound; case .started: .startedRound; case .producing: .producingRound }
+            switch stage {
+            case .signed: .signedRound;
+            case .started: .startedRound;
+            case .producing: .producingRound
+            }
         }
     }
 
@@ -138,9 +146,11 @@ public enum ProjectSheet {
         let notes = text(.notes)
         if notes.count > 2000 { fail(.notes, "不能超过2000个字符") }
         guard problems.isEmpty, let division else { return .failure(ImportProblems(problems)) }
-        return .success(Draft(line: row.line, name: name, investor: investor, creditCode: creditCode, divisionCode: division,
-                              zone: zone, industry: industry, totalInvestmentFen: total, expectedOutputFen: output,
-                              milestones: milestones, contact: contact, phone: phone, notes: notes))
+        return .success(
+            Draft(
+                line: row.line, name: name, investor: investor, creditCode: creditCode, divisionCode: division,
+                zone: zone, industry: industry, totalInvestmentFen: total, expectedOutputFen: output,
+                milestones: milestones, contact: contact, phone: phone, notes: notes))
     }
 
     /// Text dates in the three accepted forms, or an Excel serial number.
@@ -158,10 +168,12 @@ public enum ProjectSheet {
     }
 
     /// The row a project exports as; `ProjectSheet.draft` reads it back to the same data.
-    public static func exportRow(name: String, investor: String, creditCode: String, division: String, zone: String,
-                                 industry: String, totalInvestmentFen: Int64, expectedOutputFen: Int64,
-                                 milestones: [Stage: (date: CivilDate, round: String?)], contact: String, phone: String,
-                                 notes: String) -> [String] {
+    public static func exportRow(
+        name: String, investor: String, creditCode: String, division: String, zone: String,
+        industry: String, totalInvestmentFen: Int64, expectedOutputFen: Int64,
+        milestones: [Stage: (date: CivilDate, round: String?)], contact: String, phone: String,
+        notes: String
+    ) -> [String] {
         var row = [name, investor, creditCode, division, zone, industry, Fen.wanText(totalInvestmentFen), Fen.wanText(expectedOutputFen)]
         for stage in Stage.allCases {
             row.append(milestones[stage]?.date.description ?? "")

@@ -16,8 +16,10 @@ import Foundation
 /// - Leave and close dates are not after today, and a member does not leave before birth.
 extension HouseholdSnapshot {
     /// A new household: a village, at least one member, all present, exactly one head.
-    public static func opening(code: HouseholdCode, divisionCode: DivisionCode,
-                               members: [MemberSnapshot]) throws(Refusal) -> HouseholdSnapshot {
+    public static func opening(
+        code: HouseholdCode, divisionCode: DivisionCode,
+        members: [MemberSnapshot]
+    ) throws(Refusal) -> HouseholdSnapshot {
         var unmet: [HouseholdCondition] = []
         if divisionCode.level != .village { unmet.append(.notAVillage) }
         if members.contains(where: { !$0.isPresent }) { unmet.append(.memberNotPresent) }
@@ -62,8 +64,10 @@ extension HouseholdSnapshot {
 
     /// A member leaves (death, moving out, marriage, other). When the head leaves and
     /// others remain, `newHead` names who takes over.
-    public func leaving(_ memberID: UUID, _ departure: Departure, newHead: UUID? = nil,
-                        today: CivilDate) throws(Refusal) -> HouseholdSnapshot {
+    public func leaving(
+        _ memberID: UUID, _ departure: Departure, newHead: UUID? = nil,
+        today: CivilDate
+    ) throws(Refusal) -> HouseholdSnapshot {
         guard let index = members.firstIndex(where: { $0.id == memberID }) else { throw Refusal.notFound }
         let leaver = members[index]
         var unmet: [HouseholdCondition] = []

@@ -22,10 +22,12 @@ public struct MemberDraft: Hashable, Sendable {
     public var phone: String?
     public var address: String?
 
-    public init(line: Int = 0, name: String, resident: ResidentIdentity, head: ResidentIdentity, village: DivisionCode,
-                relation: Relation, labourCapacity: LabourCapacity, disability: Bool, chronicIllness: Bool,
-                schoolStage: SchoolStage, workStatus: WorkStatus, basicMedicalInsurance: Bool,
-                phone: String? = nil, address: String? = nil) {
+    public init(
+        line: Int = 0, name: String, resident: ResidentIdentity, head: ResidentIdentity, village: DivisionCode,
+        relation: Relation, labourCapacity: LabourCapacity, disability: Bool, chronicIllness: Bool,
+        schoolStage: SchoolStage, workStatus: WorkStatus, basicMedicalInsurance: Bool,
+        phone: String? = nil, address: String? = nil
+    ) {
         self.line = line
         self.name = name
         self.resident = resident
@@ -46,9 +48,10 @@ public struct MemberDraft: Hashable, Sendable {
 
     /// The member as the household rules see them, under the id the server gives the row.
     public func snapshot(id: UUID) -> MemberSnapshot {
-        MemberSnapshot(id: id, relation: relation, birthDate: resident.birthDate, sex: resident.sex,
-                       labourCapacity: labourCapacity, disability: disability, chronicIllness: chronicIllness,
-                       schoolStage: schoolStage, workStatus: workStatus, basicMedicalInsurance: basicMedicalInsurance)
+        MemberSnapshot(
+            id: id, relation: relation, birthDate: resident.birthDate, sex: resident.sex,
+            labourCapacity: labourCapacity, disability: disability, chronicIllness: chronicIllness,
+            schoolStage: schoolStage, workStatus: workStatus, basicMedicalInsurance: basicMedicalInsurance)
     }
 }
 
@@ -58,8 +61,10 @@ extension MemberSheet {
 
     /// Checks one data row; every problem of the row is reported, not only the first.
     /// `villages`, when given, also refuses unknown and out-of-scope villages.
-    public static func draft(_ row: SheetRow, layout: Layout, today: CivilDate,
-                             villages: Villages? = nil) -> Result<MemberDraft, ImportProblems> {
+    public static func draft(
+        _ row: SheetRow, layout: Layout, today: CivilDate,
+        villages: Villages? = nil
+    ) -> Result<MemberDraft, ImportProblems> {
         let reading = read(row, layout: layout, today: today, villages: villages)
         if let draft = reading.draft { return .success(draft) }
         return .failure(ImportProblems(reading.problems))
@@ -155,11 +160,13 @@ extension MemberSheet {
         reading.head = head
         if (resident != nil && resident == head) || relation == .head { reading.headsGroup = head ?? resident }
         guard reading.problems.isEmpty, let name, let resident, let head, let village, let relation, let labour,
-              let disability, let chronic, let school, let work, let insurance else { return reading }
-        reading.draft = MemberDraft(line: row.line, name: name, resident: resident, head: head, village: village,
-                                    relation: relation, labourCapacity: labour, disability: disability,
-                                    chronicIllness: chronic, schoolStage: school, workStatus: work,
-                                    basicMedicalInsurance: insurance, phone: phone, address: address)
+            let disability, let chronic, let school, let work, let insurance
+        else { return reading }
+        reading.draft = MemberDraft(
+            line: row.line, name: name, resident: resident, head: head, village: village,
+            relation: relation, labourCapacity: labour, disability: disability,
+            chronicIllness: chronic, schoolStage: school, workStatus: work,
+            basicMedicalInsurance: insurance, phone: phone, address: address)
         return reading
     }
 }

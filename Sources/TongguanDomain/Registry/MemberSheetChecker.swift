@@ -87,8 +87,10 @@ public struct MemberSheetChecker: Sendable {
         return .success(MemberSheet.Households(drafts: drafts, groups: groups))
     }
 
-    private func check(group: Range<Int>, refusedHeads: Set<UInt64>, ids: [(digits: UInt64, line: Int)],
-                       into found: inout [RowProblem]) {
+    private func check(
+        group: Range<Int>, refusedHeads: Set<UInt64>, ids: [(digits: UInt64, line: Int)],
+        into found: inout [RowProblem]
+    ) {
         let first = drafts[group.lowerBound]
         guard first.isHeadRow else {
             // No clean head row. A refused one has its own problems; otherwise say why.
@@ -103,7 +105,7 @@ public struct MemberSheetChecker: Sendable {
             return
         }
         for d in drafts[group].dropFirst() {
-            if d.isHeadRow { continue } // the same ID twice: reported as a duplicate
+            if d.isHeadRow { continue }  // the same ID twice: reported as a duplicate
             if d.village != first.village {
                 found.append(problem(d.line, .village, "与户主所在行(第\(first.line)行)的村区划代码不一致"))
             }

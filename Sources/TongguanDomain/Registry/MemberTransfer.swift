@@ -8,9 +8,12 @@ public enum MemberTransfer {
     /// When the member heads the source and others remain there, `newSourceHead` names the
     /// source's new head. The target may be a household just opened with no members: the
     /// transferred member then heads it.
-    public static func apply(member memberID: UUID, from source: HouseholdSnapshot, to target: HouseholdSnapshot,
-                             relation: Relation, newSourceHead: UUID? = nil)
-        throws(Refusal) -> (source: HouseholdSnapshot, target: HouseholdSnapshot) {
+    public static func apply(
+        member memberID: UUID, from source: HouseholdSnapshot, to target: HouseholdSnapshot,
+        relation: Relation, newSourceHead: UUID? = nil
+    )
+        throws(Refusal) -> (source: HouseholdSnapshot, target: HouseholdSnapshot)
+    {
         guard let member = source.member(memberID) else { throw Refusal.notFound }
         var unmet: [HouseholdCondition] = []
         if source.code == target.code { unmet.append(.sameHousehold) }

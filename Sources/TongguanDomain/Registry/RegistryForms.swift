@@ -16,8 +16,10 @@ public enum RegistryForms {
         public var workStatus: String
         public var basicMedicalInsurance: Bool
 
-        public init(name: String, residentID: String, relation: String, labourCapacity: String, disability: Bool,
-                    chronicIllness: Bool, schoolStage: String, workStatus: String, basicMedicalInsurance: Bool) {
+        public init(
+            name: String, residentID: String, relation: String, labourCapacity: String, disability: Bool,
+            chronicIllness: Bool, schoolStage: String, workStatus: String, basicMedicalInsurance: Bool
+        ) {
             self.name = name
             self.residentID = residentID
             self.relation = relation
@@ -44,10 +46,11 @@ public enum RegistryForms {
         public var basicMedicalInsurance: Bool
 
         public func snapshot(id: UUID, departure: Departure? = nil) -> MemberSnapshot {
-            MemberSnapshot(id: id, relation: relation, birthDate: resident.birthDate, sex: resident.sex,
-                           labourCapacity: labourCapacity, disability: disability, chronicIllness: chronicIllness,
-                           schoolStage: schoolStage, workStatus: workStatus,
-                           basicMedicalInsurance: basicMedicalInsurance, departure: departure)
+            MemberSnapshot(
+                id: id, relation: relation, birthDate: resident.birthDate, sex: resident.sex,
+                labourCapacity: labourCapacity, disability: disability, chronicIllness: chronicIllness,
+                schoolStage: schoolStage, workStatus: workStatus,
+                basicMedicalInsurance: basicMedicalInsurance, departure: departure)
         }
     }
 
@@ -63,9 +66,10 @@ public enum RegistryForms {
         let school = choice(SchoolStage.self, input.schoolStage, field: "school_stage", into: &problems)
         let work = choice(WorkStatus.self, input.workStatus, field: "work_status", into: &problems)
         try problems.throwIfAny()
-        return MemberFields(name: name!, resident: resident!, relation: relation!, labourCapacity: labour!,
-                            disability: input.disability, chronicIllness: input.chronicIllness, schoolStage: school!,
-                            workStatus: work!, basicMedicalInsurance: input.basicMedicalInsurance)
+        return MemberFields(
+            name: name!, resident: resident!, relation: relation!, labourCapacity: labour!,
+            disability: input.disability, chronicIllness: input.chronicIllness, schoolStage: school!,
+            workStatus: work!, basicMedicalInsurance: input.basicMedicalInsurance)
     }
 
     /// A household's own fields: the village it lives in, its address and phone (both optional).
@@ -88,12 +92,18 @@ public enum RegistryForms {
                 let text = try TextPolicy.singleLine(address)
                 if text.count > MemberSheet.maximumAddressLength {
                     problems.add("address", "不能超过\(MemberSheet.maximumAddressLength)个字符")
-                } else { cleanAddress = text }
+                } else {
+                    cleanAddress = text
+                }
             } catch { problems.add("address", error.message) }
         }
         var cleanPhone: String?
         if let phone, !phone.trimmedCell.isEmpty {
-            if let normalized = PhoneNumber.normalized(phone.trimmedCell) { cleanPhone = normalized } else { problems.add("phone", PhoneNumber.problemMessage) }
+            if let normalized = PhoneNumber.normalized(phone.trimmedCell) {
+                cleanPhone = normalized
+            } else {
+                problems.add("phone", PhoneNumber.problemMessage)
+            }
         }
         try problems.throwIfAny()
         return HouseholdFields(divisionCode: village!, address: cleanAddress, phone: cleanPhone)

@@ -17,9 +17,11 @@ public struct MemberSnapshot: Hashable, Sendable, Identifiable {
     /// nil while the member is present.
     public var departure: Departure?
 
-    public init(id: UUID, relation: Relation, birthDate: CivilDate, sex: Sex, labourCapacity: LabourCapacity,
-                disability: Bool, chronicIllness: Bool, schoolStage: SchoolStage, workStatus: WorkStatus,
-                basicMedicalInsurance: Bool, departure: Departure? = nil) {
+    public init(
+        id: UUID, relation: Relation, birthDate: CivilDate, sex: Sex, labourCapacity: LabourCapacity,
+        disability: Bool, chronicIllness: Bool, schoolStage: SchoolStage, workStatus: WorkStatus,
+        basicMedicalInsurance: Bool, departure: Departure? = nil
+    ) {
         self.id = id
         self.relation = relation
         self.birthDate = birthDate

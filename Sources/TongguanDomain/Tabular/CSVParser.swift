@@ -38,7 +38,9 @@ public enum CSVParser {
     /// Hands each row to `body` as soon as it is read, so a caller that converts rows keeps
     /// one copy of a large file in memory, not two.
     public static func parse(_ text: String, each body: (Row) -> Void) throws(Problem) {
-        try parse(text, maxFieldsPerRow: .max) { row in body(row); return true }
+        try parse(text, maxFieldsPerRow: .max) { row in
+            body(row); return true
+        }
     }
 
     /// As `parse(_:each:)`, with a bound on fields per row; `body` returns false to stop

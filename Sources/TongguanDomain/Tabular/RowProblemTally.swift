@@ -43,7 +43,9 @@ public struct RowProblemTally: Sendable, Equatable {
                 groups.append(Group(column: problem.column, message: problem.message, count: 1))
             } else {
                 let other = problem.column + "\u{1F}"
-                if let i = groupIndex[other] { groups[i].count += 1 } else {
+                if let i = groupIndex[other] {
+                    groups[i].count += 1
+                } else {
                     groupIndex[other] = groups.count
                     groups.append(Group(column: problem.column, message: "其他错误", count: 1))
                 }

@@ -78,7 +78,9 @@ struct EnvironmentReader {
         guard let raw = text(variable) else { return [] }
         var ranges: [IPAddressRange] = []
         for item in raw.split(whereSeparator: { $0 == "," || $0 == " " }) {
-            if let range = IPAddressRange(String(item)) { ranges.append(range) } else {
+            if let range = IPAddressRange(String(item)) {
+                ranges.append(range)
+            } else {
                 problem(variable, "「\(item.prefix(60))」不是 IP 地址或 CIDR 网段")
             }
         }

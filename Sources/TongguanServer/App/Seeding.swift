@@ -12,8 +12,9 @@ enum Seeding {
         guard try await User.query(on: app.db).count() == 0, let root = try await Division.root(on: app.db) else { return nil }
         let configured = app.tongguan.settings.adminPassword
         let password = configured ?? generatedPassword()
-        _ = try await UserService.create(NewUser(username: "admin", password: password, role: .admin, division: root.code),
-                                         actor: actor, on: app.db, passwords: app.tongguan.passwords)
+        _ = try await UserService.create(
+            NewUser(username: "admin", password: password, role: .admin, division: root.code),
+            actor: actor, on: app.db, passwords: app.tongguan.passwords)
         return configured == nil ? password : nil
     }
 

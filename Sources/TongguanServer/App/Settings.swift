@@ -27,9 +27,11 @@ public struct Settings: Sendable {
     /// When set, `/metrics` answers only requests bearing it; else only loopback clients.
     public var metricsToken: String?
 
-    public init(database: DatabaseTarget, adminPassword: String? = nil, tls: Bool = false,
-                tokenLifetime: TimeInterval = 12 * 3600, sessionLifetime: TimeInterval = 12 * 3600,
-                bcryptCost: Int = 12, jsonLogs: Bool = false, maxBodySize: String = "1mb") {
+    public init(
+        database: DatabaseTarget, adminPassword: String? = nil, tls: Bool = false,
+        tokenLifetime: TimeInterval = 12 * 3600, sessionLifetime: TimeInterval = 12 * 3600,
+        bcryptCost: Int = 12, jsonLogs: Bool = false, maxBodySize: String = "1mb"
+    ) {
         self.database = database
         self.adminPassword = adminPassword
         self.tls = tls

@@ -8,8 +8,9 @@ import Vapor
 /// The executable and every test go through here, so tests exercise the real wiring.
 public func configure(_ app: Application, settings: Settings) async throws {
     TongguanMetrics.bootstrap()
-    app.tongguan = TongguanState(settings: settings,
-                                 passwords: try PasswordHasher(cost: settings.bcryptCost, threadPool: app.threadPool))
+    app.tongguan = TongguanState(
+        settings: settings,
+        passwords: try PasswordHasher(cost: settings.bcryptCost, threadPool: app.threadPool))
     try app.useDatabase(settings.database, poolSize: settings.poolSize)
     app.migrations.add(Migrations.all)
     // Each migration's line is for whoever debugs; the console keeps to what a person needs.
@@ -26,8 +27,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.leaf.cache.isEnabled = app.environment.isRelease
     // The resource bundle sits under `.build` during development; Leaf's default refuses
     // paths with hidden folders, so allow them while keeping the sandbox.
-    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
-                                                  sandboxDirectory: resources + "Views/", viewDirectory: resources + "Views/"))
+    app.leaf.sources = .singleSource(
+        NIOLeafFiles(
+            fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+            sandboxDirectory: resources + "Views/", viewDirectory: resources + "Views/"))
     app.views.use(.leaf)
 
     ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)

@@ -11,9 +11,11 @@ struct ProjectsModule: TongguanModule {
         RoundsAPI.schemas.merging(ProjectsAPI.schemas) { a, _ in a }.merging(ProjectTransferAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
-        ["round.create": "新建批次", "round.update": "修改批次", "round.delete": "删除批次", "project.create": "新建项目",
-         "project.update": "修改项目", "project.moved_out": "项目调出", "project.delete": "删除项目", "milestone.set": "登记阶段",
-         "milestone.remove": "删除阶段"]
+        [
+            "round.create": "新建批次", "round.update": "修改批次", "round.delete": "删除批次", "project.create": "新建项目",
+            "project.update": "修改项目", "project.moved_out": "项目调出", "project.delete": "删除项目", "milestone.set": "登记阶段",
+            "milestone.remove": "删除阶段",
+        ]
     }
     var navigation: [NavigationEntry] { [NavigationEntry(href: "/projects", label: "项目", order: 10)] }
     var card: ModuleCard? {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Briefing template parser: valid templates")
@@ -42,11 +43,12 @@ struct TemplateParserTests {
 
     @Test("every figure parameter, comparisons, and every scale word")
     func parameters() throws {
-        let t = try parse("""
-        {{ skills.trainees | period: 2021-H1 | division: 141124 | decimals: 0 | 万 }}
-        {{ rural.industry_fund | period: 2021 | change: last_year | decimals: 2 }}{{ rural.industry_fund | change: 环比 }}
-        {{ projects.signed.count | filter.industry: 白酒 }}{{ cases.closed.share | % }}{{ projects.signed.investment | 万元 }}{{ projects.signed.investment | 元 }}{{ skills.trainees | 亿 }}
-        """)
+        let t = try parse(
+            """
+            {{ skills.trainees | period: 2021-H1 | division: 141124 | decimals: 0 | 万 }}
+            {{ rural.industry_fund | period: 2021 | change: last_year | decimals: 2 }}{{ rural.industry_fund | change: 环比 }}
+            {{ projects.signed.count | filter.industry: 白酒 }}{{ cases.closed.share | % }}{{ projects.signed.investment | 万元 }}{{ projects.signed.investment | 元 }}{{ skills.trainees | 亿 }}
+            """)
         let trainees = try #require(figure(t, 0))
         #expect(trainees.period == (try Period("2021-H1")))
         #expect(trainees.division == DivisionCode("141124"))
@@ -66,7 +68,9 @@ struct TemplateParserTests {
 
     @Test("ranking parameters")
     func rankingParameters() throws {
-        let t = try parse("{{ ranking: air.pm25 | group: 汾渭平原 | group_year: 2018 | member: 610100 | rank_phrase: position }}{{ ranking: air.pm25 | group: 山西省 | rank_phrase: 第N }}{{ ranking: air.pm25 | group: 山西省 | rank_phrase: 最低 }}")
+        let t = try parse(
+            "{{ ranking: air.pm25 | group: 汾渭平原 | group_year: 2018 | member: 610100 | rank_phrase: position }}{{ ranking: air.pm25 | group: 山西省 | rank_phrase: 第N }}{{ ranking: air.pm25 | group: 山西省 | rank_phrase: 最低 }}"
+        )
         guard case .ranking(let a) = t.segments[0], case .ranking(let b) = t.segments[1], case .ranking(let c) = t.segments[2] else {
             Issue.record("expected rankings")
             return
@@ -84,7 +88,8 @@ struct TemplateParserTests {
 
     @Test("full-width separators and spacing are accepted")
     func fullWidth() throws {
-        let t = try parse("{{projects.signed.count|round:第三次}}{{ projects.signed.count | round: 第三次 }}{{  projects.signed.count   |   round :  第三次  }}")
+        let t = try parse(
+            "{{projects.signed.count|round:第三次}}{{ projects.signed.count | round: 第三次 }}{{  projects.signed.count   |   round :  第三次  }}")
         #expect(t.segments.count == 3)
         for i in 0..<3 { #expect(figure(t, i)?.queryOverrides == ["round": "第三次"]) }
     }

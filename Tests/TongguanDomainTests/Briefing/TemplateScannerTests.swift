@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Briefing template scanner and item splitter")
@@ -7,12 +8,13 @@ struct TemplateScannerTests {
     func pieces() {
         let (pieces, problems) = TemplateScanner.scan("甲\r\n乙{{ a.b }}\r丙\\{{丁{{c.d}}")
         #expect(problems.isEmpty)
-        #expect(pieces == [
-            .text("甲\r\n乙"),
-            .placeholder(body: Array(" a.b "), at: TemplateLocation(line: 2, column: 2), bodyStart: TemplateLocation(line: 2, column: 4)),
-            .text("\r丙{{丁"),
-            .placeholder(body: Array("c.d"), at: TemplateLocation(line: 3, column: 6), bodyStart: TemplateLocation(line: 3, column: 8)),
-        ])
+        #expect(
+            pieces == [
+                .text("甲\r\n乙"),
+                .placeholder(body: Array(" a.b "), at: TemplateLocation(line: 2, column: 2), bodyStart: TemplateLocation(line: 2, column: 4)),
+                .text("\r丙{{丁"),
+                .placeholder(body: Array("c.d"), at: TemplateLocation(line: 3, column: 6), bodyStart: TemplateLocation(line: 3, column: 8)),
+            ])
     }
 
     @Test("an unclosed placeholder stays text and the scan goes on")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Extensions, reopening and petition review / re-review")
@@ -26,8 +27,11 @@ struct CaseExtensionReviewTests {
         let t = try F.apply(.extend(days: 10, reason: "需多部门会商"), c, on: "2024-10-11", by: F.handler)
         #expect(t.snapshot.extensionDays == 10)
         #expect(handleDue(t.snapshot) == d("2024-10-25"))
-        #expect(t.event == CaseEvent(kind: .extend, on: d("2024-10-11"), from: .inProgress, to: .inProgress, reason: "需多部门会商",
-                                     days: 10, handleDue: d("2024-10-25")))
+        #expect(
+            t.event
+                == CaseEvent(
+                    kind: .extend, on: d("2024-10-11"), from: .inProgress, to: .inProgress, reason: "需多部门会商",
+                    days: 10, handleDue: d("2024-10-25")))
         #expect(t.event.summary == "延期,延期10天,办理期限至2024年10月25日,理由:需多部门会商")
         #expect(F.codes(.extend(days: 1, reason: "再延"), t.snapshot, on: "2024-10-14") == ["extension_used"])
     }
@@ -110,8 +114,9 @@ struct CaseExtensionReviewTests {
         let review = try F.apply(.review, answered, on: "2024-11-19", by: F.dispatcher)
         #expect(review.snapshot.state == .underReview && review.snapshot.reviewRequestedOn == d("2024-11-19"))
         #expect(review.event.kind == .review && review.event.from == .replied && review.event.to == .underReview)
-        let reviewAnswer = try F.apply(.reply(outcome: .notSupported, text: "维持原处理意见"), review.snapshot, on: "2024-12-10",
-                                       by: F.dispatcher)
+        let reviewAnswer = try F.apply(
+            .reply(outcome: .notSupported, text: "维持原处理意见"), review.snapshot, on: "2024-12-10",
+            by: F.dispatcher)
         #expect(reviewAnswer.snapshot.state == .replied && reviewAnswer.snapshot.repliedOn == d("2024-12-10"))
         #expect(F.codes(.review, reviewAnswer.snapshot, on: "2024-12-11") == ["reviewed_already"])
         let closed = try F.apply(.close, reviewAnswer.snapshot, on: "2024-12-11", by: F.dispatcher).snapshot
@@ -120,8 +125,10 @@ struct CaseExtensionReviewTests {
         #expect(F.codes(.reReview, closed, on: "2025-01-10", today: d("2025-02-01")) == ["review_window_closed"])
         let reReview = try F.apply(.reReview, closed, on: "2025-01-09", by: F.cityDispatcher, today: d("2025-02-01"))
         #expect(reReview.snapshot.state == .underReReview && reReview.snapshot.closedOn == nil)
-        let final = try F.apply(.reply(outcome: .notSupported, text: "复核维持"), reReview.snapshot, on: "2025-01-20",
-                                by: F.dispatcher, today: d("2025-02-01")).snapshot
+        let final = try F.apply(
+            .reply(outcome: .notSupported, text: "复核维持"), reReview.snapshot, on: "2025-01-20",
+            by: F.dispatcher, today: d("2025-02-01")
+        ).snapshot
         #expect(final.state == .replied && !final.canStillBeReviewed)
         #expect(F.codes(.review, final, on: "2025-01-21", today: d("2025-02-01")) == ["re_reviewed_already"])
         #expect(F.codes(.reReview, final, on: "2025-01-21", today: d("2025-02-01")) == ["re_reviewed_already"])

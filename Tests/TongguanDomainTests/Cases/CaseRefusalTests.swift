@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Case workflow refusals: inputs, subtasks, dates, text")
@@ -125,8 +126,9 @@ struct CaseRequestTests {
 
     @Test("every action from its name, date defaulting to today")
     func names() throws {
-        let input = CaseActionInput(unitId: F.unitA.uuidString.lowercased(), reason: "理由", days: 3, outcome: "resolved", text: "答复",
-                                    satisfaction: "unsatisfied", note: "备注")
+        let input = CaseActionInput(
+            unitId: F.unitA.uuidString.lowercased(), reason: "理由", days: 3, outcome: "resolved", text: "答复",
+            satisfaction: "unsatisfied", note: "备注")
         let expected: [CaseAction.Name: CaseAction] = [
             .route: .route(unitId: F.unitA), .accept: .accept, .return: .return(reason: "理由"), .start: .start,
             .extend: .extend(days: 3, reason: "理由"), .reply: .reply(outcome: .resolved, text: "答复"), .close: .close,
@@ -138,8 +140,11 @@ struct CaseRequestTests {
             #expect(request.action.name == name)
             #expect(request.date == F.today && request.note == "备注")
         }
-        #expect(CaseAction.Name.allCases.map(\.rawValue) == ["route", "accept", "return", "start", "extend", "reply", "close", "follow_up",
-                                                            "reopen", "review", "re_review"])
+        #expect(
+            CaseAction.Name.allCases.map(\.rawValue) == [
+                "route", "accept", "return", "start", "extend", "reply", "close", "follow_up",
+                "reopen", "review", "re_review",
+            ])
     }
 
     @Test("a given date; missing values stay missing for the workflow to report")
@@ -153,8 +158,11 @@ struct CaseRequestTests {
     @Test("values of the wrong form are field problems, all at once")
     func badValues() {
         do {
-            _ = try CaseRequest(name: .reply, input: CaseActionInput(unitId: "A-1", outcome: "solved", satisfaction: "happy",
-                                                                    date: "2024/10/08"), today: F.today)
+            _ = try CaseRequest(
+                name: .reply,
+                input: CaseActionInput(
+                    unitId: "A-1", outcome: "solved", satisfaction: "happy",
+                    date: "2024/10/08"), today: F.today)
             Issue.record("expected a refusal")
         } catch {
             #expect(error.kind == .invalid)

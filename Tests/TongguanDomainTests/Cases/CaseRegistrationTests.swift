@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Case registration: details and their rules")
@@ -8,9 +9,10 @@ struct CaseRegistrationTests {
     func d(_ s: String) -> CivilDate { F.d(s) }
 
     func valid(_ source: String = "petition", kind: String = "appeal") -> CaseInput {
-        CaseInput(source: source, kind: kind, title: "宅基地纠纷", content: "反映与邻居宅基地边界纠纷,\r\n请求处理。",
-                  requester: .init(name: "张某某", phone: "138 0000 1234", residentId: "11010519491231002x"),
-                  divisionCode: "141124100", receivedOn: "2024-09-02")
+        CaseInput(
+            source: source, kind: kind, title: "宅基地纠纷", content: "反映与邻居宅基地边界纠纷,\r\n请求处理。",
+            requester: .init(name: "张某某", phone: "138 0000 1234", residentId: "11010519491231002x"),
+            divisionCode: "141124100", receivedOn: "2024-09-02")
     }
 
     func problems(_ input: CaseInput, scope: DivisionScope? = nil) -> [FieldProblem] {
@@ -36,8 +38,11 @@ struct CaseRegistrationTests {
 
     @Test("nothing given: every required field is named")
     func empty() {
-        #expect(problems(CaseInput()).map(\.field) == ["source", "kind", "title", "content", "requester.name", "requester.phone",
-                                                       "division_code", "received_on"])
+        #expect(
+            problems(CaseInput()).map(\.field) == [
+                "source", "kind", "title", "content", "requester.name", "requester.phone",
+                "division_code", "received_on",
+            ])
     }
 
     @Test("wrong values: each reported without repeating personal data")
@@ -49,15 +54,19 @@ struct CaseRegistrationTests {
         input.divisionCode = "14112"
         input.receivedOn = "2025-01-01"
         let found = problems(input)
-        #expect(found.map(\.field) == ["source", "kind", "requester.name", "requester.phone", "requester.resident_id", "division_code",
-                                       "received_on"])
+        #expect(
+            found.map(\.field) == [
+                "source", "kind", "requester.name", "requester.phone", "requester.resident_id", "division_code",
+                "received_on",
+            ])
         #expect(found.allSatisfy { !$0.message.contains("12345") && !$0.message.contains("110105194912310021") })
         #expect(found.last?.message == "登记日期不能晚于今天")
     }
 
     @Test("the kind must go with the source")
     func kindFitsSource() {
-        #expect(problems(valid("petition", kind: "complaint")).map(\.message)
+        #expect(
+            problems(valid("petition", kind: "complaint")).map(\.message)
                 == ["来源为「信访」的诉求类别应为「建议意见」、「检举控告」、「申诉求决」,不能是「投诉」"])
         #expect(problems(valid("hotline", kind: "appeal")).map(\.field) == ["kind"])
         #expect(problems(valid("hotline", kind: "complaint")).isEmpty)
@@ -108,7 +117,8 @@ struct CaseRegistrationTests {
 
     @Test("the body decodes from nested snake_case JSON")
     func json() throws {
-        let body = #"{"source":"hotline","kind":"complaint","title":"t","content":"c","requester":{"name":"n","phone":"0358-8221234","resident_id":null},"division_code":"141124","received_on":"2024-09-02","backlog":{"handed_down_by":"省信访局","original_received_on":"2024-01-02"}}"#
+        let body =
+            #"{"source":"hotline","kind":"complaint","title":"t","content":"c","requester":{"name":"n","phone":"0358-8221234","resident_id":null},"division_code":"141124","received_on":"2024-09-02","backlog":{"handed_down_by":"省信访局","original_received_on":"2024-01-02"}}"#
         let input = try JSONDecoder().decode(CaseInput.self, from: Data(body.utf8))
         let details = try CaseDetails(validating: input, today: F.today)
         #expect(details.requesterPhone == "0358-8221234" && details.backlog?.handedDownBy == "省信访局")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Backlog import sheet")
@@ -7,8 +8,10 @@ struct CaseSheetTests {
     typealias F = CaseFixtures
     func d(_ s: String) -> CivilDate { F.d(s) }
 
-    static let header = ["编号", "来源", "类别", "标题", "内容", "诉求人", "联系电话", "区划代码", "登记日期", "交办单位", "包案领导", "状态",
-                         "办理结果", "办结日期"]
+    static let header = [
+        "编号", "来源", "类别", "标题", "内容", "诉求人", "联系电话", "区划代码", "登记日期", "交办单位", "包案领导", "状态",
+        "办理结果", "办结日期",
+    ]
 
     func row(_ line: Int, _ values: [String: String] = [:]) -> SheetRow {
         var base: [String: String] = [
@@ -59,27 +62,44 @@ struct CaseSheetTests {
 
     @Test("an open imported case runs its deadlines from registration, so a backlog shows overdue")
     func openRow() throws {
-        let draft = try CaseSheet.drafts([row(2, ["状态": "办理中", "办理结果": "", "办结日期": "", "编号": "", "来源": "12345",
-                                                  "类别": "投诉"])], columns: columns, today: F.today).get()[0]
+        let draft = try CaseSheet.drafts(
+            [
+                row(
+                    2,
+                    [
+                        "状态": "办理中", "办理结果": "", "办结日期": "", "编号": "", "来源": "12345",
+                        "类别": "投诉",
+                    ])
+            ], columns: columns, today: F.today
+        ).get()[0]
         #expect(draft.number == nil && draft.source == .hotline && draft.state == .inProgress)
         let s = draft.snapshot(unitId: F.unitA)
         #expect(s.routedOn == d("2021-03-05") && s.startedOn == d("2021-03-05") && s.repliedOn == nil && s.closedOn == nil)
         #expect(CaseDeadlines.overdueSteps(s, policy: .shipped(.hotline), calendar: F.calendar, on: F.today) == [.handle])
-        let registered = try CaseSheet.drafts([row(2, ["状态": "已登记", "办理结果": "", "办结日期": "", "交办单位": ""])],
-                                              columns: columns, today: F.today).get()[0]
+        let registered = try CaseSheet.drafts(
+            [row(2, ["状态": "已登记", "办理结果": "", "办结日期": "", "交办单位": ""])],
+            columns: columns, today: F.today
+        ).get()[0]
         let r = registered.snapshot(unitId: F.unitA)
         #expect(r.unitId == nil && r.routedOn == nil && r.state == .registered)
     }
 
     @Test("every problem of a row, with its row number and column")
     func rowProblems() {
-        let bad = row(3, ["编号": "141124-21-1", "来源": "微博", "类别": "", "标题": "", "内容": String(repeating: "文", count: 5001),
-                          "诉求人": "李\u{0}某", "联系电话": "123", "区划代码": "14112x", "登记日期": "2021-02-30", "状态": "作废",
-                          "办理结果": "支持", "办结日期": "2025-03-01"])
+        let bad = row(
+            3,
+            [
+                "编号": "141124-21-1", "来源": "微博", "类别": "", "标题": "", "内容": String(repeating: "文", count: 5001),
+                "诉求人": "李\u{0}某", "联系电话": "123", "区划代码": "14112x", "登记日期": "2021-02-30", "状态": "作废",
+                "办理结果": "支持", "办结日期": "2025-03-01",
+            ])
         let found = problems([bad])
         #expect(found.allSatisfy { $0.row == 3 })
-        #expect(found.map(\.column) == ["来源", "类别", "标题", "内容", "诉求人", "联系电话", "区划代码", "登记日期", "编号", "状态", "办理结果",
-                                        "办结日期"])
+        #expect(
+            found.map(\.column) == [
+                "来源", "类别", "标题", "内容", "诉求人", "联系电话", "区划代码", "登记日期", "编号", "状态", "办理结果",
+                "办结日期",
+            ])
         #expect(found.first?.text == "第3行「来源」:应为「人大代表联络站」、「信访」、「12345热线」、「领导接访」、「网上」")
         #expect(found.allSatisfy { !$0.message.contains("李") })
         #expect(found.first { $0.column == "联系电话" }?.message == PhoneNumber.problemMessage)
@@ -89,11 +109,13 @@ struct CaseSheetTests {
     func consistency() {
         #expect(problems([row(2, ["办理结果": ""])]).map(\.message) == ["状态为「已办结」时不能为空"])
         #expect(problems([row(2, ["办结日期": ""])]).map(\.column) == ["办结日期"])
-        #expect(problems([row(2, ["状态": "已答复", "办结日期": "2021-06-01"])]).map(\.message)
+        #expect(
+            problems([row(2, ["状态": "已答复", "办结日期": "2021-06-01"])]).map(\.message)
                 == ["状态为「已答复」的诉求尚未办结,不应填写办结日期"])
         #expect(problems([row(2, ["状态": "办理中", "办结日期": ""])]).map(\.message) == ["状态为「办理中」的诉求尚未答复,不应填写办理结果"])
         #expect(problems([row(2, ["交办单位": ""])]).map(\.column) == ["交办单位"])
-        #expect(problems([row(2, ["状态": "已退回", "办理结果": "", "办结日期": ""])]).map(\.message)
+        #expect(
+            problems([row(2, ["状态": "已退回", "办理结果": "", "办结日期": ""])]).map(\.message)
                 == ["状态为「已退回」的诉求没有承办单位,不应填写"])
         #expect(problems([row(2, ["状态": "已退回", "办理结果": "", "办结日期": "", "交办单位": ""])]).isEmpty)
         #expect(problems([row(2, ["办结日期": "2021-03-04"])]).map(\.message) == ["不能早于登记日期"])
@@ -104,7 +126,8 @@ struct CaseSheetTests {
     @Test("the number must fit the row's division and year, and be unique in the file")
     func numbers() {
         #expect(problems([row(2, ["区划代码": "141125"])]).map(\.message) == ["编号中的区划与区划代码不一致"])
-        #expect(problems([row(2, ["登记日期": "2022-01-04", "办结日期": "2022-02-01"])]).map(\.message)
+        #expect(
+            problems([row(2, ["登记日期": "2022-01-04", "办结日期": "2022-02-01"])]).map(\.message)
                 == ["编号中的年份与登记日期的年份不一致"])
         let found = problems([row(2), row(3, ["编号": "141124-2021-000138"]), row(4)])
         #expect(found == [RowProblem(row: 4, column: "编号", message: "与第2行编号重复")])

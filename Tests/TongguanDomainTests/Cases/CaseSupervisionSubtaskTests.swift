@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Supervision, subtasks and events")
@@ -7,8 +8,10 @@ struct CaseSupervisionSubtaskTests {
     typealias F = CaseFixtures
     func d(_ s: String) -> CivilDate { F.d(s) }
 
-    func supervise(_ level: SupervisionLevel?, _ c: CaseSnapshot, note: String? = "请加快办理", on day: String = "2024-12-05",
-                   by actor: CaseActor) -> [String]? {
+    func supervise(
+        _ level: SupervisionLevel?, _ c: CaseSnapshot, note: String? = "请加快办理", on day: String = "2024-12-05",
+        by actor: CaseActor
+    ) -> [String]? {
         do {
             _ = try CaseSupervision.apply(level: level, note: note, to: c, on: d(day), today: F.today, actor: actor)
             return nil
@@ -20,11 +23,15 @@ struct CaseSupervisionSubtaskTests {
     @Test("flagging: supervisors only, with an opinion, once; the case becomes flagged")
     func flag() throws {
         let c = F.inState(.inProgress)
-        let t = try CaseSupervision.apply(level: .flagged, note: "挂牌督办,限期办结", to: c, on: d("2024-12-05"), today: F.today,
-                                          actor: F.supervisor)
+        let t = try CaseSupervision.apply(
+            level: .flagged, note: "挂牌督办,限期办结", to: c, on: d("2024-12-05"), today: F.today,
+            actor: F.supervisor)
         #expect(t.snapshot.flagged && t.snapshot.state == .inProgress && t.snapshot.lastStepOn == c.lastStepOn)
-        #expect(t.event == CaseEvent(kind: .supervise, on: d("2024-12-05"), from: .inProgress, to: .inProgress, note: "挂牌督办,限期办结",
-                                     level: .flagged))
+        #expect(
+            t.event
+                == CaseEvent(
+                    kind: .supervise, on: d("2024-12-05"), from: .inProgress, to: .inProgress, note: "挂牌督办,限期办结",
+                    level: .flagged))
         #expect(supervise(.flagged, t.snapshot, by: F.supervisor) == ["flagged_already"])
         #expect(supervise(.flagged, c, note: nil, by: F.supervisor) == ["note_required"])
         #expect(supervise(.flagged, c, note: " ", by: F.dispatcher) == ["note_required"])
@@ -55,17 +62,22 @@ struct CaseSupervisionSubtaskTests {
             #expect(supervise(.reminder, F.inState(state), by: F.supervisor) == nil, "\(state)")
         }
         #expect(throws: Refusal.self) {
-            try CaseSupervision.apply(level: .reminder, note: "\u{1B}", to: F.inState(.routed), on: d("2024-12-05"), today: F.today,
-                                      actor: F.supervisor)
+            try CaseSupervision.apply(
+                level: .reminder, note: "\u{1B}", to: F.inState(.routed), on: d("2024-12-05"), today: F.today,
+                actor: F.supervisor)
         }
     }
 
-    func input(deadline: String? = "2024-12-20", person: String? = "王某", description: String? = "核实宅基地边界",
-               unit: String? = "00000000-0000-0000-0000-00000000000B", date: String? = "2024-12-05") -> CaseSubtaskInput {
+    func input(
+        deadline: String? = "2024-12-20", person: String? = "王某", description: String? = "核实宅基地边界",
+        unit: String? = "00000000-0000-0000-0000-00000000000B", date: String? = "2024-12-05"
+    ) -> CaseSubtaskInput {
         CaseSubtaskInput(unitId: unit, person: person, description: description, deadline: deadline, date: date)
     }
 
-    func add(_ input: CaseSubtaskInput, _ c: CaseSnapshot, by actor: CaseActor = F.handler) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
+    func add(
+        _ input: CaseSubtaskInput, _ c: CaseSnapshot, by actor: CaseActor = F.handler
+    ) throws(Refusal) -> (subtask: CaseSubtask, transition: CaseWorkflow.Transition) {
         try CaseSubtasks.add(input, to: c, today: F.today, actor: actor, calendar: F.calendar, policy: .shipped(c.source))
     }
 
@@ -78,8 +90,9 @@ struct CaseSupervisionSubtaskTests {
         #expect(added.event == CaseEvent(kind: .subtaskAdded, on: d("2024-12-05"), from: .inProgress, to: .inProgress, unitId: F.unitB))
         #expect(F.codes(.reply(outcome: .resolved, text: "答复"), added.snapshot, on: "2024-12-06") == ["open_subtasks"])
         #expect(subtask.isOverdue(on: d("2024-12-21")) && !subtask.isOverdue(on: d("2024-12-20")))
-        let (done, completed) = try CaseSubtasks.complete(subtask, note: "已核实", of: added.snapshot, on: d("2024-12-10"), today: F.today,
-                                                          actor: F.outsider, inSubtaskUnit: true)
+        let (done, completed) = try CaseSubtasks.complete(
+            subtask, note: "已核实", of: added.snapshot, on: d("2024-12-10"), today: F.today,
+            actor: F.outsider, inSubtaskUnit: true)
         #expect(done.state == .done && done.doneOn == d("2024-12-10") && done.doneNote == "已核实" && !done.isOverdue(on: d("2025-01-01")))
         #expect(completed.snapshot.openSubtasks == 0)
         #expect(completed.event.kind == .subtaskDone && completed.event.note == "已核实" && completed.event.unitId == F.unitB)
@@ -151,7 +164,9 @@ struct CaseSupervisionSubtaskTests {
     func completeConditions() {
         let c = F.inState(.inProgress)
         let open = CaseSubtask(unitId: F.unitB, person: "王某", description: "核实", deadline: d("2024-12-20"))
-        func codes(_ s: CaseSubtask, note: String? = "已办", _ c: CaseSnapshot, by actor: CaseActor, inUnit: Bool, on day: String = "2024-12-06") -> [String]? {
+        func codes(
+            _ s: CaseSubtask, note: String? = "已办", _ c: CaseSnapshot, by actor: CaseActor, inUnit: Bool, on day: String = "2024-12-06"
+        ) -> [String]? {
             do {
                 _ = try CaseSubtasks.complete(s, note: note, of: c, on: d(day), today: F.today, actor: actor, inSubtaskUnit: inUnit)
                 return nil
@@ -174,12 +189,16 @@ struct CaseSupervisionSubtaskTests {
 
     @Test("events: labels, summaries, and JSON with ISO dates")
     func events() throws {
-        let e = CaseEvent(kind: .reply, on: d("2024-10-20"), from: .inProgress, to: .replied, note: "n", unitId: F.unitA, reason: nil,
-                          days: nil, outcome: .notSupported, text: "答复", satisfaction: nil, level: nil, handleDue: d("2024-11-01"))
+        let e = CaseEvent(
+            kind: .reply, on: d("2024-10-20"), from: .inProgress, to: .replied, note: "n", unitId: F.unitA, reason: nil,
+            days: nil, outcome: .notSupported, text: "答复", satisfaction: nil, level: nil, handleDue: d("2024-11-01"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(e)
-        #expect(String(decoding: data, as: UTF8.self) == #"{"from":"in_progress","handle_due":"2024-11-01","kind":"reply","note":"n","on":"2024-10-20","outcome":"not_supported","text":"答复","to":"replied","unit_id":"00000000-0000-0000-0000-00000000000A"}"#)
+        #expect(
+            String(decoding: data, as: UTF8.self)
+                == #"{"from":"in_progress","handle_due":"2024-11-01","kind":"reply","note":"n","on":"2024-10-20","outcome":"not_supported","text":"答复","to":"replied","unit_id":"00000000-0000-0000-0000-00000000000A"}"#
+        )
         #expect(try JSONDecoder().decode(CaseEvent.self, from: data) == e)
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(CaseEvent.self, from: Data(#"{"kind":"reply","on":"20241020","to":"replied"}"#.utf8))
@@ -187,10 +206,12 @@ struct CaseSupervisionSubtaskTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(CaseEvent.self, from: Data(#"{"kind":"reply","to":"replied"}"#.utf8)) }
         #expect(e.summary == "答复:办理中 → 已答复,办理期限至2024年11月1日,结果「不予支持」")
         #expect(CaseEvent(kind: .supervise, on: d("2024-10-20"), from: .routed, to: .routed, level: .flagged).summary == "督办(挂牌督办)")
-        #expect(CaseEvent(kind: .followUp, on: d("2024-10-20"), from: .closed, to: .closed, satisfaction: .unsatisfied).summary
+        #expect(
+            CaseEvent(kind: .followUp, on: d("2024-10-20"), from: .closed, to: .closed, satisfaction: .unsatisfied).summary
                 == "回访,满意度「不满意」")
         for name in CaseAction.Name.allCases { #expect(CaseEvent.Kind(name).label == name.label) }
-        #expect(CaseEvent.Kind.registered.label == "登记" && CaseEvent.Kind.subtaskAdded.label == "分解任务"
+        #expect(
+            CaseEvent.Kind.registered.label == "登记" && CaseEvent.Kind.subtaskAdded.label == "分解任务"
                 && CaseEvent.Kind.subtaskDone.label == "完成任务")
     }
 }

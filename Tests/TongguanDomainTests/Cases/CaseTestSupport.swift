@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TongguanDomain
 
 /// Shared people, places and dates for the case tests. The case is in 临县 (141124), at a
@@ -55,15 +56,20 @@ enum CaseFixtures {
         return c
     }
 
-    static func apply(_ action: CaseAction, _ c: CaseSnapshot, on date: String, by actor: CaseActor = everyone,
-                      policy: DeadlinePolicy? = nil, today: CivilDate = today, note: String? = nil) throws(Refusal) -> CaseWorkflow.Transition {
-        try CaseWorkflow.apply(action, to: c, on: d(date), today: today, note: note, actor: actor, calendar: calendar,
-                               policy: policy ?? .shipped(c.source))
+    static func apply(
+        _ action: CaseAction, _ c: CaseSnapshot, on date: String, by actor: CaseActor = everyone,
+        policy: DeadlinePolicy? = nil, today: CivilDate = today, note: String? = nil
+    ) throws(Refusal) -> CaseWorkflow.Transition {
+        try CaseWorkflow.apply(
+            action, to: c, on: d(date), today: today, note: note, actor: actor, calendar: calendar,
+            policy: policy ?? .shipped(c.source))
     }
 
     /// The refusal's condition codes, or nil when the step is allowed.
-    static func codes(_ action: CaseAction, _ c: CaseSnapshot, on date: String, by actor: CaseActor = everyone,
-                      policy: DeadlinePolicy? = nil, today: CivilDate = today) -> [String]? {
+    static func codes(
+        _ action: CaseAction, _ c: CaseSnapshot, on date: String, by actor: CaseActor = everyone,
+        policy: DeadlinePolicy? = nil, today: CivilDate = today
+    ) -> [String]? {
         do {
             _ = try apply(action, c, on: date, by: actor, policy: policy, today: today)
             return nil

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Case vocabularies and numbers")
@@ -25,8 +26,11 @@ struct CaseVocabularyTests {
     func kinds() {
         #expect(CaseKind.generalKinds.map(\.label) == ["咨询", "投诉", "求助", "建议", "举报"])
         #expect(CaseKind.petitionKinds.map(\.label) == ["建议意见", "检举控告", "申诉求决"])
-        #expect(CaseKind.allCases.map(\.rawValue) == ["consultation", "complaint", "help_request", "suggestion", "report",
-                                                      "opinion", "accusation", "appeal"])
+        #expect(
+            CaseKind.allCases.map(\.rawValue) == [
+                "consultation", "complaint", "help_request", "suggestion", "report",
+                "opinion", "accusation", "appeal",
+            ])
         for kind in CaseKind.allCases {
             #expect(CaseKind(label: kind.label) == kind)
             #expect(kind.fits(.petition) == kind.isPetitionKind)
@@ -38,8 +42,11 @@ struct CaseVocabularyTests {
 
     @Test("states, outcomes, satisfaction, supervision: API names and labels")
     func states() {
-        #expect(CaseState.allCases.map(\.rawValue) == ["registered", "routed", "returned", "accepted", "in_progress", "replied", "closed",
-                                                       "under_review", "under_re_review"])
+        #expect(
+            CaseState.allCases.map(\.rawValue) == [
+                "registered", "routed", "returned", "accepted", "in_progress", "replied", "closed",
+                "under_review", "under_re_review",
+            ])
         for state in CaseState.allCases {
             #expect(CaseState(label: state.label) == state)
             #expect(CaseState(label: state.rawValue) == state)
@@ -64,8 +71,9 @@ struct CaseVocabularyTests {
 
     @Test("closed and resolved are different figures")
     func closedIsNotResolved() {
-        let c = CaseSnapshot(source: .hotline, state: .closed, divisionCode: DivisionCode("141124")!,
-                             receivedOn: CivilDate(iso: "2024-03-01")!, outcome: .explained)
+        let c = CaseSnapshot(
+            source: .hotline, state: .closed, divisionCode: DivisionCode("141124")!,
+            receivedOn: CivilDate(iso: "2024-03-01")!, outcome: .explained)
         #expect(c.isClosed && !c.isResolved)
         var r = c
         r.outcome = .resolved
@@ -96,8 +104,10 @@ struct CaseVocabularyTests {
         func problem(_ s: String) -> CaseNumber.Problem? {
             do { _ = try CaseNumber(parsing: s); return nil } catch { return error }
         }
-        for s in ["", "141124-2021-137", "141124-21-000137", "1411-2021-000137", "141124_2021_000137", "141124-2021-00013a",
-                  "141124-2021-000137-1", "１４１１２４-2021-000137"] {
+        for s in [
+            "", "141124-2021-137", "141124-21-000137", "1411-2021-000137", "141124_2021_000137", "141124-2021-00013a",
+            "141124-2021-000137-1", "１４１１２４-2021-000137",
+        ] {
             #expect(problem(s) == .format, "\(s)")
         }
         #expect(problem("001124-2021-000137") == .division(.zeroSegment))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Case workflow: the main line, states and roles")
@@ -93,12 +94,21 @@ struct CaseWorkflowTests {
             (.reply(outcome: .explained, text: "已解释"), .inProgress, unitStep),
             (.reply(outcome: .explained, text: "复查意见"), .underReview, dispatch),
             (.reply(outcome: .notSupported, text: "复核意见"), .underReReview, dispatch),
-            (.close, .replied, [("handler", F.handler, nil), ("unit admin", F.unitAdmin, nil), ("dispatcher", F.dispatcher, nil),
-                                ("outsider", F.outsider, ["role"]), ("supervisor", F.supervisor, ["role"]),
-                                ("viewer in unit", F.viewerInUnit, ["role"]), ("township admin", F.townshipAdmin, ["role"])]),
-            (.followUp(satisfaction: .basicallySatisfied), .closed,
-             [("dispatcher", F.dispatcher, nil), ("supervisor", F.supervisor, nil), ("township admin", F.townshipAdmin, nil),
-              ("other supervisor", F.otherSupervisor, ["role"]), ("handler", F.handler, ["role"]), ("owner leader", F.ownerLeader, ["role"])]),
+            (
+                .close, .replied,
+                [
+                    ("handler", F.handler, nil), ("unit admin", F.unitAdmin, nil), ("dispatcher", F.dispatcher, nil),
+                    ("outsider", F.outsider, ["role"]), ("supervisor", F.supervisor, ["role"]),
+                    ("viewer in unit", F.viewerInUnit, ["role"]), ("township admin", F.townshipAdmin, ["role"]),
+                ]
+            ),
+            (
+                .followUp(satisfaction: .basicallySatisfied), .closed,
+                [
+                    ("dispatcher", F.dispatcher, nil), ("supervisor", F.supervisor, nil), ("township admin", F.townshipAdmin, nil),
+                    ("other supervisor", F.otherSupervisor, ["role"]), ("handler", F.handler, ["role"]), ("owner leader", F.ownerLeader, ["role"]),
+                ]
+            ),
             (.review, .replied, dispatch),
             (.review, .closed, dispatch),
         ]

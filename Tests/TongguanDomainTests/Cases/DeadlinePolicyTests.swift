@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Deadline policies: shipped defaults, validation, JSON")
@@ -14,8 +15,11 @@ struct DeadlinePolicyTests {
         let hotline = DeadlinePolicy.shipped(.hotline)
         #expect(hotline == DeadlinePolicy(source: .hotline, counting: .working, handleDays: 5, handleFrom: .routed, extensionMaxDays: 10))
         for source in [CaseSource.liaisonStation, .leaderVisit, .online] {
-            #expect(DeadlinePolicy.shipped(source) == DeadlinePolicy(source: source, counting: .working, handleDays: 15,
-                                                                      handleFrom: .routed, extensionMaxDays: 15))
+            #expect(
+                DeadlinePolicy.shipped(source)
+                    == DeadlinePolicy(
+                        source: source, counting: .working, handleDays: 15,
+                        handleFrom: .routed, extensionMaxDays: 15))
         }
         for source in CaseSource.allCases { #expect(DeadlinePolicy.shipped(source).problems().isEmpty) }
         #expect(DeadlinePolicies.shipped.policies.map(\.source) == CaseSource.allCases)
@@ -85,11 +89,12 @@ struct DeadlinePolicyTests {
             _ = try DeadlinePolicies(validating: policies)
             Issue.record("expected problems")
         } catch {
-            #expect(error.problems == [
-                FieldProblem(field: "policies[4].source", message: "来源「12345热线」重复"),
-                FieldProblem(field: "policies[4].handle_days", message: "办理时限应为1到250个工作日"),
-                FieldProblem(field: "policies", message: "缺少来源「网上」的时限设置"),
-            ])
+            #expect(
+                error.problems == [
+                    FieldProblem(field: "policies[4].source", message: "来源「12345热线」重复"),
+                    FieldProblem(field: "policies[4].handle_days", message: "办理时限应为1到250个工作日"),
+                    FieldProblem(field: "policies", message: "缺少来源「网上」的时限设置"),
+                ])
         }
         let json = Data(#"{"policies":[{"source":"hotline","counting":"working","handle_days":5,"handle_from":"routed"}]}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(DeadlinePolicies.self, from: json) }

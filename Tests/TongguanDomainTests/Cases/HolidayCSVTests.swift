@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("HolidayCSV: date,kind,name files and the calendar's entry rules")
@@ -36,8 +37,11 @@ struct HolidayCSVTests {
     @Test("columns in any order, CRLF, a byte order mark, Chinese kinds and other date forms")
     func lenientForms() throws {
         let text = "\u{FEFF}Name, KIND ,date\r\n国庆节,放假,2024/10/1\r\n国庆节,上班,2024年10月12日\r\n"
-        #expect(try HolidayCSV.parse(text) == [.init(date: d("2024-10-01"), kind: .holiday, name: "国庆节"),
-                                               .init(date: d("2024-10-12"), kind: .workday, name: "国庆节")])
+        #expect(
+            try HolidayCSV.parse(text) == [
+                .init(date: d("2024-10-01"), kind: .holiday, name: "国庆节"),
+                .init(date: d("2024-10-12"), kind: .workday, name: "国庆节"),
+            ])
         #expect(HolidayCSV.dayKind(" Holiday ") == .holiday)
         #expect(HolidayCSV.dayKind("调休上班") == .workday)
         #expect(HolidayCSV.dayKind("off") == nil)
@@ -64,15 +68,16 @@ struct HolidayCSVTests {
             2024-10-12,workday,国庆\u{202E}节
             """
         let found = problems(text)
-        #expect(found == [
-            RowProblem(row: 2, column: "date", message: "日期应为 YYYY-MM-DD 格式的真实日期"),
-            RowProblem(row: 3, column: "kind", message: "应为 holiday(放假)或 workday(调休上班)"),
-            RowProblem(row: 4, column: "name", message: "节日名称不能为空"),
-            RowProblem(row: 6, column: "date", message: "与第5行日期重复"),
-            RowProblem(row: 7, column: "date", message: "调休上班日应为周六或周日,该日是周二"),
-            RowProblem(row: 8, column: "date", message: "不能为空"),
-            RowProblem(row: 9, column: "name", message: TextPolicy.Problem(scalar: "\u{202E}", position: 3).message),
-        ])
+        #expect(
+            found == [
+                RowProblem(row: 2, column: "date", message: "日期应为 YYYY-MM-DD 格式的真实日期"),
+                RowProblem(row: 3, column: "kind", message: "应为 holiday(放假)或 workday(调休上班)"),
+                RowProblem(row: 4, column: "name", message: "节日名称不能为空"),
+                RowProblem(row: 6, column: "date", message: "与第5行日期重复"),
+                RowProblem(row: 7, column: "date", message: "调休上班日应为周六或周日,该日是周二"),
+                RowProblem(row: 8, column: "date", message: "不能为空"),
+                RowProblem(row: 9, column: "name", message: TextPolicy.Problem(scalar: "\u{202E}", position: 3).message),
+            ])
     }
 
     @Test("a holiday inside a weekend is accepted: the published spans name their weekend days")

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (a long multi-line CSV literal that the formatter re-indents wrongly)
 /// The State Council holiday arrangements for 2021–2026, copied from
 /// shared/context/holidays-cn.csv so the tests do not depend on files outside the package.
 enum HolidayFixture {

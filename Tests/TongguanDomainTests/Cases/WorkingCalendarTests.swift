@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Working-day calendar: official holidays and make-up workdays, working-day counts")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("AuditText and sealing: control characters escaped, everything else kept, chains verify")
@@ -95,10 +96,11 @@ struct AuditTextTests {
     // MARK: Sealing and verifying
 
     static func record(seq: Int64, prevHash: String, text: String) -> AuditRecord {
-        AuditRecord(seq: seq, occurredAt: "2024-05-01T08:00:00.000Z" + text, actor: "actor" + text, action: "act" + text,
-                    entityType: "type" + text, entityID: "id" + text, divisionCode: "141124" + text,
-                    changes: AuditChange.encode([AuditChange(field: "f" + text, before: text, after: nil)]) + text,
-                    requestID: "req" + text, clientAddress: "10.0.0.1" + text, prevHash: prevHash)
+        AuditRecord(
+            seq: seq, occurredAt: "2024-05-01T08:00:00.000Z" + text, actor: "actor" + text, action: "act" + text,
+            entityType: "type" + text, entityID: "id" + text, divisionCode: "141124" + text,
+            changes: AuditChange.encode([AuditChange(field: "f" + text, before: text, after: nil)]) + text,
+            requestID: "req" + text, clientAddress: "10.0.0.1" + text, prevHash: prevHash)
     }
 
     static func textFields(_ r: AuditRecord) -> [[Unicode.Scalar]] {
@@ -143,9 +145,10 @@ struct AuditTextTests {
         var verifier = AuditChain.Verifier()
         for r in stored {
             // What a database row gives back: the stored strings and hash, through the plain initialiser.
-            let read = AuditRecord(seq: r.seq, occurredAt: r.occurredAt, actor: r.actor, action: r.action, entityType: r.entityType,
-                                   entityID: r.entityID, divisionCode: r.divisionCode, changes: r.changes, requestID: r.requestID,
-                                   clientAddress: r.clientAddress, prevHash: r.prevHash, hash: r.hash)
+            let read = AuditRecord(
+                seq: r.seq, occurredAt: r.occurredAt, actor: r.actor, action: r.action, entityType: r.entityType,
+                entityID: r.entityID, divisionCode: r.divisionCode, changes: r.changes, requestID: r.requestID,
+                clientAddress: r.clientAddress, prevHash: r.prevHash, hash: r.hash)
             #expect(Self.textFields(read) == Self.textFields(r))
             #expect(read.hash == r.hash && read.computedHash == r.hash)
             verifier.check(read)
@@ -155,9 +158,10 @@ struct AuditTextTests {
 
     @Test("a stored escape sequence is text like any other: kept, and verified as stored")
     func literalEscapeText() {
-        let r = AuditRecord(seq: 1, occurredAt: "2024-05-01T08:00:00.000Z", actor: "a\\u{0}b", action: "x", entityType: "t",
-                            entityID: "\\u{1b}", divisionCode: "141124", changes: "[]", requestID: "r", clientAddress: "::1",
-                            prevHash: AuditChain.genesisHash)
+        let r = AuditRecord(
+            seq: 1, occurredAt: "2024-05-01T08:00:00.000Z", actor: "a\\u{0}b", action: "x", entityType: "t",
+            entityID: "\\u{1b}", divisionCode: "141124", changes: "[]", requestID: "r", clientAddress: "::1",
+            prevHash: AuditChain.genesisHash)
         let sealed = r.sealed()
         #expect(sealed.actor == "a\\u{0}b" && sealed.entityID == "\\u{1b}")
         #expect(sealed.hash == r.computedHash)
@@ -176,9 +180,11 @@ struct AuditTextTests {
     @Test("changes holding DEL or C1 controls still decode after sealing", arguments: ["\u{7F}", "\u{85}", "a\u{9F}b", "\u{0}\u{1F}"])
     func changesSurviveSealing(_ value: String) {
         let changes = [AuditChange(field: "备注", before: value, after: "新" + value)]
-        let r = AuditRecord(seq: 1, occurredAt: "2024-05-01T08:00:00.000Z", actor: "a", action: "x", entityType: "t", entityID: "1",
-                            divisionCode: "141124", changes: AuditChange.encode(changes), requestID: "r", clientAddress: "::1",
-                            prevHash: AuditChain.genesisHash).sealed()
+        let r = AuditRecord(
+            seq: 1, occurredAt: "2024-05-01T08:00:00.000Z", actor: "a", action: "x", entityType: "t", entityID: "1",
+            divisionCode: "141124", changes: AuditChange.encode(changes), requestID: "r", clientAddress: "::1",
+            prevHash: AuditChain.genesisHash
+        ).sealed()
         #expect(AuditChange.decode(r.changes) == changes)
     }
 }

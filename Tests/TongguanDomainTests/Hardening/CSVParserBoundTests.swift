@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("CSVParser: fields-per-row bound and stopping early")
@@ -30,10 +31,12 @@ struct CSVParserBoundTests {
         #expect(over.rows.map(\.line) == [1, 2])
     }
 
-    @Test("empty fields count: a trailing comma is one more field", arguments: [
-        ("a,b,", 3, nil), ("a,b,", 2, CSVParser.Problem.tooManyFields(line: 1)), (",,", 3, nil), (",,", 2, .tooManyFields(line: 1)),
-        (",", 1, .tooManyFields(line: 1)), ("\"\"", 1, nil), ("\"a,b,c\",d", 2, nil), ("\"a\"\",\"\"b\",c", 2, nil),
-    ] as [(String, Int, CSVParser.Problem?)])
+    @Test(
+        "empty fields count: a trailing comma is one more field",
+        arguments: [
+            ("a,b,", 3, nil), ("a,b,", 2, CSVParser.Problem.tooManyFields(line: 1)), (",,", 3, nil), (",,", 2, .tooManyFields(line: 1)),
+            (",", 1, .tooManyFields(line: 1)), ("\"\"", 1, nil), ("\"a,b,c\",d", 2, nil), ("\"a\"\",\"\"b\",c", 2, nil),
+        ] as [(String, Int, CSVParser.Problem?)])
     func emptyAndQuotedFields(_ text: String, _ max: Int, _ expected: CSVParser.Problem?) {
         #expect(Self.run(text, max: max).problem == expected)
     }
@@ -49,10 +52,12 @@ struct CSVParserBoundTests {
 
     /// Inside quotes LF and CR LF count as lines; a lone CR does not (CSVParserTests'
     /// round-trip suite fixes that rule), unlike a lone CR outside quotes.
-    @Test("line breaks inside quotes: LF and CR LF are lines, a lone CR is not", arguments: [
-        ("h\n\"a\r\nb\",c\nd\n", [1, 2, 4]), ("h\n\"a\n\nb\",c\nd\n", [1, 2, 5]), ("h\n\"\r\n\r\n\"\nd", [1, 2, 5]),
-        ("h\n\"a\rb\",c\nd\n", [1, 2, 3]), ("h\r\"a\rb\"\rd\r", [1, 2, 3]),
-    ])
+    @Test(
+        "line breaks inside quotes: LF and CR LF are lines, a lone CR is not",
+        arguments: [
+            ("h\n\"a\r\nb\",c\nd\n", [1, 2, 4]), ("h\n\"a\n\nb\",c\nd\n", [1, 2, 5]), ("h\n\"\r\n\r\n\"\nd", [1, 2, 5]),
+            ("h\n\"a\rb\",c\nd\n", [1, 2, 3]), ("h\r\"a\rb\"\rd\r", [1, 2, 3]),
+        ])
     func quotedLineBreaks(_ text: String, _ lines: [Int]) {
         #expect(Self.run(text, max: 5).rows.map(\.line) == lines)
     }
@@ -88,9 +93,11 @@ struct CSVParserBoundTests {
         #expect(result.rows.map { $0.fields[0] } == Array(["a", "b", "c", "d"].prefix(after)))
     }
 
-    @Test("problems after the stop point are not reported", arguments: [
-        "a\nb\n\"unterminated\nmore", "a\nb\nx,y,z,w\n", "a\r\nb\r\n\"open", "a\nb",
-    ])
+    @Test(
+        "problems after the stop point are not reported",
+        arguments: [
+            "a\nb\n\"unterminated\nmore", "a\nb\nx,y,z,w\n", "a\r\nb\r\n\"open", "a\nb",
+        ])
     func nothingAfterStop(_ text: String) {
         let result = Self.run(text, max: 3, stopAfter: 2)
         #expect(result.problem == nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LoginThrottle policies: one account from one address, and one address")
@@ -9,8 +10,10 @@ struct LoginThrottlePolicyTests {
         ("accountFromAddress", .accountFromAddress, 5), ("address", .address, 20),
     ]
 
-    static func failures(_ throttle: LoginThrottle, at offsets: [TimeInterval],
-                         from state: LoginThrottle.State = .init()) -> LoginThrottle.State {
+    static func failures(
+        _ throttle: LoginThrottle, at offsets: [TimeInterval],
+        from state: LoginThrottle.State = .init()
+    ) -> LoginThrottle.State {
         offsets.reduce(state) { throttle.recordingFailure($0, now: t0.addingTimeInterval($1)) }
     }
 
@@ -44,7 +47,7 @@ struct LoginThrottlePolicyTests {
 
         let edge = Self.failures(throttle, at: early + [900])
         #expect(edge.lockedUntil == nil, "\(name)")
-        #expect(edge.failures.count == limit - 1) // the failure at 0 has left the window
+        #expect(edge.failures.count == limit - 1)  // the failure at 0 has left the window
     }
 
     @Test("failures older than the window are forgotten", arguments: policies)

@@ -1,10 +1,13 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("RowProblemTally and SheetLimits: a bounded report of any file")
 struct RowProblemTallyTests {
-    static func problems(row: Int, count: Int, column: (Int) -> String = { "列\($0)" },
-                         message: (Int) -> String = { _ in "不能为空" }) -> [RowProblem] {
+    static func problems(
+        row: Int, count: Int, column: (Int) -> String = { "列\($0)" },
+        message: (Int) -> String = { _ in "不能为空" }
+    ) -> [RowProblem] {
         (0..<count).map { RowProblem(row: row, column: column($0), message: message($0)) }
     }
 
@@ -52,7 +55,7 @@ struct RowProblemTallyTests {
     func totalCounts() {
         var tally = RowProblemTally()
         tally.addHeader(Self.problems(row: 1, count: 7))
-        for row in 2...11 { tally.add(Self.problems(row: row, count: row)) } // 2,3,4,5,5,5,...
+        for row in 2...11 { tally.add(Self.problems(row: row, count: row)) }  // 2,3,4,5,5,5,...
         tally.add(RowProblem(row: 12, column: "名称", message: "不能为空"))
         let expected = 7 + (2...11).reduce(0) { $0 + min($1, RowProblemTally.perRowLimit) } + 1
         #expect(tally.total == expected)
@@ -91,10 +94,11 @@ struct RowProblemTallyTests {
         tally.add([RowProblem(row: 2, column: "名称", message: "不能为空"), RowProblem(row: 2, column: "日期", message: "格式错误")])
         tally.add([RowProblem(row: 3, column: "名称", message: "不能为空"), RowProblem(row: 3, column: "名称", message: "过长")])
         tally.add([RowProblem(row: 4, column: "日期", message: "不能为空")])
-        #expect(tally.groups == [
-            .init(column: "名称", message: "不能为空", count: 2), .init(column: "日期", message: "格式错误", count: 1),
-            .init(column: "名称", message: "过长", count: 1), .init(column: "日期", message: "不能为空", count: 1),
-        ])
+        #expect(
+            tally.groups == [
+                .init(column: "名称", message: "不能为空", count: 2), .init(column: "日期", message: "格式错误", count: 1),
+                .init(column: "名称", message: "过长", count: 1), .init(column: "日期", message: "不能为空", count: 1),
+            ])
     }
 
     @Test("past groupLimit distinct groups, new reasons are counted as 其他错误 per column; known groups keep counting")
@@ -108,7 +112,7 @@ struct RowProblemTallyTests {
         tally.add(RowProblem(row: 500, column: "A", message: "「y」不是数字"))
         tally.add(RowProblem(row: 501, column: "A", message: "「z」不是数字"))
         tally.add(RowProblem(row: 502, column: "B", message: "新原因"))
-        tally.add(RowProblem(row: 503, column: "A", message: "「x2」不是数字")) // a known group
+        tally.add(RowProblem(row: 503, column: "A", message: "「x2」不是数字"))  // a known group
         #expect(tally.groups.count == RowProblemTally.groupLimit + 2)
         #expect(tally.groups[RowProblemTally.groupLimit] == .init(column: "A", message: "其他错误", count: 2))
         #expect(tally.groups[RowProblemTally.groupLimit + 1] == .init(column: "B", message: "其他错误", count: 1))
@@ -153,9 +157,10 @@ struct RowProblemTallyTests {
         tally.addHeader((0..<columns).map { RowProblem(row: 1, column: "C\($0)", message: "缺少此列") })
         for row in 2...500_001 {
             // One past the per-row limit, each reason quoting the row's own text.
-            tally.add((0...RowProblemTally.perRowLimit).map {
-                RowProblem(row: row, column: "C\((row + $0) % columns)", message: "「\(row)」无法识别")
-            })
+            tally.add(
+                (0...RowProblemTally.perRowLimit).map {
+                    RowProblem(row: row, column: "C\((row + $0) % columns)", message: "「\(row)」无法识别")
+                })
         }
         #expect(tally.total == columns + 500_000 * RowProblemTally.perRowLimit)
         #expect(tally.first.count == RowProblemTally.reportLimit)

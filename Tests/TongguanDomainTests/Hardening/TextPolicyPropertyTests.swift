@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 /// Random text over every plane against an oracle written from the policy's description, so
@@ -26,10 +27,10 @@ struct TextPolicyPropertyTests {
     static func randomScalar(_ rng: inout SeededNumbers) -> Unicode.Scalar {
         switch rng.below(10) {
         case 0...3: return Unicode.Scalar(interesting[Int(rng.below(UInt64(interesting.count)))])!
-        case 4...5: return Unicode.Scalar(UInt32(0x4E00 + rng.below(0x5200)))! // common CJK
-        case 6: return Unicode.Scalar(UInt32(0x21 + rng.below(0x5E)))! // printable ASCII
+        case 4...5: return Unicode.Scalar(UInt32(0x4E00 + rng.below(0x5200)))!  // common CJK
+        case 6: return Unicode.Scalar(UInt32(0x21 + rng.below(0x5E)))!  // printable ASCII
         default:
-            while true { // anywhere in the code space, surrogates excepted
+            while true {  // anywhere in the code space, surrogates excepted
                 if let s = Unicode.Scalar(UInt32(rng.below(0x110000))) { return s }
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 /// The text policy, character class by character class: what is refused, what is kept exactly,
@@ -60,24 +61,28 @@ struct TextPolicyTests {
         }
     }
 
-    @Test("CR LF and lone CR become LF in multi-line text", arguments: [
-        ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\n\r\nb", "a\n\nb"), ("a\n\rb", "a\n\nb"),
-        ("a\r\r\nb", "a\n\nb"), ("a\r\rb", "a\n\nb"), ("第一行\r\n第二行\r第三行\n第四行", "第一行\n第二行\n第三行\n第四行"),
-        ("a\r\n\tb\r", "a\n\tb"),
-        // A CR before a combining mark, virama, variation selector or ZWNJ is still a line break
-        // (found by the property test: Foundation's replacingOccurrences skipped these).
-        ("a\r\u{301}b", "a\n\u{301}b"), ("क\r\u{94D}ष", "क\n\u{94D}ष"), ("a\r\u{FE0F}b", "a\n\u{FE0F}b"),
-        ("a\r\u{200C}b", "a\n\u{200C}b"), ("a\r\r\u{301}b", "a\n\n\u{301}b"), ("a\r\n\u{301}b", "a\n\u{301}b"),
-    ])
+    @Test(
+        "CR LF and lone CR become LF in multi-line text",
+        arguments: [
+            ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\n\r\nb", "a\n\nb"), ("a\n\rb", "a\n\nb"),
+            ("a\r\r\nb", "a\n\nb"), ("a\r\rb", "a\n\nb"), ("第一行\r\n第二行\r第三行\n第四行", "第一行\n第二行\n第三行\n第四行"),
+            ("a\r\n\tb\r", "a\n\tb"),
+            // A CR before a combining mark, virama, variation selector or ZWNJ is still a line break
+            // (found by the property test: Foundation's replacingOccurrences skipped these).
+            ("a\r\u{301}b", "a\n\u{301}b"), ("क\r\u{94D}ष", "क\n\u{94D}ष"), ("a\r\u{FE0F}b", "a\n\u{FE0F}b"),
+            ("a\r\u{200C}b", "a\n\u{200C}b"), ("a\r\r\u{301}b", "a\n\n\u{301}b"), ("a\r\n\u{301}b", "a\n\u{301}b"),
+        ])
     func carriageReturns(_ raw: String, _ expected: String) throws {
         let out = try TextPolicy.multiLine(raw)
         #expect(Array(out.unicodeScalars) == Array(expected.unicodeScalars))
         #expect(!out.unicodeScalars.contains("\r"))
     }
 
-    @Test("CR, CR LF, LF and TAB inside single-line text are refused at their position", arguments: [
-        ("a\r\nb", UInt32(0x0D), 2), ("ab\rc", 0x0D, 3), ("张三\n李四", 0x0A, 3), ("x\ty", 0x09, 2),
-    ])
+    @Test(
+        "CR, CR LF, LF and TAB inside single-line text are refused at their position",
+        arguments: [
+            ("a\r\nb", UInt32(0x0D), 2), ("ab\rc", 0x0D, 3), ("张三\n李四", 0x0A, 3), ("x\ty", 0x09, 2),
+        ])
     func lineBreaksInSingleLine(_ raw: String, _ v: UInt32, _ position: Int) {
         #expect(Self.singleLineProblem(raw) == TextPolicy.Problem(scalar: Self.scalar(v), position: position))
     }
@@ -130,11 +135,13 @@ struct TextPolicyTests {
 
     // MARK: Kept exactly
 
-    @Test("joiners, soft hyphens, compatibility ideographs, private use, emoji, combining marks and supplementary CJK are kept scalar for scalar", arguments: [
-        [0x200B], [0x200C], [0x200D], [0x00AD], [0xF900], [0xFA0E], [0xE000], [0xF0000], [0x100000],
-        [0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467], [0x1F3F3, 0xFE0F, 0x200D, 0x1F308], [0x65, 0x301], [0x20000], [0x2A6D6],
-        [0x0915, 0x094D, 0x200D, 0x0937], [0x0627, 0x200C, 0x0644], [0x1F1E8, 0x1F1F3],
-    ] as [[UInt32]])
+    @Test(
+        "joiners, soft hyphens, compatibility ideographs, private use, emoji, combining marks and supplementary CJK are kept scalar for scalar",
+        arguments: [
+            [0x200B], [0x200C], [0x200D], [0x00AD], [0xF900], [0xFA0E], [0xE000], [0xF0000], [0x100000],
+            [0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467], [0x1F3F3, 0xFE0F, 0x200D, 0x1F308], [0x65, 0x301], [0x20000], [0x2A6D6],
+            [0x0915, 0x094D, 0x200D, 0x0937], [0x0627, 0x200C, 0x0644], [0x1F1E8, 0x1F1F3],
+        ] as [[UInt32]])
     func keptExactly(_ values: [UInt32]) throws {
         let scalars = values.map(Self.scalar)
         for raw in [Self.text(scalars), Self.text(["名"] + scalars + ["字"])] {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Dashboard tiles and the manual value import sheet")
@@ -14,8 +15,9 @@ struct DashboardAndSheetTests {
         for m in 1...6 { values[Period.month(year: 2021, month: m)!] = ExactDecimal(55 + m) }
         values[p("2021-03")] = nil
         values[p("2020-06")] = d("50")
-        let target = Target(indicator: F.clinicRate.code, division: F.lvliang, value: d("65"), due: CivilDate(iso: "2022-12-31")!,
-                            baseline: Observation(period: p("2020"), value: d("55")))
+        let target = Target(
+            indicator: F.clinicRate.code, division: F.lvliang, value: d("65"), due: CivilDate(iso: "2022-12-31")!,
+            baseline: Observation(period: p("2020"), value: d("55")))
         let tile = DashboardTile(indicator: F.clinicRate, values: values, target: target, today: today, sparklineLength: 8)
         #expect(tile.latest == DashboardTile.Reading(period: p("2021-06"), value: d("61")))
         #expect(tile.latestText == "61.0%")
@@ -74,8 +76,9 @@ struct DashboardAndSheetTests {
         #expect(drafts[0].period == p("2021-01..2021-05") && drafts[0].value == d("38") && drafts[0].note == "环保局月报")
         #expect(drafts[1].value == d("19000") && drafts[1].division == DivisionCode("141124"))
         #expect(drafts[2].value == d("5.88"))
-        let exported = IndicatorValueSheet.exportRow(indicator: drafts[2].indicator, division: drafts[2].division, period: drafts[2].period,
-                                                     value: drafts[2].value, note: "")
+        let exported = IndicatorValueSheet.exportRow(
+            indicator: drafts[2].indicator, division: drafts[2].division, period: drafts[2].period,
+            value: drafts[2].value, note: "")
         #expect(exported == ["rural.industry_fund", "141100", "2021", "5.88", ""])
         let again = try IndicatorValueSheet.drafts([row(2, exported)], columns: columns, indicators: indicators).get()
         #expect(again.first?.value == drafts[2].value)
@@ -91,24 +94,28 @@ struct DashboardAndSheetTests {
             row(5, ["air.pm25", "141100", "2021-05", "39", ""]),
             row(6, ["AIR", "610100", "2021", "1e3", String(repeating: "注", count: 501)]),
         ]
-        guard case .failure(let found) = IndicatorValueSheet.drafts(rows, columns: columns, indicators: indicators,
-                                                                    scope: DivisionScope(DivisionCode("141100")!)) else {
+        guard
+            case .failure(let found) = IndicatorValueSheet.drafts(
+                rows, columns: columns, indicators: indicators,
+                scope: DivisionScope(DivisionCode("141100")!))
+        else {
             Issue.record("expected problems")
             return
         }
-        #expect(found.problems.map(\.text) == [
-            "第2行「指标编码」:未知指标「air.pm10」",
-            "第2行「区划代码」:区划代码应为6位、9位或12位数字(当前为4位)",
-            "第2行「期间」:期间「2021-13」的月份应为01—12",
-            "第2行「数值」:" + ExactDecimal.Problem.notANumber.message,
-            "第2行「备注」:第2个字符是不允许的文字方向控制字符(U+202E),请删除后重新输入",
-            "第3行「指标编码」:「签约项目数」是计算型指标,数值由系统计算,不能导入",
-            "第3行「数值」:不能为空",
-            "第5行「期间」:与第4行的指标、区划和期间相同",
-            "第6行「指标编码」:编码只能使用小写英文字母、数字、下划线和点,不能含「A」",
-            "第6行「区划代码」:区划「610100」不在您的管辖范围内",
-            "第6行「数值」:" + ExactDecimal.Problem.notANumber.message,
-            "第6行「备注」:不能超过500个字符",
-        ])
+        #expect(
+            found.problems.map(\.text) == [
+                "第2行「指标编码」:未知指标「air.pm10」",
+                "第2行「区划代码」:区划代码应为6位、9位或12位数字(当前为4位)",
+                "第2行「期间」:期间「2021-13」的月份应为01—12",
+                "第2行「数值」:" + ExactDecimal.Problem.notANumber.message,
+                "第2行「备注」:第2个字符是不允许的文字方向控制字符(U+202E),请删除后重新输入",
+                "第3行「指标编码」:「签约项目数」是计算型指标,数值由系统计算,不能导入",
+                "第3行「数值」:不能为空",
+                "第5行「期间」:与第4行的指标、区划和期间相同",
+                "第6行「指标编码」:编码只能使用小写英文字母、数字、下划线和点,不能含「A」",
+                "第6行「区划代码」:区划「610100」不在您的管辖范围内",
+                "第6行「数值」:" + ExactDecimal.Problem.notANumber.message,
+                "第6行「备注」:不能超过500个字符",
+            ])
     }
 }

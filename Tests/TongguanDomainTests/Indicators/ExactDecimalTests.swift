@@ -1,28 +1,33 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("ExactDecimal: parsing, text, comparison, arithmetic, JSON")
 struct ExactDecimalTests {
     func d(_ s: String) -> ExactDecimal { try! ExactDecimal(s) }
 
-    @Test("plain decimals parse to units and scale", arguments: [
-        ("12.5", Int64(125), 1), ("-3", -3, 0), ("+0.25", 25, 2), ("007", 7, 0), ("0", 0, 0), ("-0", 0, 0),
-        ("  183.61 ", 18361, 2), ("0.000000000001", 1, 12), ("9223372036854775807", Int64.max, 0),
-        ("-9223372036854775807", -Int64.max, 0), ("1.50", 150, 2),
-    ])
+    @Test(
+        "plain decimals parse to units and scale",
+        arguments: [
+            ("12.5", Int64(125), 1), ("-3", -3, 0), ("+0.25", 25, 2), ("007", 7, 0), ("0", 0, 0), ("-0", 0, 0),
+            ("  183.61 ", 18361, 2), ("0.000000000001", 1, 12), ("9223372036854775807", Int64.max, 0),
+            ("-9223372036854775807", -Int64.max, 0), ("1.50", 150, 2),
+        ])
     func parses(text: String, units: Int64, scale: Int) throws {
         let value = try ExactDecimal(text)
         #expect(value.units == units)
         #expect(value.scale == scale)
     }
 
-    @Test("refused forms name their reason", arguments: [
-        ("", ExactDecimal.Problem.notANumber), ("1e3", .notANumber), ("1,000", .notANumber), (".5", .notANumber),
-        ("5.", .notANumber), ("1.2.3", .notANumber), ("--1", .notANumber), ("+", .notANumber), ("12 5", .notANumber),
-        ("١٢", .notANumber), ("12.5元", .notANumber), ("0.0000000000001", .tooManyDecimals),
-        ("9223372036854775808", .outOfRange), ("-9223372036854775808", .outOfRange), ("99999999999999999999", .outOfRange),
-    ])
+    @Test(
+        "refused forms name their reason",
+        arguments: [
+            ("", ExactDecimal.Problem.notANumber), ("1e3", .notANumber), ("1,000", .notANumber), (".5", .notANumber),
+            ("5.", .notANumber), ("1.2.3", .notANumber), ("--1", .notANumber), ("+", .notANumber), ("12 5", .notANumber),
+            ("١٢", .notANumber), ("12.5元", .notANumber), ("0.0000000000001", .tooManyDecimals),
+            ("9223372036854775808", .outOfRange), ("-9223372036854775808", .outOfRange), ("99999999999999999999", .outOfRange),
+        ])
     func refuses(text: String, problem: ExactDecimal.Problem) {
         #expect(throws: problem) { try ExactDecimal(text) }
     }
@@ -56,11 +61,13 @@ struct ExactDecimalTests {
         #expect(d("-123456.789").description == "-123456.789")
     }
 
-    @Test("text(decimals:) rounds half away from zero and pads", arguments: [
-        ("14.65", 1, "14.7"), ("14.64", 1, "14.6"), ("-14.65", 1, "-14.7"), ("-14.64", 1, "-14.6"),
-        ("2", 2, "2.00"), ("2.5", 0, "3"), ("-2.5", 0, "-3"), ("0.049", 1, "0.0"), ("-0.04", 1, "0.0"),
-        ("183.61", 2, "183.61"), ("183.605", 2, "183.61"), ("9.995", 2, "10.00"), ("1.5", 3, "1.500"), ("12.34", -1, "12"),
-    ])
+    @Test(
+        "text(decimals:) rounds half away from zero and pads",
+        arguments: [
+            ("14.65", 1, "14.7"), ("14.64", 1, "14.6"), ("-14.65", 1, "-14.7"), ("-14.64", 1, "-14.6"),
+            ("2", 2, "2.00"), ("2.5", 0, "3"), ("-2.5", 0, "-3"), ("0.049", 1, "0.0"), ("-0.04", 1, "0.0"),
+            ("183.61", 2, "183.61"), ("183.605", 2, "183.61"), ("9.995", 2, "10.00"), ("1.5", 3, "1.500"), ("12.34", -1, "12"),
+        ])
     func fixedDecimals(value: String, decimals: Int, expected: String) {
         #expect(d(value).text(decimals: decimals) == expected)
     }
@@ -103,7 +110,7 @@ struct ExactDecimalTests {
     func multiplication() throws {
         #expect(try d("1.5").times(d("-2")) == d("-3"))
         #expect(try d("0.1").times(d("0.1")).description == "0.01")
-        #expect(try d("0.000001").times(d("0.0000005")).description == "0.000000000001") // 5e-13 → half-up
+        #expect(try d("0.000001").times(d("0.0000005")).description == "0.000000000001")  // 5e-13 → half-up
         #expect(try d("0.000001").times(d("0.0000004")) == .zero)
         #expect(try d("-0.000001").times(d("0.0000005")).description == "-0.000000000001")
         #expect(try d("3037000499").times(d("3037000499")).description == "9223372030926249001")
@@ -111,12 +118,14 @@ struct ExactDecimalTests {
         #expect(try d("5.88").times(.hundred) == d("588"))
     }
 
-    @Test("quotients round half-up at the asked scale", arguments: [
-        ("1", "3", 4, "0.3333"), ("2", "3", 4, "0.6667"), ("-2", "3", 4, "-0.6667"), ("2", "-3", 0, "-1"),
-        ("1", "8", 2, "0.13"), ("-1", "8", 2, "-0.13"), ("1794", "1905", 4, "0.9417"), ("52", "67", 3, "0.776"),
-        ("10", "4", 0, "3"), ("10", "4", 12, "2.5"), ("0.000000000001", "1000000", 12, "0"),
-        ("0.000000000005", "10", 12, "0.000000000001"), ("9223372036854775807", "1", 0, "9223372036854775807"),
-    ])
+    @Test(
+        "quotients round half-up at the asked scale",
+        arguments: [
+            ("1", "3", 4, "0.3333"), ("2", "3", 4, "0.6667"), ("-2", "3", 4, "-0.6667"), ("2", "-3", 0, "-1"),
+            ("1", "8", 2, "0.13"), ("-1", "8", 2, "-0.13"), ("1794", "1905", 4, "0.9417"), ("52", "67", 3, "0.776"),
+            ("10", "4", 0, "3"), ("10", "4", 12, "2.5"), ("0.000000000001", "1000000", 12, "0"),
+            ("0.000000000005", "10", 12, "0.000000000001"), ("9223372036854775807", "1", 0, "9223372036854775807"),
+        ])
     func division(a: String, b: String, scale: Int, expected: String) throws {
         #expect(try d(a).divided(by: d(b), scale: scale).description == expected)
     }
@@ -144,7 +153,7 @@ struct ExactDecimalTests {
         #expect(try d("1836100000000").shifted(byPowerOfTen: -10) == d("183.61"))
         #expect(try d("183.61").shifted(byPowerOfTen: 10) == d("1836100000000"))
         #expect(try d("0.9417").shifted(byPowerOfTen: 2) == d("94.17"))
-        #expect(try d("0.5").shifted(byPowerOfTen: -12).description == "0.000000000001") // 5e-13 rounds up
+        #expect(try d("0.5").shifted(byPowerOfTen: -12).description == "0.000000000001")  // 5e-13 rounds up
         #expect(try d("0.4").shifted(byPowerOfTen: -12) == .zero)
         #expect(try d("123").shifted(byPowerOfTen: -40) == .zero)
         #expect(throws: ExactDecimal.Problem.outOfRange) { try d("10").shifted(byPowerOfTen: 18) }

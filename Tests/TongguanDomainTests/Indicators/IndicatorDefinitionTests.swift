@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Indicator codes, definitions, query kinds and display units")
@@ -11,14 +12,16 @@ struct IndicatorDefinitionTests {
         #expect(try IndicatorCode(validating: code).rawValue == code)
     }
 
-    @Test("invalid codes name the rule", arguments: [
-        ("", IndicatorCode.Problem.empty), ("air", .segmentCount(1)), ("a.b.c.d.e.f.g", .segmentCount(7)),
-        ("Air.pm25", .badCharacter("A")), ("air.pm2.5μ", .badCharacter("μ")), ("air pm25", .badCharacter(" ")),
-        ("air-pm25.x", .badCharacter("-")), ("空气.pm25", .badCharacter("空")), ("air..pm25", .emptySegment),
-        (".air", .emptySegment), ("air.", .emptySegment), ("1air.pm25", .segmentStart("1air")), ("air._x", .segmentStart("_x")),
-        ("a." + String(repeating: "b", count: 33), .segmentTooLong(String(repeating: "b", count: 33))),
-        (String(repeating: "abcdefg.", count: 8) + "x", .tooLong(65)),
-    ])
+    @Test(
+        "invalid codes name the rule",
+        arguments: [
+            ("", IndicatorCode.Problem.empty), ("air", .segmentCount(1)), ("a.b.c.d.e.f.g", .segmentCount(7)),
+            ("Air.pm25", .badCharacter("A")), ("air.pm2.5μ", .badCharacter("μ")), ("air pm25", .badCharacter(" ")),
+            ("air-pm25.x", .badCharacter("-")), ("空气.pm25", .badCharacter("空")), ("air..pm25", .emptySegment),
+            (".air", .emptySegment), ("air.", .emptySegment), ("1air.pm25", .segmentStart("1air")), ("air._x", .segmentStart("_x")),
+            ("a." + String(repeating: "b", count: 33), .segmentTooLong(String(repeating: "b", count: 33))),
+            (String(repeating: "abcdefg.", count: 8) + "x", .tooLong(65)),
+        ])
     func invalidCodes(code: String, problem: IndicatorCode.Problem) {
         #expect(throws: problem) { try IndicatorCode(validating: code) }
         #expect(IndicatorCode(code) == nil)
@@ -33,9 +36,11 @@ struct IndicatorDefinitionTests {
     }
 
     func draft(_ change: (inout IndicatorDraft) -> Void = { _ in }) -> IndicatorDraft {
-        var d = IndicatorDraft(code: "projects.signed.investment", name: "签约项目总投资", unit: "亿元", displayScale: 10, decimals: 2,
-                               direction: "higher_is_better", rollUp: "none", ownerDivision: "141100",
-                               source: .init(type: "computed", query: IndicatorQuery(kind: "projects.summary", parameters: ["stage": "signed", "measure": "investment"])))
+        var d = IndicatorDraft(
+            code: "projects.signed.investment", name: "签约项目总投资", unit: "亿元", displayScale: 10, decimals: 2,
+            direction: "higher_is_better", rollUp: "none", ownerDivision: "141100",
+            source: .init(
+                type: "computed", query: IndicatorQuery(kind: "projects.summary", parameters: ["stage": "signed", "measure": "investment"])))
         change(&d)
         return d
     }
@@ -81,7 +86,8 @@ struct IndicatorDefinitionTests {
         #expect(fields(draft { $0.source = .init(type: "formula") }) == ["source.type"])
         #expect(fields(draft { $0.rollUp = "sum" }) == ["roll_up"])
         #expect(fields(draft { $0.source.query = IndicatorQuery(kind: "ledger.aggregate") }) == ["source.query.kind"])
-        #expect(fields(draft { $0.source.query = IndicatorQuery(kind: "projects.summary", parameters: ["stage": "signed"]) })
+        #expect(
+            fields(draft { $0.source.query = IndicatorQuery(kind: "projects.summary", parameters: ["stage": "signed"]) })
                 == ["source.query.parameters.measure"])
         #expect(fields(draft { $0.source.query?.parameters["stage"] = "planned" }) == ["source.query.parameters.stage"])
         #expect(fields(draft { $0.source.query?.parameters["colour"] = "red" }) == ["source.query.parameters.colour"])
@@ -122,7 +128,10 @@ struct IndicatorDefinitionTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(F.pm25.draft), as: UTF8.self)
-        #expect(json == #"{"code":"air.pm25","decimals":0,"direction":"lower_is_better","display_scale":0,"name":"PM2.5平均浓度","owner_division":"141100","roll_up":"average","source":{"type":"manual"},"unit":"μg\/m³"}"#)
+        #expect(
+            json
+                == #"{"code":"air.pm25","decimals":0,"direction":"lower_is_better","display_scale":0,"name":"PM2.5平均浓度","owner_division":"141100","roll_up":"average","source":{"type":"manual"},"unit":"μg\/m³"}"#
+        )
         #expect(try JSONDecoder().decode(IndicatorDraft.self, from: Data(json.utf8)) == F.pm25.draft)
     }
 
@@ -159,14 +168,16 @@ struct IndicatorDefinitionTests {
         #expect(F.trainees.displayText(ExactDecimal(4940)) == "4940人")
     }
 
-    @Test("scale words that do not fit the unit are refused with the reason", arguments: [
-        (IndicatorFixtures.trainees, ScaleWord.yiYuan, "「亿元」只能用于金额指标(单位为元、万元或亿元),该指标单位为「人」"),
-        (IndicatorFixtures.signedInvestment, .wan, "「万」只能用于计数或计量指标,该指标单位为「亿元」"),
-        (IndicatorFixtures.resolvedRate, .yi, "「亿」只能用于计数或计量指标,该指标单位为「%」"),
-        (IndicatorFixtures.trainees, .percent, "「%」只能用于无单位的比值指标,该指标单位为「人」"),
-        (IndicatorFixtures.resolvedRate, .percent, "「%」只能用于无单位的比值指标,该指标单位为「%」"),
-        (IndicatorFixtures.closedShare, .wanYuan, "「万元」只能用于金额指标(单位为元、万元或亿元),该指标无单位"),
-    ])
+    @Test(
+        "scale words that do not fit the unit are refused with the reason",
+        arguments: [
+            (IndicatorFixtures.trainees, ScaleWord.yiYuan, "「亿元」只能用于金额指标(单位为元、万元或亿元),该指标单位为「人」"),
+            (IndicatorFixtures.signedInvestment, .wan, "「万」只能用于计数或计量指标,该指标单位为「亿元」"),
+            (IndicatorFixtures.resolvedRate, .yi, "「亿」只能用于计数或计量指标,该指标单位为「%」"),
+            (IndicatorFixtures.trainees, .percent, "「%」只能用于无单位的比值指标,该指标单位为「人」"),
+            (IndicatorFixtures.resolvedRate, .percent, "「%」只能用于无单位的比值指标,该指标单位为「%」"),
+            (IndicatorFixtures.closedShare, .wanYuan, "「万元」只能用于金额指标(单位为元、万元或亿元),该指标无单位"),
+        ])
     func mismatch(indicator: Indicator, word: ScaleWord, message: String) {
         guard case .failure(let problem) = indicator.display(in: word, decimals: nil) else {
             Issue.record("expected a mismatch")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Peer groups and rankings")
@@ -14,8 +15,9 @@ struct RankingTests {
 
     @Test("lower is better: the lowest value ranks first; ties share a rank and the next skips (1,1,3)")
     func competitionRanking() {
-        let r = Ranking(group: abcde, period: period, direction: .lowerIsBetter,
-                        values: ["A": d("40"), "B": d("35"), "C": d("35"), "D": d("50"), "E": d("36")])
+        let r = Ranking(
+            group: abcde, period: period, direction: .lowerIsBetter,
+            values: ["A": d("40"), "B": d("35"), "C": d("35"), "D": d("50"), "E": d("36")])
         #expect(r.rows.map(\.memberCode) == ["B", "C", "E", "A", "D"])
         #expect(r.rows.map(\.rank) == [1, 1, 3, 4, 5])
         #expect(r.group == "测试组" && r.year == 2018 && r.period == period)
@@ -23,8 +25,9 @@ struct RankingTests {
 
     @Test("higher is better reverses the order; equal values in different notation tie")
     func higherIsBetter() {
-        let r = Ranking(group: abcde, period: period, direction: .higherIsBetter,
-                        values: ["A": d("1.50"), "B": d("1.5"), "C": d("2"), "D": d("1"), "E": d("1")])
+        let r = Ranking(
+            group: abcde, period: period, direction: .higherIsBetter,
+            values: ["A": d("1.50"), "B": d("1.5"), "C": d("2"), "D": d("1"), "E": d("1")])
         #expect(r.rows.map(\.memberCode) == ["C", "A", "B", "D", "E"])
         #expect(r.rows.map(\.rank) == [1, 2, 2, 4, 4])
     }
@@ -41,16 +44,18 @@ struct RankingTests {
 
     @Test("phrases: 最低/最高 at the ends, positions in between, ties say 并列")
     func phrases() {
-        let r = Ranking(group: abcde, period: period, direction: .lowerIsBetter,
-                        values: ["A": d("1"), "B": d("2"), "C": d("2"), "D": d("3"), "E": d("4")])
+        let r = Ranking(
+            group: abcde, period: period, direction: .lowerIsBetter,
+            values: ["A": d("1"), "B": d("2"), "C": d("2"), "D": d("3"), "E": d("4")])
         #expect(r.phrase(for: "A") == "最低")
         #expect(r.phrase(for: "B") == "并列第2")
         #expect(r.phrase(for: "D") == "排名第4")
         #expect(r.phrase(for: "E") == "最高")
         #expect(r.phrase(for: "A", style: .position) == "排名第1")
         #expect(r.phrase(for: "E", style: .position) == "排名第5")
-        let high = Ranking(group: abcde, period: period, direction: .higherIsBetter,
-                           values: ["A": d("9"), "B": d("9"), "C": d("5"), "D": d("1"), "E": d("1")])
+        let high = Ranking(
+            group: abcde, period: period, direction: .higherIsBetter,
+            values: ["A": d("9"), "B": d("9"), "C": d("5"), "D": d("1"), "E": d("1")])
         #expect(high.phrase(for: "A") == "并列最高")
         #expect(high.phrase(for: "C") == "排名第3")
         #expect(high.phrase(for: "E") == "并列最低")
@@ -59,8 +64,9 @@ struct RankingTests {
 
     @Test("no extreme words when everyone ties or only one has a value; no phrase without a value")
     func degenerate() {
-        let all = Ranking(group: abcde, period: period, direction: .lowerIsBetter,
-                          values: ["A": d("1"), "B": d("1"), "C": d("1"), "D": d("1"), "E": d("1")])
+        let all = Ranking(
+            group: abcde, period: period, direction: .lowerIsBetter,
+            values: ["A": d("1"), "B": d("1"), "C": d("1"), "D": d("1"), "E": d("1")])
         #expect(all.phrase(for: "C") == "并列第1")
         let one = Ranking(group: abcde, period: period, direction: .lowerIsBetter, values: ["B": d("1")])
         #expect(one.phrase(for: "B") == "排名第1")
@@ -87,7 +93,10 @@ struct RankingTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(r), as: UTF8.self)
-        #expect(json == #"{"direction":"lower_is_better","group":"测试组","period":"2021-01..2021-05","rows":[{"member":"甲","member_code":"A","rank":1,"value":"35.5"},{"member":"乙","member_code":"B","rank":null,"value":null}],"year":2018}"#)
+        #expect(
+            json
+                == #"{"direction":"lower_is_better","group":"测试组","period":"2021-01..2021-05","rows":[{"member":"甲","member_code":"A","rank":1,"value":"35.5"},{"member":"乙","member_code":"B","rank":null,"value":null}],"year":2018}"#
+        )
         #expect(try JSONDecoder().decode(Ranking.self, from: Data(json.utf8)) == r)
     }
 
@@ -96,9 +105,11 @@ struct RankingTests {
         let ok = try PeerGroup.validated(name: " 汾渭平原 ", year: 2018, members: F.fenwei2018.members)
         #expect(ok.name == "汾渭平原" && ok.members.count == 11)
         do {
-            _ = try PeerGroup.validated(name: "", year: 1800, members: [
-                PeerMember(name: "西安", code: "610100"), PeerMember(name: "西安", code: "610-1"), PeerMember(name: "", code: "610100"),
-            ])
+            _ = try PeerGroup.validated(
+                name: "", year: 1800,
+                members: [
+                    PeerMember(name: "西安", code: "610100"), PeerMember(name: "西安", code: "610-1"), PeerMember(name: "", code: "610100"),
+                ])
             Issue.record("expected problems")
         } catch {
             #expect(error.problems.map(\.field) == ["name", "year", "members[1].code", "members[1].name", "members[2].name", "members[2].code"])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Manual roll-up of entered values, and change phrases")
@@ -69,7 +70,8 @@ struct RollUpAndChangeTests {
     func last() throws {
         let entries = months(2021, 1...12) { "\($0)" }
         #expect(try RollUp.last.value(for: p("2021"), entries: entries) == .value(d("12"), from: [p("2021-12")]))
-        #expect(try RollUp.last.value(for: p("2021"), entries: [p("2021-Q4"): d("65"), p("2021-12"): d("66")]) == .value(d("65"), from: [p("2021-Q4")]))
+        #expect(
+            try RollUp.last.value(for: p("2021"), entries: [p("2021-Q4"): d("65"), p("2021-12"): d("66")]) == .value(d("65"), from: [p("2021-Q4")]))
         var partial = entries
         partial[p("2021-12")] = nil
         #expect(try RollUp.last.value(for: p("2021"), entries: partial) == .gap(missing: [p("2021-12")]))
@@ -92,11 +94,13 @@ struct RollUpAndChangeTests {
 
     // MARK: Change
 
-    @Test("percent change phrases, rounded half-up, flat when it rounds to zero", arguments: [
-        ("5.126", "5.88", 1, "增长14.7%"), ("100", "96.8", 1, "下降3.2%"), ("100", "100", 1, "持平"),
-        ("100", "100.04", 1, "持平"), ("100", "100.05", 1, "增长0.1%"), ("100", "99.95", 1, "下降0.1%"),
-        ("20.78", "22.9", 1, "增长10.2%"), ("3", "4", 0, "增长33%"), ("8", "4", 2, "下降50.00%"),
-    ])
+    @Test(
+        "percent change phrases, rounded half-up, flat when it rounds to zero",
+        arguments: [
+            ("5.126", "5.88", 1, "增长14.7%"), ("100", "96.8", 1, "下降3.2%"), ("100", "100", 1, "持平"),
+            ("100", "100.04", 1, "持平"), ("100", "100.05", 1, "增长0.1%"), ("100", "99.95", 1, "下降0.1%"),
+            ("20.78", "22.9", 1, "增长10.2%"), ("3", "4", 0, "增长33%"), ("8", "4", 2, "下降50.00%"),
+        ])
     func percent(from: String, to: String, decimals: Int, phrase: String) throws {
         #expect(try Change.percent(from: d(from), to: d(to), decimals: decimals).phrase == phrase)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Wide128: the 128-bit magnitude behind exact products and quotients")

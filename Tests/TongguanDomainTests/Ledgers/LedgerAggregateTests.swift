@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Ledger aggregates")
@@ -45,22 +46,30 @@ struct LedgerAggregateTests {
         #expect(problems(["group_by": "tags"]) == ["group_by": ["只能按区划、状态或单选字段分组,「标签」是多选字段"]])
         #expect(problems(["group_by": "nope"]) == ["group_by": ["没有这个字段"]])
         #expect(problems(["filter.kind": "其他"]) == ["filter.kind": ["不是可选项,可选:产业、就业、教育"]])
-        #expect(problems(["state": "gone", "division": "x", "as_of": "yesterday"]) == [
-            "state": ["没有这个状态"], "division": [DivisionCode.Problem.notDigits.message], "as_of": ["日期应为 YYYY-MM-DD 格式,如 2024-03-01"]])
+        #expect(
+            problems(["state": "gone", "division": "x", "as_of": "yesterday"]) == [
+                "state": ["没有这个状态"], "division": [DivisionCode.Problem.notDigits.message], "as_of": ["日期应为 YYYY-MM-DD 格式,如 2024-03-01"],
+            ])
         var fields = F.fields
         fields[3].archived = true
         fields[6].archived = true
         let archived = F.definition(fields: fields)
-        #expect(problems(["measure": "sum:amount", "group_by": "kind"], archived) == [
-            "measure": ["字段「金额」已归档"], "group_by": ["字段「类别」已归档"]])
+        #expect(
+            problems(["measure": "sum:amount", "group_by": "kind"], archived) == [
+                "measure": ["字段「金额」已归档"], "group_by": ["字段「类别」已归档"],
+            ])
     }
 
     let items: [LedgerItemContent] = [
-        LedgerFixtures.item(["count": .integer(2), "area": .decimal(LedgerFixtures.dec("0.1")), "amount": .money(150), "kind": .choice("产业"), "unit": .unit("u1")]),
-        LedgerFixtures.item(["count": .integer(3), "area": .decimal(LedgerFixtures.dec("0.25")), "amount": .money(1), "kind": .choice("产业"), "unit": .unit("u2")],
-                            state: "done", division: DivisionCode("141124100201")!),
-        LedgerFixtures.item(["count": .integer(-1), "area": .decimal(LedgerFixtures.dec("3")), "kind": .choice("教育"), "unit": .unit("u1")],
-                            division: LedgerFixtures.fenyang),
+        LedgerFixtures.item([
+            "count": .integer(2), "area": .decimal(LedgerFixtures.dec("0.1")), "amount": .money(150), "kind": .choice("产业"), "unit": .unit("u1"),
+        ]),
+        LedgerFixtures.item(
+            ["count": .integer(3), "area": .decimal(LedgerFixtures.dec("0.25")), "amount": .money(1), "kind": .choice("产业"), "unit": .unit("u2")],
+            state: "done", division: DivisionCode("141124100201")!),
+        LedgerFixtures.item(
+            ["count": .integer(-1), "area": .decimal(LedgerFixtures.dec("3")), "kind": .choice("教育"), "unit": .unit("u1")],
+            division: LedgerFixtures.fenyang),
         LedgerFixtures.item(["area": .decimal(LedgerFixtures.dec("0.05"))], state: "in_progress", division: LedgerFixtures.lvliang),
     ]
 
@@ -77,9 +86,12 @@ struct LedgerAggregateTests {
     @Test("grouped by state: every state in order, empty ones included")
     func byState() throws {
         let rows = try query(["group_by": "state", "measure": "sum:area"]).run(items, definition: d)
-        #expect(rows == [LedgerAggregateRow(group: "todo", value: .decimal(F.dec("3.1"))),
-                         LedgerAggregateRow(group: "in_progress", value: .decimal(F.dec("0.05"))),
-                         LedgerAggregateRow(group: "done", value: .decimal(F.dec("0.25")))])
+        #expect(
+            rows == [
+                LedgerAggregateRow(group: "todo", value: .decimal(F.dec("3.1"))),
+                LedgerAggregateRow(group: "in_progress", value: .decimal(F.dec("0.05"))),
+                LedgerAggregateRow(group: "done", value: .decimal(F.dec("0.25"))),
+            ])
         let empty = try query(["group_by": "state"]).run([], definition: d)
         #expect(empty.map(\.value) == [.count(0), .count(0), .count(0)])
     }
@@ -87,8 +99,11 @@ struct LedgerAggregateTests {
     @Test("grouped by division one level below the ledger's, or below the division asked for")
     func byDivision() throws {
         let rows = try query(["group_by": "division"]).run(items, definition: d)
-        #expect(rows == [LedgerAggregateRow(group: "141100", value: .count(1)), LedgerAggregateRow(group: "141124", value: .count(2)),
-                         LedgerAggregateRow(group: "141182", value: .count(1))])
+        #expect(
+            rows == [
+                LedgerAggregateRow(group: "141100", value: .count(1)), LedgerAggregateRow(group: "141124", value: .count(2)),
+                LedgerAggregateRow(group: "141182", value: .count(1)),
+            ])
         let below = try query(["group_by": "division", "division": "141124"]).run(items, definition: d)
         #expect(below == [LedgerAggregateRow(group: "141124", value: .count(1)), LedgerAggregateRow(group: "141124100", value: .count(1))])
         #expect(LedgerAggregateQuery.divisionGroup(DivisionCode("141124100201")!, under: F.lvliang) == F.linxian)
@@ -100,8 +115,11 @@ struct LedgerAggregateTests {
     @Test("grouped by a choice: options in order, then items without one")
     func byChoice() throws {
         let rows = try query(["group_by": "kind", "measure": "sum:count"]).run(items, definition: d)
-        #expect(rows == [LedgerAggregateRow(group: "产业", value: .integer(5)), LedgerAggregateRow(group: "就业", value: .integer(0)),
-                         LedgerAggregateRow(group: "教育", value: .integer(-1)), LedgerAggregateRow(group: nil, value: .integer(0))])
+        #expect(
+            rows == [
+                LedgerAggregateRow(group: "产业", value: .integer(5)), LedgerAggregateRow(group: "就业", value: .integer(0)),
+                LedgerAggregateRow(group: "教育", value: .integer(-1)), LedgerAggregateRow(group: nil, value: .integer(0)),
+            ])
         let withoutEmpty = try query(["group_by": "kind"]).run(Array(items.prefix(3)), definition: d)
         #expect(withoutEmpty.map(\.group) == ["产业", "就业", "教育"])
     }
@@ -123,20 +141,27 @@ struct LedgerAggregateTests {
 
     @Test("JSON: {\"rows\": [{\"group\", \"value\"}]}, decimals as strings")
     func json() {
-        let rows = [LedgerAggregateRow(group: "产业", value: .decimal(F.dec("1.50"))), LedgerAggregateRow(group: nil, value: .money(5)),
-                    LedgerAggregateRow(group: "todo", value: .count(3)), LedgerAggregateRow(group: "x", value: .integer(-2))]
-        #expect(LedgerAggregateQuery.json(rows) == .object(["rows": .array([
-            .object(["group": .string("产业"), "value": .string("1.5")]),
-            .object(["group": .null, "value": .integer(5)]),
-            .object(["group": .string("todo"), "value": .integer(3)]),
-            .object(["group": .string("x"), "value": .integer(-2)]),
-        ])]))
+        let rows = [
+            LedgerAggregateRow(group: "产业", value: .decimal(F.dec("1.50"))), LedgerAggregateRow(group: nil, value: .money(5)),
+            LedgerAggregateRow(group: "todo", value: .count(3)), LedgerAggregateRow(group: "x", value: .integer(-2)),
+        ]
+        #expect(
+            LedgerAggregateQuery.json(rows)
+                == .object([
+                    "rows": .array([
+                        .object(["group": .string("产业"), "value": .string("1.5")]),
+                        .object(["group": .null, "value": .integer(5)]),
+                        .object(["group": .string("todo"), "value": .integer(3)]),
+                        .object(["group": .string("x"), "value": .integer(-2)]),
+                    ])
+                ]))
     }
 
     @Test("state as of a day, from state events")
     func history() {
         let events: [(day: CivilDate, to: String)] = [
-            (F.date("2024-03-01"), "todo"), (F.date("2024-04-10"), "in_progress"), (F.date("2024-04-10"), "done"), (F.date("2024-06-01"), "in_progress"),
+            (F.date("2024-03-01"), "todo"), (F.date("2024-04-10"), "in_progress"), (F.date("2024-04-10"), "done"),
+            (F.date("2024-06-01"), "in_progress"),
         ]
         #expect(LedgerItemHistory.state(asOf: F.date("2024-02-28"), events: events) == nil)
         #expect(LedgerItemHistory.state(asOf: F.date("2024-03-01"), events: events) == "todo")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerCode and LedgerFieldType")
@@ -14,8 +15,9 @@ struct LedgerCodeTests {
         #expect(LedgerCode.problem("", what: "字段标识") == "字段标识不能为空")
     }
 
-    @Test("characters outside lower-case ASCII, digits, _ and -",
-          arguments: ["Ab", "a b", "台账", "a.b", "a/b", "aé", "a\u{0}b", "ab ", "AB"])
+    @Test(
+        "characters outside lower-case ASCII, digits, _ and -",
+        arguments: ["Ab", "a b", "台账", "a.b", "a/b", "aé", "a\u{0}b", "ab ", "AB"])
     func badCharacters(_ code: String) {
         #expect(LedgerCode.problem(code, what: "台账代码") == "台账代码只能由小写英文字母、数字、下划线和连字符组成")
     }
@@ -35,8 +37,11 @@ struct LedgerCodeTests {
 
     @Test("field type raw values are the API names")
     func rawValues() {
-        #expect(LedgerFieldType.allCases.map(\.rawValue) == ["text", "integer", "decimal", "money", "date", "bool", "choice",
-                                                           "multi_choice", "division", "unit", "person", "resident_id"])
+        #expect(
+            LedgerFieldType.allCases.map(\.rawValue) == [
+                "text", "integer", "decimal", "money", "date", "bool", "choice",
+                "multi_choice", "division", "unit", "person", "resident_id",
+            ])
         for type in LedgerFieldType.allCases {
             #expect(LedgerFieldType(rawValue: type.rawValue) == type)
             #expect(!type.label.isEmpty)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerDecimal")
@@ -7,10 +8,12 @@ struct LedgerDecimalTests {
         try LedgerDecimal(parsing: text, maxScale: scale)
     }
 
-    @Test("parsing to lowest terms", arguments: [
-        ("0", 0, 0), ("12", 12, 0), ("-12", -12, 0), ("+3", 3, 0), ("12.50", 125, 1), ("0.125", 125, 3),
-        ("-0.25", -25, 2), ("007.0", 7, 0), ("1.500", 15, 1), ("-0", 0, 0), ("0.000001", 1, 6), ("999999999999.999999", 999999999999999999, 6),
-    ])
+    @Test(
+        "parsing to lowest terms",
+        arguments: [
+            ("0", 0, 0), ("12", 12, 0), ("-12", -12, 0), ("+3", 3, 0), ("12.50", 125, 1), ("0.125", 125, 3),
+            ("-0.25", -25, 2), ("007.0", 7, 0), ("1.500", 15, 1), ("-0", 0, 0), ("0.000001", 1, 6), ("999999999999.999999", 999999999999999999, 6),
+        ])
     func parses(_ text: String, _ units: Int64, _ scale: Int) throws {
         let d = try parse(text)
         #expect(d.units == units)
@@ -52,8 +55,12 @@ struct LedgerDecimalTests {
         #expect(Set([try parse("2.0"), try parse("2")]).count == 1)
     }
 
-    @Test("text forms", arguments: [("12.5", "12.5", 2, "12.50"), ("-0.25", "-0.25", 1, "-0.25"), ("3", "3", 0, "3"),
-                                    ("0.001", "0.001", 4, "0.0010"), ("-7", "-7", 2, "-7.00"), ("0", "0", 2, "0.00")])
+    @Test(
+        "text forms",
+        arguments: [
+            ("12.5", "12.5", 2, "12.50"), ("-0.25", "-0.25", 1, "-0.25"), ("3", "3", 0, "3"),
+            ("0.001", "0.001", 4, "0.0010"), ("-7", "-7", 2, "-7.00"), ("0", "0", 2, "0.00"),
+        ])
     func texts(_ input: String, _ canonical: String, _ places: Int, _ padded: String) throws {
         let d = try parse(input)
         #expect(d.description == canonical)

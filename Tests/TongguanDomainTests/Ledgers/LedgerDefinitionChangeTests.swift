@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerDefinitionChange.between")
@@ -42,11 +43,17 @@ struct LedgerDefinitionChangeTests {
         #expect(changed { $0.fields.append(F.field("extra", .text)) } == [.fieldAdded(key: "extra")])
         #expect(changed { $0.fields.remove(at: 1) } == [.fieldRemoved(key: "count", label: "数量")])
         #expect(changed { $0.fields[1].label = "件数" } == [.fieldRelabelled(key: "count", from: "数量", to: "件数")])
-        #expect(changed { $0.fields[1].type = .decimal; $0.fields[1].scale = 2 } == [.fieldRetyped(key: "count", label: "数量", from: .integer, to: .decimal)])
+        #expect(
+            changed {
+                $0.fields[1].type = .decimal; $0.fields[1].scale = 2
+            } == [.fieldRetyped(key: "count", label: "数量", from: .integer, to: .decimal)])
         #expect(changed { $0.fields[6].options.append("医疗") } == [.optionsAdded(key: "kind", options: ["医疗"])])
         #expect(changed { $0.fields[6].options.removeFirst() } == [.optionsRemoved(key: "kind", label: "类别", options: ["产业"])])
         #expect(changed { $0.fields[6].options.swapAt(0, 2) } == [.optionsReordered(key: "kind")])
-        #expect(changed { $0.fields[6].options[0] = "产业发展" } == [.optionsAdded(key: "kind", options: ["产业发展"]), .optionsRemoved(key: "kind", label: "类别", options: ["产业"])])
+        #expect(
+            changed { $0.fields[6].options[0] = "产业发展" } == [
+                .optionsAdded(key: "kind", options: ["产业发展"]), .optionsRemoved(key: "kind", label: "类别", options: ["产业"]),
+            ])
         #expect(changed { $0.fields[2].scale = 4 } == [.scaleChanged(key: "area", label: "面积", from: 2, to: 4)])
         #expect(changed { $0.fields[1].required = true } == [.requiredChanged(key: "count", label: "数量", required: true)])
         #expect(changed { $0.fields[0].unique = false } == [.uniqueChanged(key: "title", label: "事项", unique: false)])
@@ -57,7 +64,9 @@ struct LedgerDefinitionChangeTests {
 
     @Test("a retyped field reports the retyping, not its options or scale")
     func retypeOnly() {
-        let changes = changed { $0.fields[6].type = .multiChoice; $0.fields[6].options = ["甲"] }
+        let changes = changed {
+            $0.fields[6].type = .multiChoice; $0.fields[6].options = ["甲"]
+        }
         #expect(changes == [.fieldRetyped(key: "kind", label: "类别", from: .choice, to: .multiChoice)])
     }
 

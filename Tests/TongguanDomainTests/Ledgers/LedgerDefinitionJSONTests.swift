@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerDefinition JSON")
@@ -25,7 +26,8 @@ struct LedgerDefinitionJSONTests {
 
     @Test("a minimal definition takes the defaults")
     func defaults() throws {
-        let d = try parse(#"{"code": "visits", "name": " 走访台账 ", "division_code": "141124", "fields": [{"key": "note", "label": "记录", "type": "text"}]}"#)
+        let d = try parse(
+            #"{"code": "visits", "name": " 走访台账 ", "division_code": "141124", "fields": [{"key": "note", "label": "记录", "type": "text"}]}"#)
         #expect(d.code == "visits")
         #expect(d.name == "走访台账")
         #expect(d.description == "")
@@ -37,14 +39,15 @@ struct LedgerDefinitionJSONTests {
 
     @Test("every member is read, unknown members are ignored")
     func full() throws {
-        let d = try parse(#"""
-        {"code": "funds", "name": "资金台账", "description": "第一行\r\n第二行", "division_code": "141100", "version": 3,
-         "states": [{"code": "open", "name": "办理中"}, {"code": "closed", "name": "办结", "final": true}],
-         "has_due_date": true, "has_owner": true,
-         "fields": [{"key": "amount", "label": "金额", "type": "money", "required": true, "unique": false, "options": null, "scale": null},
-                    {"key": "rate", "label": "比例", "type": "decimal", "scale": 4, "archived": true},
-                    {"key": "kind", "label": "类别", "type": "choice", "options": [" 甲 ", "乙"]}]}
-        """#)
+        let d = try parse(
+            #"""
+            {"code": "funds", "name": "资金台账", "description": "第一行\r\n第二行", "division_code": "141100", "version": 3,
+             "states": [{"code": "open", "name": "办理中"}, {"code": "closed", "name": "办结", "final": true}],
+             "has_due_date": true, "has_owner": true,
+             "fields": [{"key": "amount", "label": "金额", "type": "money", "required": true, "unique": false, "options": null, "scale": null},
+                        {"key": "rate", "label": "比例", "type": "decimal", "scale": 4, "archived": true},
+                        {"key": "kind", "label": "类别", "type": "choice", "options": [" 甲 ", "乙"]}]}
+            """#)
         #expect(d.description == "第一行\n第二行")
         #expect(d.states.map(\.final) == [false, true])
         #expect(d.hasDueDate && d.hasOwner)
@@ -61,9 +64,13 @@ struct LedgerDefinitionJSONTests {
         #expect(try JSONDecoder().decode(LedgerDefinition.self, from: data) == d)
         guard case .object(let members) = d.json else { Issue.record("not an object"); return }
         #expect(Set(members.keys) == ["code", "name", "description", "division_code", "states", "has_due_date", "has_owner", "fields"])
-        #expect(F.fields[2].json == .object(["key": .string("area"), "label": .string("面积"), "type": .string("decimal"),
-                                             "required": .bool(false), "unique": .bool(false), "options": .array([]),
-                                             "scale": .integer(2), "archived": .bool(false)]))
+        #expect(
+            F.fields[2].json
+                == .object([
+                    "key": .string("area"), "label": .string("面积"), "type": .string("decimal"),
+                    "required": .bool(false), "unique": .bool(false), "options": .array([]),
+                    "scale": .integer(2), "archived": .bool(false),
+                ]))
         #expect(F.fields[0].json["scale"] == .null)
     }
 
@@ -75,10 +82,11 @@ struct LedgerDefinitionJSONTests {
 
     @Test("wrong JSON types are reported at their paths, once")
     func wrongTypes() {
-        let found = problems(#"""
-        {"code": 5, "name": ["x"], "description": 1, "division_code": "14112", "states": {}, "has_due_date": "yes",
-         "has_owner": 1, "fields": [{"key": "a1", "label": "甲", "type": "text", "required": "no", "unique": 0, "options": "x", "scale": "2", "archived": null}]}
-        """#)
+        let found = problems(
+            #"""
+            {"code": 5, "name": ["x"], "description": 1, "division_code": "14112", "states": {}, "has_due_date": "yes",
+             "has_owner": 1, "fields": [{"key": "a1", "label": "甲", "type": "text", "required": "no", "unique": 0, "options": "x", "scale": "2", "archived": null}]}
+            """#)
         #expect(found["code"] == ["应为文本,收到的是数字"])
         #expect(found["name"] == ["应为文本,收到的是数组"])
         #expect(found["description"] == ["应为文本,收到的是数字"])
@@ -105,7 +113,9 @@ struct LedgerDefinitionJSONTests {
 
     @Test("an unknown type is named once, without follow-on option or scale problems")
     func unknownType() {
-        let found = problems(#"{"code": "aa", "name": "甲", "division_code": "141100", "fields": [{"key": "a1", "label": "甲", "type": "float", "options": ["x"], "scale": 2}]}"#)
+        let found = problems(
+            #"{"code": "aa", "name": "甲", "division_code": "141100", "fields": [{"key": "a1", "label": "甲", "type": "float", "options": ["x"], "scale": 2}]}"#
+        )
         #expect(found.keys.sorted() == ["fields.0.type"])
         #expect(found["fields.0.type"]?.first?.hasPrefix("未知的字段类型「float」,可选:text, integer") == true)
         let missingType = problems(#"{"code": "aa", "name": "甲", "division_code": "141100", "fields": [{"key": "a1", "label": "甲"}]}"#)
@@ -114,7 +124,9 @@ struct LedgerDefinitionJSONTests {
 
     @Test("states and fields that are not objects")
     func nonObjects() {
-        let found = problems(#"{"code": "aa", "name": "甲", "division_code": "141100", "states": [1, {"code": "done", "name": "完成", "final": true}], "fields": ["x", {"key": "a1", "label": "甲", "type": "text"}]}"#)
+        let found = problems(
+            #"{"code": "aa", "name": "甲", "division_code": "141100", "states": [1, {"code": "done", "name": "完成", "final": true}], "fields": ["x", {"key": "a1", "label": "甲", "type": "text"}]}"#
+        )
         #expect(found["states.0"] == ["应为对象,收到的是数字"])
         #expect(found["fields.0"] == ["应为对象,收到的是文本"])
         #expect(found["states.0.code"] == nil)
@@ -123,7 +135,9 @@ struct LedgerDefinitionJSONTests {
 
     @Test("text policy applies to names, labels, options and state names")
     func textPolicy() {
-        let found = problems("{\"code\": \"aa\", \"name\": \"甲\\u0007\", \"division_code\": \"141100\", \"states\": [{\"code\": \"open\", \"name\": \"开\\u202e\"}, {\"code\": \"done\", \"name\": \"完成\", \"final\": true}], \"fields\": [{\"key\": \"a1\", \"label\": \"标\\u0000签\", \"type\": \"choice\", \"options\": [\"x\\u0008\"]}]}")
+        let found = problems(
+            "{\"code\": \"aa\", \"name\": \"甲\\u0007\", \"division_code\": \"141100\", \"states\": [{\"code\": \"open\", \"name\": \"开\\u202e\"}, {\"code\": \"done\", \"name\": \"完成\", \"final\": true}], \"fields\": [{\"key\": \"a1\", \"label\": \"标\\u0000签\", \"type\": \"choice\", \"options\": [\"x\\u0008\"]}]}"
+        )
         #expect(found["name"]?.first?.contains("控制字符") == true)
         #expect(found["states.0.name"]?.first?.contains("文字方向控制字符") == true)
         #expect(found["fields.0.label"]?.first?.contains("控制字符") == true)
@@ -133,7 +147,9 @@ struct LedgerDefinitionJSONTests {
 
     @Test("rules on the whole definition are reported with the reading problems")
     func combined() {
-        let found = problems(#"{"code": "A", "name": "甲", "division_code": "141100", "has_owner": "x", "fields": [{"key": "a1", "label": "区划代码", "type": "bool", "unique": true}]}"#)
+        let found = problems(
+            #"{"code": "A", "name": "甲", "division_code": "141100", "has_owner": "x", "fields": [{"key": "a1", "label": "区划代码", "type": "bool", "unique": true}]}"#
+        )
         #expect(found["code"] != nil)
         #expect(found["has_owner"] != nil)
         #expect(found["fields.0.label"] == ["表格列名「区划代码」与固定列「区划代码」重名"])
@@ -142,7 +158,9 @@ struct LedgerDefinitionJSONTests {
 
     @Test("an out-of-range scale reaches the range rule")
     func hugeScale() {
-        let found = problems(#"{"code": "aa", "name": "甲", "division_code": "141100", "fields": [{"key": "a1", "label": "甲", "type": "decimal", "scale": 99999999999999}]}"#)
+        let found = problems(
+            #"{"code": "aa", "name": "甲", "division_code": "141100", "fields": [{"key": "a1", "label": "甲", "type": "decimal", "scale": 99999999999999}]}"#
+        )
         #expect(found["fields.0.scale"] == ["小数位数应为0到6"])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerDefinition validation")
@@ -85,7 +86,8 @@ struct LedgerDefinitionTests {
 
     @Test("field keys: valid and unique")
     func fieldKeys() {
-        let found = problems(F.definition(fields: [F.field("name", .text), F.field("name", .integer, label: "另一个"), F.field("1x", .text, label: "第三")]))
+        let found = problems(
+            F.definition(fields: [F.field("name", .text), F.field("name", .integer, label: "另一个"), F.field("1x", .text, label: "第三")]))
         #expect(found["fields.1.key"] == ["字段标识「name」重复"])
         #expect(found["fields.2.key"] == ["字段标识须以小写英文字母开头"])
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerDefinitionUpdate: which changes existing items allow")
@@ -70,7 +71,8 @@ struct LedgerDefinitionUpdateTests {
 
         let retype = try update { $0.fields[1].type = .text }
         #expect(retype.queries == [.valuesPresent(key: "count")])
-        #expect(refusal(retype, [.valuesPresent(key: "count"): 1])?.problems
+        #expect(
+            refusal(retype, [.valuesPresent(key: "count"): 1])?.problems
                 == [FieldProblem(field: "fields.1.type", message: "字段「数量」已有 1 条记录填写,不能删除或改类型,请改为归档")])
         _ = try retype.decide { _ in 0 }
     }
@@ -98,7 +100,8 @@ struct LedgerDefinitionUpdateTests {
     func scale() throws {
         let u = try update { $0.fields[2].scale = 1 }
         #expect(u.queries == [.decimalsBeyond(key: "area", scale: 1)])
-        #expect(refusal(u, [.decimalsBeyond(key: "area", scale: 1): 2])?.problems
+        #expect(
+            refusal(u, [.decimalsBeyond(key: "area", scale: 1): 2])?.problems
                 == [FieldProblem(field: "fields.2.scale", message: "字段「面积」有 2 条记录的小数超过 1 位,不能减少小数位数")])
         _ = try u.decide { _ in 0 }
     }
@@ -107,11 +110,13 @@ struct LedgerDefinitionUpdateTests {
     func requiredAndUnique() throws {
         let required = try update { $0.fields[1].required = true }
         #expect(required.queries == [.valuesMissing(key: "count")])
-        #expect(refusal(required, [.valuesMissing(key: "count"): 4])?.problems
+        #expect(
+            refusal(required, [.valuesMissing(key: "count"): 4])?.problems
                 == [FieldProblem(field: "fields.1.required", message: "字段「数量」有 4 条记录未填写,不能设为必填")])
         let unique = try update { $0.fields[1].unique = true }
         #expect(unique.queries == [.duplicatedValues(key: "count")])
-        #expect(refusal(unique, [.duplicatedValues(key: "count"): 6])?.problems
+        #expect(
+            refusal(unique, [.duplicatedValues(key: "count"): 6])?.problems
                 == [FieldProblem(field: "fields.1.unique", message: "字段「数量」有 6 条记录的值与其他记录重复,不能设为唯一")])
         _ = try unique.decide { _ in 0 }
     }
@@ -120,7 +125,8 @@ struct LedgerDefinitionUpdateTests {
     func newRequired() throws {
         let u = try update { $0.fields.append(F.field("extra", .text, label: "新增", required: true, unique: true)) }
         #expect(u.queries == [.valuesMissing(key: "extra")])
-        #expect(refusal(u, [.valuesMissing(key: "extra"): 9])?.problems
+        #expect(
+            refusal(u, [.valuesMissing(key: "extra"): 9])?.problems
                 == [FieldProblem(field: "fields.12.required", message: "已有 9 条记录,新增的必填字段「新增」在这些记录中没有值,请先设为选填,补齐后再设为必填")])
         _ = try u.decide { _ in 0 }
     }
@@ -145,7 +151,8 @@ struct LedgerDefinitionUpdateTests {
     func division() throws {
         let narrower = try update { $0.divisionCode = F.linxian }
         #expect(narrower.queries == [.outsideDivision(code: F.linxian)])
-        #expect(refusal(narrower, [.outsideDivision(code: F.linxian): 7])?.problems
+        #expect(
+            refusal(narrower, [.outsideDivision(code: F.linxian): 7])?.problems
                 == [FieldProblem(field: "division_code", message: "有 7 条记录的区划不在 141124 之内,不能把台账改属该区划")])
         _ = try narrower.decide { _ in 0 }
         #expect(try update { $0.divisionCode = DivisionCode("140000")! }.queries.isEmpty)
@@ -166,7 +173,8 @@ struct LedgerDefinitionUpdateTests {
     func counts() {
         let items = [
             F.item(["count": .integer(1), "kind": .choice("产业"), "tags": .multiChoice(["重点"]), "area": .decimal(F.dec("1.25"))]),
-            F.item(["count": .integer(1), "kind": .choice("就业"), "tags": .multiChoice(["重点", "长期"]), "area": .decimal(F.dec("1.2"))], state: "done"),
+            F.item(
+                ["count": .integer(1), "kind": .choice("就业"), "tags": .multiChoice(["重点", "长期"]), "area": .decimal(F.dec("1.2"))], state: "done"),
             F.item(["count": .integer(2)], division: F.fenyang),
             F.item([:], division: DivisionCode("141124100201")!),
         ]

@@ -8,10 +8,13 @@ enum LedgerFixtures {
     static let validID = "11010519491231002X"
     static let otherID = "141124199001011238"
 
-    static func field(_ key: String, _ type: LedgerFieldType, label: String? = nil, required: Bool = false,
-                      unique: Bool = false, options: [String] = [], scale: Int? = nil, archived: Bool = false) -> LedgerField {
-        LedgerField(key: key, label: label ?? key, type: type, required: required, unique: unique,
-                    options: options, scale: scale, archived: archived)
+    static func field(
+        _ key: String, _ type: LedgerFieldType, label: String? = nil, required: Bool = false,
+        unique: Bool = false, options: [String] = [], scale: Int? = nil, archived: Bool = false
+    ) -> LedgerField {
+        LedgerField(
+            key: key, label: label ?? key, type: type, required: required, unique: unique,
+            options: options, scale: scale, archived: archived)
     }
 
     static let fields: [LedgerField] = [
@@ -29,14 +32,19 @@ enum LedgerFixtures {
         LedgerField(key: "id_number", label: "身份证号", type: .residentID),
     ]
 
-    static func definition(hasDueDate: Bool = true, hasOwner: Bool = true, fields: [LedgerField] = fields,
-                           states: [LedgerState] = LedgerState.defaults) -> LedgerDefinition {
-        LedgerDefinition(code: "assistance", name: "帮扶台账", description: "", divisionCode: lvliang,
-                         states: states, hasDueDate: hasDueDate, hasOwner: hasOwner, fields: fields)
+    static func definition(
+        hasDueDate: Bool = true, hasOwner: Bool = true, fields: [LedgerField] = fields,
+        states: [LedgerState] = LedgerState.defaults
+    ) -> LedgerDefinition {
+        LedgerDefinition(
+            code: "assistance", name: "帮扶台账", description: "", divisionCode: lvliang,
+            states: states, hasDueDate: hasDueDate, hasOwner: hasOwner, fields: fields)
     }
 
-    static func item(_ values: LedgerValueMap, state: String = "todo", division: DivisionCode = linxian,
-                     due: CivilDate? = nil) -> LedgerItemContent {
+    static func item(
+        _ values: LedgerValueMap, state: String = "todo", division: DivisionCode = linxian,
+        due: CivilDate? = nil
+    ) -> LedgerItemContent {
         LedgerItemContent(divisionCode: division, stateCode: state, values: values, dueDate: due)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerInput")
@@ -47,8 +48,10 @@ struct LedgerInputTests {
         #expect(value["a"] == .integer(1))
         #expect(value["b"] == nil)
         #expect(LedgerInput.array([])["a"] == nil)
-        let names: [LedgerInput: String] = [.null: "空值", .bool(true): "布尔值", .integer(1): "数字", .number("1.5"): "数字",
-                                            .string(""): "文本", .array([]): "数组", .object([:]): "对象"]
+        let names: [LedgerInput: String] = [
+            .null: "空值", .bool(true): "布尔值", .integer(1): "数字", .number("1.5"): "数字",
+            .string(""): "文本", .array([]): "数组", .object([:]): "对象",
+        ]
         for (input, name) in names { #expect(input.typeName == name) }
     }
 }

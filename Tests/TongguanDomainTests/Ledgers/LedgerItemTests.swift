@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Ledger items: API body, overdue, division")
@@ -17,24 +18,32 @@ struct LedgerItemTests {
 
     @Test("a new item: defaults to the initial state")
     func create() throws {
-        let item = try LedgerItemContent(json: .object([
-            "division_code": .string("141124"), "values": .object(["title": .string("修路")]),
-            "due_date": .string("2024-06-30"), "owner_unit": .string(" 县交通局 "), "owner_person": .string("王五"),
-        ]), definition: F.definition())
-        #expect(item == LedgerItemContent(divisionCode: F.linxian, stateCode: "todo", values: ["title": .text("修路")],
-                                          dueDate: F.date("2024-06-30"), ownerUnit: "县交通局", ownerPerson: "王五"))
-        let inState = try LedgerItemContent(json: .object(["division_code": .string("141124"), "state": .string("done"),
-                                                           "values": .object(["title": .string("修路")])]), definition: F.definition())
+        let item = try LedgerItemContent(
+            json: .object([
+                "division_code": .string("141124"), "values": .object(["title": .string("修路")]),
+                "due_date": .string("2024-06-30"), "owner_unit": .string(" 县交通局 "), "owner_person": .string("王五"),
+            ]), definition: F.definition())
+        #expect(
+            item
+                == LedgerItemContent(
+                    divisionCode: F.linxian, stateCode: "todo", values: ["title": .text("修路")],
+                    dueDate: F.date("2024-06-30"), ownerUnit: "县交通局", ownerPerson: "王五"))
+        let inState = try LedgerItemContent(
+            json: .object([
+                "division_code": .string("141124"), "state": .string("done"),
+                "values": .object(["title": .string("修路")]),
+            ]), definition: F.definition())
         #expect(inState.stateCode == "done")
     }
 
     @Test("every problem by path; values under values.<key>")
     func everyProblem() {
-        let found = problems(.object([
-            "division_code": .string("14112"), "state": .string("nope"), "values": .object(["count": .string("x")]),
-            "due_date": .string("2024/6/30"), "owner_unit": .string(String(repeating: "单", count: 101)),
-            "owner_person": .string(String(repeating: "人", count: 51)),
-        ]))
+        let found = problems(
+            .object([
+                "division_code": .string("14112"), "state": .string("nope"), "values": .object(["count": .string("x")]),
+                "due_date": .string("2024/6/30"), "owner_unit": .string(String(repeating: "单", count: 101)),
+                "owner_person": .string(String(repeating: "人", count: 51)),
+            ]))
         #expect(found["division_code"] == [DivisionCode.Problem.badLength(5).message])
         #expect(found["state"] == ["没有这个状态"])
         #expect(found["values.count"] == ["应为整数,收到的是文本"])
@@ -57,8 +66,11 @@ struct LedgerItemTests {
     @Test("due date and owner only where the ledger has them")
     func flags() {
         let plain = F.definition(hasDueDate: false, hasOwner: false)
-        let found = problems(.object(["division_code": .string("141124"), "values": .object(["title": .string("甲")]),
-                                      "due_date": .string("2024-01-01"), "owner_unit": .string("局"), "owner_person": .string("人")]), plain)
+        let found = problems(
+            .object([
+                "division_code": .string("141124"), "values": .object(["title": .string("甲")]),
+                "due_date": .string("2024-01-01"), "owner_unit": .string("局"), "owner_person": .string("人"),
+            ]), plain)
         #expect(found["due_date"] == ["该台账不填写截止日期"])
         #expect(found["owner_unit"] == ["该台账不填写责任单位和责任人"])
         #expect(found["owner_person"] == ["该台账不填写责任单位和责任人"])
@@ -70,8 +82,11 @@ struct LedgerItemTests {
         let kept = try LedgerItemContent(json: .object(["division_code": .string("141124")]), definition: F.definition(), existing: existing)
         #expect(kept.stateCode == "in_progress")
         #expect(kept.values == ["title": .text("旧")])
-        let changed = try LedgerItemContent(json: .object(["division_code": .string("141182"), "state": .string("done"),
-                                                           "values": .object(["title": .string("新")])]), definition: F.definition(), existing: existing)
+        let changed = try LedgerItemContent(
+            json: .object([
+                "division_code": .string("141182"), "state": .string("done"),
+                "values": .object(["title": .string("新")]),
+            ]), definition: F.definition(), existing: existing)
         #expect(changed.stateCode == "done")
         #expect(changed.divisionCode == F.fenyang)
         #expect(changed.values == ["title": .text("新")])
@@ -79,11 +94,16 @@ struct LedgerItemTests {
 
     @Test("the API form, with resident IDs masked")
     func json() {
-        let item = LedgerItemContent(divisionCode: F.linxian, stateCode: "todo", values: ["id_number": .residentID(F.validID)],
-                                     dueDate: F.date("2024-06-30"), ownerUnit: "局")
-        #expect(item.json() == .object(["division_code": .string("141124"), "state": .string("todo"),
-                                        "values": .object(["id_number": .string("110105********002X")]),
-                                        "due_date": .string("2024-06-30"), "owner_unit": .string("局"), "owner_person": .null]))
+        let item = LedgerItemContent(
+            divisionCode: F.linxian, stateCode: "todo", values: ["id_number": .residentID(F.validID)],
+            dueDate: F.date("2024-06-30"), ownerUnit: "局")
+        #expect(
+            item.json()
+                == .object([
+                    "division_code": .string("141124"), "state": .string("todo"),
+                    "values": .object(["id_number": .string("110105********002X")]),
+                    "due_date": .string("2024-06-30"), "owner_unit": .string("局"), "owner_person": .null,
+                ]))
         #expect(item.json(revealing: true)["values"]?["id_number"] == .string(F.validID))
     }
 
@@ -149,7 +169,9 @@ struct LedgerStateTransitionTests {
             let r = refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "done", to: "todo", role: role, note: "x") }
             #expect(r == .forbidden("「已完成」是完成状态,只有督办人或管理员可以重新打开"))
         }
-        let r = refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "done", to: "todo", role: .supervisor, note: "  ") }
+        let r = refusal { () throws(Refusal) in
+            try LedgerStateTransition.check(definition: d, from: "done", to: "todo", role: .supervisor, note: "  ")
+        }
         #expect(r == .invalid("note", "重新打开「已完成」的记录须说明原因"))
     }
 
@@ -158,18 +180,27 @@ struct LedgerStateTransitionTests {
         let states = LedgerState.defaults + [LedgerState(code: "void", name: "作废", final: true)]
         let definition = F.definition(states: states)
         #expect(try LedgerStateTransition.check(definition: definition, from: "done", to: "void", role: .supervisor, note: "重复登记").reopened)
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: definition, from: "done", to: "void", role: .operator) }?.kind == .forbidden)
+        #expect(
+            refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: definition, from: "done", to: "void", role: .operator) }?.kind
+                == .forbidden)
     }
 
     @Test("unknown target, no change, bad notes")
     func refusals() {
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "gone", role: .admin) }
+        #expect(
+            refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "gone", role: .admin) }
                 == .invalid("state", "没有这个状态"))
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "todo", role: .admin) }
+        #expect(
+            refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "todo", role: .admin) }
                 == .conflict("记录已处于「待办」状态"))
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "done", role: .admin, note: String(repeating: "说", count: 501)) }
+        #expect(
+            refusal { () throws(Refusal) in
+                try LedgerStateTransition.check(definition: d, from: "todo", to: "done", role: .admin, note: String(repeating: "说", count: 501))
+            }
                 == .invalid("note", "说明不能超过500个字符"))
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "done", role: .admin, note: "a\u{0}") }?.problems.first?.field == "note")
+        #expect(
+            refusal { () throws(Refusal) in try LedgerStateTransition.check(definition: d, from: "todo", to: "done", role: .admin, note: "a\u{0}") }?
+                .problems.first?.field == "note")
     }
 
     @Test("the note may be 500 characters and keep line breaks")
@@ -182,9 +213,12 @@ struct LedgerStateTransitionTests {
 
     @Test("the creation event")
     func created() throws {
-        #expect(try LedgerStateTransition.created(definition: d, role: .operator) == LedgerStateEvent(from: nil, to: "todo", note: "", reopened: false))
+        #expect(
+            try LedgerStateTransition.created(definition: d, role: .operator) == LedgerStateEvent(from: nil, to: "todo", note: "", reopened: false))
         #expect(try LedgerStateTransition.created(definition: d, in: "done", role: .admin).to == "done")
         #expect(refusal { () throws(Refusal) in try LedgerStateTransition.created(definition: d, role: .supervisor) } == .forbidden)
-        #expect(refusal { () throws(Refusal) in try LedgerStateTransition.created(definition: d, in: "gone", role: .admin) } == .invalid("state", "没有这个状态"))
+        #expect(
+            refusal { () throws(Refusal) in try LedgerStateTransition.created(definition: d, in: "gone", role: .admin) }
+                == .invalid("state", "没有这个状态"))
     }
 }

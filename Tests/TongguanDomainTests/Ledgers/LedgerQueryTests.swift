@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Ledger filters and item queries")
@@ -76,8 +77,11 @@ struct LedgerQueryTests {
 
     @Test("item query parameters")
     func itemQuery() throws {
-        let q = try LedgerItemQuery(parameters: ["division": "141124", "state": "todo", "overdue_on": "2024-07-01", "q": " Road ",
-                                                 "f.kind": "产业", "f.funded": "true", "f.count": "", "page": "2", "per": "50"], definition: d)
+        let q = try LedgerItemQuery(
+            parameters: [
+                "division": "141124", "state": "todo", "overdue_on": "2024-07-01", "q": " Road ",
+                "f.kind": "产业", "f.funded": "true", "f.count": "", "page": "2", "per": "50",
+            ], definition: d)
         #expect(q.division == F.linxian)
         #expect(q.stateCode == "todo")
         #expect(q.overdueOn == F.date("2024-07-01"))
@@ -89,8 +93,11 @@ struct LedgerQueryTests {
     @Test("every problem of a query, by parameter name")
     func itemQueryProblems() {
         do {
-            _ = try LedgerItemQuery(parameters: ["division": "1", "state": "gone", "overdue_on": "soon", "q": String(repeating: "字", count: 101),
-                                                 "f.nope": "1", "f.count": "x"], definition: d)
+            _ = try LedgerItemQuery(
+                parameters: [
+                    "division": "1", "state": "gone", "overdue_on": "soon", "q": String(repeating: "字", count: 101),
+                    "f.nope": "1", "f.count": "x",
+                ], definition: d)
             Issue.record("expected problems")
         } catch {
             let fields = Dictionary(grouping: error.problems, by: \.field).mapValues { $0.map(\.message) }
@@ -101,7 +108,9 @@ struct LedgerQueryTests {
             #expect(fields["f.nope"] == ["没有这个字段"])
             #expect(fields["f.count"] == ["应为整数"])
         }
-        #expect(throws: ValidationFailure.self) { try LedgerItemQuery(parameters: ["overdue_on": "2024-01-01"], definition: F.definition(hasDueDate: false)) }
+        #expect(throws: ValidationFailure.self) {
+            try LedgerItemQuery(parameters: ["overdue_on": "2024-01-01"], definition: F.definition(hasDueDate: false))
+        }
         #expect(throws: ValidationFailure.self) { try LedgerItemQuery(parameters: ["q": "a\u{202E}"], definition: d) }
     }
 

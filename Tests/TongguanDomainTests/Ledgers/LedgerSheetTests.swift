@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerSheet: header, rows, template")
@@ -6,8 +7,10 @@ struct LedgerSheetTests {
     typealias F = LedgerFixtures
     let d = F.definition()
 
-    static let fullHeader = ["区划代码", "事项", "数量", "面积", "金额", "签订日期", "是否拨付", "类别", "标签", "所在村", "牵头单位",
-                             "联系人", "联系人电话", "身份证号", "状态", "截止日期", "责任单位", "责任人"]
+    static let fullHeader = [
+        "区划代码", "事项", "数量", "面积", "金额", "签订日期", "是否拨付", "类别", "标签", "所在村", "牵头单位",
+        "联系人", "联系人电话", "身份证号", "状态", "截止日期", "责任单位", "责任人",
+    ]
 
     func row(_ line: Int, _ cells: [String: String], header: [String] = fullHeader) -> SheetRow {
         SheetRow(line: line, cells: header.map { SheetCell.text(cells[$0] ?? "") })
@@ -32,9 +35,11 @@ struct LedgerSheetTests {
     @Test("the header: 区划代码, fields (a person twice), 状态, then due date and owner when they apply")
     func header() {
         #expect(LedgerSheet.header(for: d) == Self.fullHeader)
-        let plain = F.definition(hasDueDate: false, hasOwner: false, fields: [F.field("aa", .text, label: "甲"), F.field("bb", .text, label: "乙", archived: true)])
+        let plain = F.definition(
+            hasDueDate: false, hasOwner: false, fields: [F.field("aa", .text, label: "甲"), F.field("bb", .text, label: "乙", archived: true)])
         #expect(LedgerSheet.header(for: plain) == ["区划代码", "甲", "状态"])
-        #expect(LedgerSheet.header(for: F.definition(hasDueDate: true, hasOwner: false, fields: [F.field("aa", .text)])) == ["区划代码", "aa", "状态", "截止日期"])
+        #expect(
+            LedgerSheet.header(for: F.definition(hasDueDate: true, hasOwner: false, fields: [F.field("aa", .text)])) == ["区划代码", "aa", "状态", "截止日期"])
     }
 
     @Test("locating columns: any order, normalised text, extra columns ignored")
@@ -55,19 +60,24 @@ struct LedgerSheetTests {
     func headerProblems() {
         let header = Self.fullHeader.filter { $0 != "联系人电话" && $0 != "状态" } + ["事项"]
         guard case .failure(let failure) = LedgerSheet.locate(header: header, definition: d) else { Issue.record("expected problems"); return }
-        #expect(failure.problems == [
-            RowProblem(row: 1, column: "事项", message: "表头中此列出现了2次"),
-            RowProblem(row: 1, column: "联系人电话", message: "表头缺少此列"),
-            RowProblem(row: 1, column: "状态", message: "表头缺少此列"),
-        ])
+        #expect(
+            failure.problems == [
+                RowProblem(row: 1, column: "事项", message: "表头中此列出现了2次"),
+                RowProblem(row: 1, column: "联系人电话", message: "表头缺少此列"),
+                RowProblem(row: 1, column: "状态", message: "表头缺少此列"),
+            ])
     }
 
     @Test("a full row becomes a draft")
     func draft() {
-        let r = row(2, ["区划代码": "141124", "事项": "修路", "数量": "1,200", "面积": "12.5", "金额": "1234.56", "签订日期": "2024/3/1",
-                        "是否拨付": "是", "类别": "产业", "标签": "长期、重点", "所在村": "141124100201", "牵头单位": "交通局",
-                        "联系人": "张三", "联系人电话": "13800001111", "身份证号": F.validID, "状态": "进行中", "截止日期": "2024年6月30日",
-                        "责任单位": "县交通局", "责任人": "王五"])
+        let r = row(
+            2,
+            [
+                "区划代码": "141124", "事项": "修路", "数量": "1,200", "面积": "12.5", "金额": "1234.56", "签订日期": "2024/3/1",
+                "是否拨付": "是", "类别": "产业", "标签": "长期、重点", "所在村": "141124100201", "牵头单位": "交通局",
+                "联系人": "张三", "联系人电话": "13800001111", "身份证号": F.validID, "状态": "进行中", "截止日期": "2024年6月30日",
+                "责任单位": "县交通局", "责任人": "王五",
+            ])
         guard case .success(let draft) = LedgerSheet.draft(r, columns: columns(), definition: d) else { Issue.record("expected a draft"); return }
         #expect(draft.line == 2)
         #expect(draft.divisionCode == F.linxian)
@@ -93,21 +103,28 @@ struct LedgerSheetTests {
 
     @Test("every problem of a row, in its column, with the Excel row number")
     func rowProblems() {
-        let found = problems(row(7, ["区划代码": "140100", "数量": "1.5", "金额": "-1", "是否拨付": "Y", "联系人": "张三", "联系人电话": "123",
-                                     "状态": "已办结", "截止日期": "下周", "责任人": String(repeating: "人", count: 51)]))
-        #expect(found == [
-            RowProblem(row: 7, column: "区划代码", message: "区划 140100 不在台账所属区划 141100 之内"),
-            RowProblem(row: 7, column: "事项", message: "不能为空"),
-            RowProblem(row: 7, column: "数量", message: "应为整数"),
-            RowProblem(row: 7, column: "金额", message: "金额不能为负数"),
-            RowProblem(row: 7, column: "是否拨付", message: "应填写“是”或“否”"),
-            RowProblem(row: 7, column: "联系人电话", message: PhoneNumber.problemMessage),
-            RowProblem(row: 7, column: "状态", message: "没有这个状态,可选:待办、进行中、已完成"),
-            RowProblem(row: 7, column: "截止日期", message: "日期应为 2021-07-16、2021/7/16 或 2021年7月16日"),
-            RowProblem(row: 7, column: "责任人", message: "不能超过50个字符"),
-        ])
+        let found = problems(
+            row(
+                7,
+                [
+                    "区划代码": "140100", "数量": "1.5", "金额": "-1", "是否拨付": "Y", "联系人": "张三", "联系人电话": "123",
+                    "状态": "已办结", "截止日期": "下周", "责任人": String(repeating: "人", count: 51),
+                ]))
+        #expect(
+            found == [
+                RowProblem(row: 7, column: "区划代码", message: "区划 140100 不在台账所属区划 141100 之内"),
+                RowProblem(row: 7, column: "事项", message: "不能为空"),
+                RowProblem(row: 7, column: "数量", message: "应为整数"),
+                RowProblem(row: 7, column: "金额", message: "金额不能为负数"),
+                RowProblem(row: 7, column: "是否拨付", message: "应填写“是”或“否”"),
+                RowProblem(row: 7, column: "联系人电话", message: PhoneNumber.problemMessage),
+                RowProblem(row: 7, column: "状态", message: "没有这个状态,可选:待办、进行中、已完成"),
+                RowProblem(row: 7, column: "截止日期", message: "日期应为 2021-07-16、2021/7/16 或 2021年7月16日"),
+                RowProblem(row: 7, column: "责任人", message: "不能超过50个字符"),
+            ])
         #expect(problems(row(8, ["事项": "甲"])) == [RowProblem(row: 8, column: "区划代码", message: "不能为空")])
-        #expect(problems(row(9, ["区划代码": "abc", "事项": "甲"])) == [RowProblem(row: 9, column: "区划代码", message: DivisionCode.Problem.notDigits.message)])
+        #expect(
+            problems(row(9, ["区划代码": "abc", "事项": "甲"])) == [RowProblem(row: 9, column: "区划代码", message: DivisionCode.Problem.notDigits.message)])
         #expect(problems(row(10, ["区划代码": "141124", "事项": "甲", "责任单位": "a\u{7}"])).first?.column == "责任单位")
     }
 
@@ -120,10 +137,12 @@ struct LedgerSheetTests {
 
     static let item = LedgerItemContent(
         divisionCode: DivisionCode("141124100201")!, stateCode: "done",
-        values: ["title": .text("修路,\"加宽\"\n二期"), "count": .integer(-3), "area": .decimal(LedgerFixtures.dec("0.05")), "amount": .money(100_000_001),
-                 "signed_on": .date(LedgerFixtures.date("2024-02-29")), "funded": .bool(false), "kind": .choice("教育"),
-                 "tags": .multiChoice(["重点", "紧急", "长期"]), "village": .division(LedgerFixtures.linxian), "unit": .unit("县教育局"),
-                 "contact": .person(LedgerPerson(name: "张三", phone: "0358-8221234")), "id_number": .residentID(LedgerFixtures.validID)],
+        values: [
+            "title": .text("修路,\"加宽\"\n二期"), "count": .integer(-3), "area": .decimal(LedgerFixtures.dec("0.05")), "amount": .money(100_000_001),
+            "signed_on": .date(LedgerFixtures.date("2024-02-29")), "funded": .bool(false), "kind": .choice("教育"),
+            "tags": .multiChoice(["重点", "紧急", "长期"]), "village": .division(LedgerFixtures.linxian), "unit": .unit("县教育局"),
+            "contact": .person(LedgerPerson(name: "张三", phone: "0358-8221234")), "id_number": .residentID(LedgerFixtures.validID),
+        ],
         dueDate: LedgerFixtures.date("2024-12-31"), ownerUnit: "县教育局", ownerPerson: "李四")
 
     @Test("export then import is the identity")
@@ -132,15 +151,19 @@ struct LedgerSheetTests {
         #expect(cells.count == Self.fullHeader.count)
         #expect(cells[4] == "1000000.01")
         #expect(cells[14] == "已完成")
-        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 2, cells: cells.map(SheetCell.text)), columns: columns(), definition: d) else {
+        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 2, cells: cells.map(SheetCell.text)), columns: columns(), definition: d)
+        else {
             Issue.record("expected a draft"); return
         }
         #expect(draft.content(existing: nil, definition: d) == Self.item)
         // Through CSV text as well.
         guard let parsed = try? CSVParser.parse(CSVParser.line(LedgerSheet.header(for: d)) + "\r\n" + CSVParser.line(cells)),
-              parsed.count == 2 else { Issue.record("CSV did not parse"); return }
+            parsed.count == 2
+        else { Issue.record("CSV did not parse"); return }
         let csvRow = SheetRow(line: parsed[1].line, cells: parsed[1].fields.map(SheetCell.text))
-        guard case .success(let fromCSV) = LedgerSheet.draft(csvRow, columns: columns(), definition: d) else { Issue.record("expected a draft"); return }
+        guard case .success(let fromCSV) = LedgerSheet.draft(csvRow, columns: columns(), definition: d) else {
+            Issue.record("expected a draft"); return
+        }
         #expect(fromCSV.content(existing: nil, definition: d) == Self.item)
     }
 
@@ -148,12 +171,15 @@ struct LedgerSheetTests {
     func maskedExport() {
         let cells = LedgerSheet.exportRow(Self.item, definition: d)
         #expect(cells[13] == "110105********002X")
-        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 5, cells: cells.map(SheetCell.text)), columns: columns(), definition: d) else {
+        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 5, cells: cells.map(SheetCell.text)), columns: columns(), definition: d)
+        else {
             Issue.record("expected a draft"); return
         }
         #expect(draft.values["id_number"] == nil)
         #expect(draft.maskedResidentIDs == ["id_number": "110105********002X"])
-        guard case .success(let resolved) = draft.resolvingMasks(existing: Self.item, definition: d) else { Issue.record("expected resolution"); return }
+        guard case .success(let resolved) = draft.resolvingMasks(existing: Self.item, definition: d) else {
+            Issue.record("expected resolution"); return
+        }
         #expect(resolved.content(existing: Self.item, definition: d) == Self.item)
         var other = Self.item
         other.values["id_number"] = .residentID(F.otherID)
@@ -169,7 +195,9 @@ struct LedgerSheetTests {
         let archived = F.definition(fields: fields)
         let cols = columns(archived)
         let header = LedgerSheet.header(for: archived)
-        guard case .success(let draft) = LedgerSheet.draft(row(2, ["区划代码": "141124", "事项": "甲"], header: header), columns: cols, definition: archived) else {
+        guard
+            case .success(let draft) = LedgerSheet.draft(row(2, ["区划代码": "141124", "事项": "甲"], header: header), columns: cols, definition: archived)
+        else {
             Issue.record("expected a draft"); return
         }
         let existing = F.item(["title": .text("甲"), "count": .integer(9)], state: "in_progress")
@@ -182,11 +210,15 @@ struct LedgerSheetTests {
     @Test("a ledger that turned due dates and owners off keeps them on import")
     func flagsOff() {
         let plain = F.definition(hasDueDate: false, hasOwner: false)
-        let existing = LedgerItemContent(divisionCode: F.linxian, stateCode: "todo", values: ["title": .text("甲")],
-                                         dueDate: F.date("2024-01-01"), ownerUnit: "局", ownerPerson: "人")
+        let existing = LedgerItemContent(
+            divisionCode: F.linxian, stateCode: "todo", values: ["title": .text("甲")],
+            dueDate: F.date("2024-01-01"), ownerUnit: "局", ownerPerson: "人")
         let cells = LedgerSheet.exportRow(existing, definition: plain)
         #expect(cells.count == LedgerSheet.header(for: plain).count)
-        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 2, cells: cells.map(SheetCell.text)), columns: columns(plain), definition: plain) else {
+        guard
+            case .success(let draft) = LedgerSheet.draft(
+                SheetRow(line: 2, cells: cells.map(SheetCell.text)), columns: columns(plain), definition: plain)
+        else {
             Issue.record("expected a draft"); return
         }
         #expect(draft.content(existing: existing, definition: plain) == existing)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerValue from sheet cells, and canonical forms")
@@ -157,7 +158,8 @@ struct LedgerValueCellTests {
         #expect(LedgerValue.bool(false).json() == .bool(false))
         #expect(LedgerValue.multiChoice(["重点", "长期"]).cellTexts() == ["重点、长期"])
         #expect(LedgerValue.multiChoice(["重点", "长期"]).json() == .array([.string("重点"), .string("长期")]))
-        #expect(LedgerValue.person(LedgerPerson(name: "张三", phone: "13800001111")).json()
+        #expect(
+            LedgerValue.person(LedgerPerson(name: "张三", phone: "13800001111")).json()
                 == .object(["name": .string("张三"), "phone": .string("13800001111")]))
         #expect(LedgerValue.person(LedgerPerson(name: "张三", phone: "13800001111")).displayText == "张三 13800001111")
     }

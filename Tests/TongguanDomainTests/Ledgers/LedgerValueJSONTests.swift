@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerValue from API JSON")
@@ -96,8 +97,10 @@ struct LedgerValueJSONTests {
         #expect(try value("tags", .array([.string("长期"), .string("重点"), .string("长期")])) == .multiChoice(["重点", "长期"]))
         #expect(try value("tags", .array([])) == nil)
         #expect(try value("tags", .array([.string(" ")])) == nil)
-        #expect(messages("tags", .array([.string("重点"), .string("其他"), .string("别的")])) == [
-            "第2项不是可选项,可选:重点、紧急、长期", "第3项不是可选项,可选:重点、紧急、长期"])
+        #expect(
+            messages("tags", .array([.string("重点"), .string("其他"), .string("别的")])) == [
+                "第2项不是可选项,可选:重点、紧急、长期", "第3项不是可选项,可选:重点、紧急、长期",
+            ])
         #expect(messages("tags", .array([.integer(1)])) == ["第1项应为文本,收到的是数字"])
         #expect(messages("tags", .string("重点")) == ["应为选项文本的数组,收到的是文本"])
     }
@@ -129,16 +132,19 @@ struct LedgerValueJSONTests {
 
     @Test("person: name and a valid phone, both or neither")
     func person() throws {
-        #expect(try value("contact", .object(["name": .string(" 张三 "), "phone": .string("138 0000 1111")]))
+        #expect(
+            try value("contact", .object(["name": .string(" 张三 "), "phone": .string("138 0000 1111")]))
                 == .person(LedgerPerson(name: "张三", phone: "13800001111")))
-        #expect(try value("contact", .object(["name": .string("李四"), "phone": .string("0358-8221234")]))
+        #expect(
+            try value("contact", .object(["name": .string("李四"), "phone": .string("0358-8221234")]))
                 == .person(LedgerPerson(name: "李四", phone: "0358-8221234")))
         #expect(try value("contact", .object([:])) == nil)
         #expect(try value("contact", .object(["name": .string(""), "phone": .null])) == nil)
         #expect(messages("contact", .object(["name": .string("张三")])) == ["填写了姓名但没有填写电话"])
         #expect(messages("contact", .object(["phone": .string("13800001111")])) == ["填写了电话但没有填写姓名"])
         #expect(messages("contact", .object(["name": .string("张三"), "phone": .string("12345")])) == [PhoneNumber.problemMessage])
-        #expect(messages("contact", .object(["name": .string(String(repeating: "名", count: 51)), "phone": .string("12345")]))
+        #expect(
+            messages("contact", .object(["name": .string(String(repeating: "名", count: 51)), "phone": .string("12345")]))
                 == ["姓名不能超过50个字符", PhoneNumber.problemMessage])
         #expect(messages("contact", .object(["name": .integer(1), "phone": .string("13800001111")])) == ["name 应为文本,收到的是数字"])
         #expect(messages("contact", .string("张三")) == ["应为包含 name 和 phone 的对象,收到的是文本"])
@@ -161,7 +167,9 @@ struct LedgerValueJSONTests {
     func noEcho() {
         let secretish = "110105194912310021"
         for field in F.fields {
-            let inputs: [LedgerInput] = [.string(secretish), .array([.string(secretish)]), .object(["name": .string(secretish), "phone": .string(secretish)])]
+            let inputs: [LedgerInput] = [
+                .string(secretish), .array([.string(secretish)]), .object(["name": .string(secretish), "phone": .string(secretish)]),
+            ]
             for input in inputs {
                 do { _ = try LedgerValue.parse(json: input, for: field) } catch {
                     for problem in error.problems { #expect(!problem.message.contains(secretish)) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("LedgerValues: a whole set against the definition")
@@ -19,12 +20,13 @@ struct LedgerValuesTests {
 
     @Test("a full set parses")
     func full() throws {
-        let values = try LedgerValues.parse(json: [
-            "title": .string("修路"), "count": .integer(3), "area": .string("1.5"), "amount": .integer(100),
-            "signed_on": .string("2024-03-01"), "funded": .bool(true), "kind": .string("产业"),
-            "tags": .array([.string("重点")]), "village": .string("141124100201"), "unit": .string("u1"),
-            "contact": .object(["name": .string("张三"), "phone": .string("13800001111")]), "id_number": .string(F.validID),
-        ], definition: F.definition())
+        let values = try LedgerValues.parse(
+            json: [
+                "title": .string("修路"), "count": .integer(3), "area": .string("1.5"), "amount": .integer(100),
+                "signed_on": .string("2024-03-01"), "funded": .bool(true), "kind": .string("产业"),
+                "tags": .array([.string("重点")]), "village": .string("141124100201"), "unit": .string("u1"),
+                "contact": .object(["name": .string("张三"), "phone": .string("13800001111")]), "id_number": .string(F.validID),
+            ], definition: F.definition())
         #expect(values.count == 12)
         #expect(values["area"] == .decimal(F.dec("1.5")))
     }
@@ -32,8 +34,9 @@ struct LedgerValuesTests {
     @Test("every problem is listed by field key: types, unknown keys, required")
     func everyProblem() {
         let found = failure {
-            _ = try LedgerValues.parse(json: ["count": .string("x"), "zzz": .integer(1), "aaa": .null, "tags": .array([.string("无")])],
-                                       definition: F.definition())
+            _ = try LedgerValues.parse(
+                json: ["count": .string("x"), "zzz": .integer(1), "aaa": .null, "tags": .array([.string("无")])],
+                definition: F.definition())
         }
         #expect(found["count"] == ["应为整数,收到的是文本"])
         #expect(found["zzz"] == ["没有这个字段"])
@@ -69,9 +72,13 @@ struct LedgerValuesTests {
         #expect(values["count"] == .integer(7))
         values = try LedgerValues.parse(json: ["title": .string("新"), "count": .null], definition: definition, existing: existing)
         #expect(values["count"] == .integer(7))
-        var found = failure { _ = try LedgerValues.parse(json: ["title": .string("新"), "count": .integer(8)], definition: definition, existing: existing) }
+        var found = failure {
+            _ = try LedgerValues.parse(json: ["title": .string("新"), "count": .integer(8)], definition: definition, existing: existing)
+        }
         #expect(found == ["count": ["字段「数量」已归档,不能修改"]])
-        found = failure { _ = try LedgerValues.parse(json: ["title": .string("新"), "count": .string("x")], definition: definition, existing: existing) }
+        found = failure {
+            _ = try LedgerValues.parse(json: ["title": .string("新"), "count": .string("x")], definition: definition, existing: existing)
+        }
         #expect(found == ["count": ["字段「数量」已归档,不能修改"]])
         found = failure { _ = try LedgerValues.parse(json: ["title": .string("新"), "count": .integer(1)], definition: definition) }
         #expect(found == ["count": ["字段「数量」已归档,不能修改"]])
@@ -80,16 +87,19 @@ struct LedgerValuesTests {
     @Test("a resident ID sent back masked keeps the stored number; another mask is refused")
     func maskedResidentID() throws {
         let existing: LedgerValueMap = ["title": .text("甲"), "id_number": .residentID(F.validID)]
-        let values = try LedgerValues.parse(json: ["title": .string("甲"), "id_number": .string("110105********002X")],
-                                            definition: F.definition(), existing: existing)
+        let values = try LedgerValues.parse(
+            json: ["title": .string("甲"), "id_number": .string("110105********002X")],
+            definition: F.definition(), existing: existing)
         #expect(values["id_number"] == .residentID(F.validID))
         let found = failure {
-            _ = try LedgerValues.parse(json: ["title": .string("甲"), "id_number": .string("142302********0028")],
-                                       definition: F.definition(), existing: existing)
+            _ = try LedgerValues.parse(
+                json: ["title": .string("甲"), "id_number": .string("142302********0028")],
+                definition: F.definition(), existing: existing)
         }
         #expect(found == ["id_number": [ResidentID.Problem.format.message]])
-        let replaced = try LedgerValues.parse(json: ["title": .string("甲"), "id_number": .string(F.otherID)],
-                                              definition: F.definition(), existing: existing)
+        let replaced = try LedgerValues.parse(
+            json: ["title": .string("甲"), "id_number": .string(F.otherID)],
+            definition: F.definition(), existing: existing)
         #expect(replaced["id_number"] == .residentID(F.otherID))
         let cleared = try LedgerValues.parse(json: ["title": .string("甲")], definition: F.definition(), existing: existing)
         #expect(cleared["id_number"] == nil)
@@ -97,10 +107,11 @@ struct LedgerValuesTests {
 
     @Test("stored values decode, unknown keys dropped, damaged values reported")
     func stored() {
-        let (values, problems) = LedgerValues.decodeStored([
-            "title": .string("甲"), "amount": .integer(5), "gone": .integer(1), "kind": .string("已删除的选项"),
-            "id_number": .string(F.validID),
-        ], definition: F.definition())
+        let (values, problems) = LedgerValues.decodeStored(
+            [
+                "title": .string("甲"), "amount": .integer(5), "gone": .integer(1), "kind": .string("已删除的选项"),
+                "id_number": .string(F.validID),
+            ], definition: F.definition())
         #expect(values == ["title": .text("甲"), "amount": .money(5), "id_number": .residentID(F.validID)])
         #expect(problems == [FieldProblem(field: "kind", message: "不是可选项,可选:产业、就业、教育")])
     }
@@ -116,8 +127,10 @@ struct LedgerValuesTests {
     func searchDocument() {
         var fields = F.fields
         fields[9].archived = true
-        let values: LedgerValueMap = ["title": .text("Road 修路"), "unit": .unit("archived unit"), "kind": .choice("产业"),
-                                      "id_number": .residentID(F.validID), "amount": .money(5)]
+        let values: LedgerValueMap = [
+            "title": .text("Road 修路"), "unit": .unit("archived unit"), "kind": .choice("产业"),
+            "id_number": .residentID(F.validID), "amount": .money(5),
+        ]
         let document = LedgerValues.searchDocument(values, definition: F.definition(fields: fields))
         #expect(document == "road 修路\n产业")
     }

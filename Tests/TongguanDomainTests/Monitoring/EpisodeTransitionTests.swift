@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Monitoring episode: every step from every state")
@@ -33,13 +34,17 @@ struct EpisodeTransitionTests {
     /// A context in which every condition holds on 2025-06-01.
     static let context = EpisodeContext(
         today: MF.d("2025-06-01"), latestAssessment: MF.assessment(on: "2025-05-01", perCapita: 900_000), lineFen: 850_000,
-        measures: [AssistanceMeasure(stored: .employment, description: "公益岗", unit: "镇政府", person: "某某", startOn: MF.d("2024-02-01"),
-                                     endOn: nil, amountFen: 0)],
+        measures: [
+            AssistanceMeasure(
+                stored: .employment, description: "公益岗", unit: "镇政府", person: "某某", startOn: MF.d("2024-02-01"),
+                endOn: nil, amountFen: 0)
+        ],
         members: [MF.member(labour: true)])
 
     static func episode(in state: EpisodeState) -> MonitoringEpisode {
-        MonitoringEpisode(state: state, channel: .grassrootsScreening, openedOn: MF.d("2023-10-01"), lastStepOn: MF.d("2024-05-01"),
-                          identifiedOn: MF.d("2024-01-01"))
+        MonitoringEpisode(
+            state: state, channel: .grassrootsScreening, openedOn: MF.d("2023-10-01"), lastStepOn: MF.d("2024-05-01"),
+            identifiedOn: MF.d("2024-01-01"))
     }
 
     @Test("allowed steps lead to the issue's next state; every other step is refused as wrong_state", arguments: EpisodeState.allCases)
@@ -86,12 +91,14 @@ struct EpisodeTransitionTests {
     @Test("a whole episode from open to risk eliminated, then a new episode may open")
     func wholeEpisode() throws {
         let settings = MonitoringSettings.defaults
-        var ctx = EpisodeContext(today: MF.d("2023-06-30"), settings: settings,
-                                 latestAssessment: MF.assessment(on: "2022-06-01", perCapita: 600_000), lineFen: 650_000,
-                                 members: [MF.member()])
+        var ctx = EpisodeContext(
+            today: MF.d("2023-06-30"), settings: settings,
+            latestAssessment: MF.assessment(on: "2022-06-01", perCapita: 600_000), lineFen: 650_000,
+            members: [MF.member()])
         let warning = UUID()
-        let opened = try MonitoringEpisode.open(channel: .departmentWarning, on: MF.d("2022-06-01"), warningIDs: [warning, warning],
-                                                by: MF.villageOperator, existing: [], today: ctx.today)
+        let opened = try MonitoringEpisode.open(
+            channel: .departmentWarning, on: MF.d("2022-06-01"), warningIDs: [warning, warning],
+            by: MF.villageOperator, existing: [], today: ctx.today)
         #expect(opened.episode.state == .candidate && opened.episode.warningIDs == [warning] && opened.record.from == nil)
         var e = opened.episode
         e = try e.apply(.visit(consent: true), on: MF.d("2022-06-05"), by: MF.villageOperator, context: ctx).episode
@@ -100,15 +107,19 @@ struct EpisodeTransitionTests {
         #expect(notice.record.note == "在村委会公示栏公示")
         e = notice.episode
         e = try e.apply(.townshipCheck, on: MF.d("2022-06-15"), by: MF.townshipOperator, context: ctx).episode
-        let approved = try e.apply(.approve(category: .marginal, riskTypes: [.illness, .illness, .education]), on: MF.d("2022-06-28"),
-                                   by: MF.county, context: ctx)
+        let approved = try e.apply(
+            .approve(category: .marginal, riskTypes: [.illness, .illness, .education]), on: MF.d("2022-06-28"),
+            by: MF.county, context: ctx)
         e = approved.episode
         #expect(e.state == .monitored && e.identifiedOn == MF.d("2022-06-28") && e.category == .marginal)
         #expect(e.riskTypes == [.illness, .education])
         #expect(approved.effects == [.identified(category: .marginal, riskTypes: [.illness, .education], on: MF.d("2022-06-28"))])
         #expect(e.acceptsMeasures)
-        ctx.measures = [try AssistanceMeasure(type: .medical, description: "大病救助", unit: "县医保局", person: "王某",
-                                              startOn: MF.d("2022-07-01"), amountFen: 500_000, today: ctx.today)]
+        ctx.measures = [
+            try AssistanceMeasure(
+                type: .medical, description: "大病救助", unit: "县医保局", person: "王某",
+                startOn: MF.d("2022-07-01"), amountFen: 500_000, today: ctx.today)
+        ]
         ctx.latestAssessment = MF.assessment(on: "2022-12-01", perCapita: 700_000)
         e = try e.apply(.proposeElimination, on: MF.d("2022-12-28"), by: MF.villageOperator, context: ctx).episode
         e = try e.apply(.eliminationNotice, on: MF.d("2023-01-03"), by: MF.villageOperator, context: ctx).episode
@@ -116,15 +127,17 @@ struct EpisodeTransitionTests {
         #expect(done.episode.state == .riskEliminated && done.episode.closedOn == MF.d("2023-01-08"))
         #expect(done.effects == [.riskEliminated(on: MF.d("2023-01-08"))])
         #expect(!done.episode.acceptsMeasures)
-        let again = try MonitoringEpisode.open(channel: .selfApplication, on: MF.d("2023-06-01"), by: MF.villageOperator,
-                                               existing: [done.episode], today: ctx.today)
+        let again = try MonitoringEpisode.open(
+            channel: .selfApplication, on: MF.d("2023-06-01"), by: MF.villageOperator,
+            existing: [done.episode], today: ctx.today)
         #expect(again.episode.state == .candidate)
     }
 
     @Test("a rejection closes the episode with its reason")
     func reject() throws {
-        let t = try Self.episode(in: .verifying).apply(.reject(reason: "  家庭收入高于监测线  "), on: MF.d("2025-06-01"),
-                                                      by: MF.county, context: Self.context)
+        let t = try Self.episode(in: .verifying).apply(
+            .reject(reason: "  家庭收入高于监测线  "), on: MF.d("2025-06-01"),
+            by: MF.county, context: Self.context)
         #expect(t.episode.state == .notIncluded && t.episode.notIncludedReason == "家庭收入高于监测线")
         #expect(t.episode.closedOn == MF.d("2025-06-01"))
         #expect(t.effects == [.notIncluded(reason: "家庭收入高于监测线")])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Monitoring lines, settings and exact ratios")
@@ -67,12 +68,14 @@ struct MonitoringLinesTests {
 
     @Test("settings values outside their ranges are all reported")
     func settingsProblems() throws {
-        let bad = MonitoringSettingsOverride(division: MF.code("140000"), nearLineFactor: .init(999), incomeDropFraction: .init(0),
-                                             largeExpenseFraction: .init(1000), noticePeriodDays: 0, minimumMonitoringMonths: 61)
+        let bad = MonitoringSettingsOverride(
+            division: MF.code("140000"), nearLineFactor: .init(999), incomeDropFraction: .init(0),
+            largeExpenseFraction: .init(1000), noticePeriodDays: 0, minimumMonitoringMonths: 61)
         #expect(bad.problems.map(\.field) == MonitoringSettings.Field.allCases.map(\.rawValue))
         #expect(throws: Refusal.self) { try bad.validated() }
-        let edge = MonitoringSettingsOverride(division: MF.code("140000"), nearLineFactor: .init(1000), incomeDropFraction: .init(1),
-                                              largeExpenseFraction: .init(999), noticePeriodDays: 60, minimumMonitoringMonths: 1)
+        let edge = MonitoringSettingsOverride(
+            division: MF.code("140000"), nearLineFactor: .init(1000), incomeDropFraction: .init(1),
+            largeExpenseFraction: .init(999), noticePeriodDays: 60, minimumMonitoringMonths: 1)
         #expect(try edge.validated() == edge)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Warning lifecycle: raise, resolve, supersede, idempotent scans")
@@ -31,8 +32,12 @@ struct WarningPlannerTests {
         let new = MF.assessment(on: "2024-06-01", perCapita: 1_000_000)
         let plan = WarningPlanner.plan(MF.input(new, previous: old), existing: stored, today: today)
         #expect(plan.raise.isEmpty)
-        #expect(plan.close == [.init(key: WarningKey(rule: .belowLine, assessedOn: old.assessedOn), status: .resolved,
-                                     note: "2024年6月1日的评估不再触发此规则,自动解除")])
+        #expect(
+            plan.close == [
+                .init(
+                    key: WarningKey(rule: .belowLine, assessedOn: old.assessedOn), status: .resolved,
+                    note: "2024年6月1日的评估不再触发此规则,自动解除")
+            ])
         let after = WarningPlanner.applying(plan, to: stored, today: today)
         #expect(after[0].status == .resolved && after[0].closedOn == today && after[0].note == plan.close[0].note)
     }

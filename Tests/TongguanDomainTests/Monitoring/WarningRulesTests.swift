@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Early-warning rules at their edges")
@@ -84,7 +85,7 @@ struct WarningRulesTests {
 
     @Test("basic_needs: a present member without basic medical insurance; absent members do not count")
     func insurance() {
-        let a = MF.assessment(perCapita: 1) // 2024-06-01
+        let a = MF.assessment(perCapita: 1)  // 2024-06-01
         let facts = WarningRules.basicNeeds(MF.input(a, members: [MF.member("A***", insured: false), MF.member()]))!
         #expect(facts.findings == [.init(code: "no_basic_medical_insurance", member: "A***", message: "成员A***未参加基本医疗保险")])
         #expect(!fires(.basicNeeds, MF.input(a, members: [MF.member(left: "2024-05-31", insured: false)])))
@@ -94,14 +95,14 @@ struct WarningRulesTests {
 
     @Test("basic_needs: ages 6 and 15 on the assessment day count, 5 and 16 do not")
     func schoolAges() {
-        let a = MF.assessment(perCapita: 1) // 2024-06-01
+        let a = MF.assessment(perCapita: 1)  // 2024-06-01
         func outOfSchool(born: String) -> Bool {
             fires(.basicNeeds, MF.input(a, members: [MF.member("C***", born: born, compulsory: false)]))
         }
-        #expect(!outOfSchool(born: "2018-06-02")) // 5 on the day, 6 tomorrow
+        #expect(!outOfSchool(born: "2018-06-02"))  // 5 on the day, 6 tomorrow
         #expect(outOfSchool(born: "2018-06-01"))  // 6 on the day
         #expect(outOfSchool(born: "2008-06-02"))  // 15, 16 tomorrow
-        #expect(!outOfSchool(born: "2008-06-01")) // 16 on the day
+        #expect(!outOfSchool(born: "2008-06-01"))  // 16 on the day
         #expect(!fires(.basicNeeds, MF.input(a, members: [MF.member(born: "2012-01-01", compulsory: true)])))
         let facts = WarningRules.basicNeeds(MF.input(a, members: [MF.member("C***", born: "2018-06-01")]))!
         #expect(facts.findings.map(\.code) == ["not_in_compulsory_education"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 /// The encoder checked by a real reader: the SVG the server serves is rendered to PNG by
@@ -11,27 +12,35 @@ struct QRDecodeTests {
     static let ci = ProcessInfo.processInfo.environment["CI"] == "true"
     static let toolsPresent = ["rsvg-convert", "zbarimg"].allSatisfy { executable($0) != nil }
 
-    @Test("a household page URL", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
+    @Test(
+        "a household page URL",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
     func householdURL() throws {
         let url = "https://tongguan.example.gov.cn/monitoring/households/14112410220100019"
         let code = try QRCode(text: url)
         #expect(try Self.decode(code.svg(title: "户码 14112410220100019")) == Array(url.utf8))
     }
 
-    @Test("Chinese text as UTF-8", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
-          arguments: ["吕梁市临县", "一户一码:吕梁市临县城庄镇某村 户码14112410220100019,防止返贫动态监测和帮扶。", "户码 😀 𠀀 ①②③"])
+    @Test(
+        "Chinese text as UTF-8",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
+        arguments: ["吕梁市临县", "一户一码:吕梁市临县城庄镇某村 户码14112410220100019,防止返贫动态监测和帮扶。", "户码 😀 𠀀 ①②③"])
     func chinese(_ text: String) throws {
         // zbar converts to UTF-8 following the ECI header (without it, it reads 吕梁市临县 as Shift JIS).
         #expect(try Self.decode(QRCode(text: text).svg()) == Array(text.utf8))
     }
 
-    @Test("all 256 byte values, read back without charset conversion", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
+    @Test(
+        "all 256 byte values, read back without charset conversion",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
     func allBytes() throws {
         let bytes = (0...255).map(UInt8.init) + (0...255).reversed().map(UInt8.init)
         #expect(try Self.decode(QRCode(bytes: bytes).svg(), binary: true) == bytes)
     }
 
-    @Test("control characters and every other ASCII byte", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
+    @Test(
+        "control characters and every other ASCII byte",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"))
     func binaryishASCII() throws {
         let bytes = (1...0x7F).map(UInt8.init) + [0x0D, 0x0A, 0x09, 0x7F, 0x01]
         #expect(try Self.decode(QRCode(bytes: bytes).svg()) == bytes)
@@ -45,8 +54,10 @@ struct QRDecodeTests {
         (0..<length).map { UInt8(0x21 + ($0 * 7 + length * 13) % 94) }
     }
 
-    @Test("lengths 1…408 bytes decode", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
-          arguments: sweepLengths)
+    @Test(
+        "lengths 1…408 bytes decode",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
+        arguments: sweepLengths)
     func sweep(_ length: Int) throws {
         let bytes = Self.sweepPayload(length)
         #expect(try Self.decode(QRCode(bytes: bytes).svg()) == bytes)
@@ -58,8 +69,10 @@ struct QRDecodeTests {
         #expect(Set(codes.map(\.version)) == Set(1...15))
     }
 
-    @Test("every mask decodes", .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
-          arguments: QRMask.allCases)
+    @Test(
+        "every mask decodes",
+        .enabled(if: toolsPresent || ci, "rsvg-convert and zbarimg are not installed (apt-get install zbar-tools librsvg2-bin)"),
+        arguments: QRMask.allCases)
     func everyMask(_ mask: QRMask) throws {
         // Version 7 (version information, six alignment patterns) with a forced mask.
         let bytes = Self.sweepPayload(110)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("QR mask penalty rules")
@@ -60,8 +61,9 @@ struct QRMaskTests {
         #expect(QRMask.penalty(rows: rows) == 30 + 48 + 100)
     }
 
-    @Test("the encoder keeps the mask with the lowest penalty, the lowest number on a tie",
-          arguments: ["https://tongguan.example.gov.cn/monitoring/households/14112410220100019", "吕梁市临县", "A", String(repeating: "x", count: 200)])
+    @Test(
+        "the encoder keeps the mask with the lowest penalty, the lowest number on a tie",
+        arguments: ["https://tongguan.example.gov.cn/monitoring/households/14112410220100019", "吕梁市临县", "A", String(repeating: "x", count: 200)])
     func chosenMaskIsBest(_ text: String) throws {
         let bytes = Array(text.utf8)
         let penalties = try QRMask.allCases.map { try QRMask.penalty(rows: QRCode(bytes: bytes, forcedMask: $0).rows) }

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import TongguanDomain
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("QR code SVG")
 struct QRSVGTests {

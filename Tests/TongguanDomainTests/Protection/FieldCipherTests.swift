@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("FieldCipher")
@@ -78,8 +79,12 @@ struct FieldCipherTests {
         #expect(!message.contains(id))
     }
 
-    @Test("malformed stored values", arguments: ["", "v1", "v1.", "v1..", "v1.abcdefgh", "v1.abc.xyz", "x.y.z", "v1.abcdefgh.!!!!",
-                                                   "v1.abcdefgh.a.b", "11010519491231002X"])
+    @Test(
+        "malformed stored values",
+        arguments: [
+            "", "v1", "v1.", "v1..", "v1.abcdefgh", "v1.abc.xyz", "x.y.z", "v1.abcdefgh.!!!!",
+            "v1.abcdefgh.a.b", "11010519491231002X",
+        ])
     func malformed(_ stored: String) {
         let text = stored.replacingOccurrences(of: "abcdefgh", with: a.keyID)
         #expect(throws: FieldCipher.Problem.malformed) { try a.open(text) }
@@ -194,8 +199,9 @@ struct Base64URLTests {
         #expect(Base64URL.decodeAny("+/8=") == [0xFB, 0xFF])
     }
 
-    @Test("refuses other characters, impossible lengths and non-zero leftover bits",
-          arguments: ["A", "AAAAA", "AA=A", "AB", "AAB", "A B=", "AA.A", "ÄAAA", "AA\nA"])
+    @Test(
+        "refuses other characters, impossible lengths and non-zero leftover bits",
+        arguments: ["A", "AAAAA", "AA=A", "AB", "AAB", "A B=", "AA.A", "ÄAAA", "AA\nA"])
     func refuses(_ text: String) {
         #expect(Base64URL.decodeAny(text) == nil)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 /// The refusal a change throws, or nil (with an issue recorded) when it did not throw.
@@ -38,10 +39,18 @@ struct HouseholdChangesTests {
         #expect(opened.status == .active)
         #expect(opened.head == head)
         #expect(opened.ruleViolations.isEmpty)
-        #expect(unmet { () throws(Refusal) in try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: []) } == ["no_head"])
-        #expect(unmet { () throws(Refusal) in try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: [spouse]) } == ["no_head"])
+        #expect(
+            unmet { () throws(Refusal) in try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: []) } == [
+                "no_head"
+            ])
+        #expect(
+            unmet { () throws(Refusal) in try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: [spouse]) }
+                == ["no_head"])
         let second = Fixture.member(.head, born: "1980-01-01")
-        #expect(unmet { () throws(Refusal) in try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: [head, second]) } == ["several_heads"])
+        #expect(
+            unmet { () throws(Refusal) in
+                try HouseholdSnapshot.opening(code: Fixture.code(1), divisionCode: Fixture.village, members: [head, second])
+            } == ["several_heads"])
     }
 
     @Test("opening lists every unmet condition at once")
@@ -112,7 +121,8 @@ struct HouseholdChangesTests {
         promoted.relation = .head
         headless = try headless.updating(promoted)
         #expect(headless.head == promoted)
-        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
+        let closed = Fixture.household(
+            [Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
         var ghost = closed.members[0]
         ghost.disability = true
         #expect(unmet { () throws(Refusal) in try closed.updating(ghost) } == ["household_closed", "member_not_present"])
@@ -143,8 +153,8 @@ struct HouseholdChangesTests {
         let after = try family.leaving(head.id, gone, newHead: spouse.id, today: today)
         #expect(after.head?.id == spouse.id)
         #expect(after.member(head.id)?.departure == gone)
-        #expect(after.member(head.id)?.relation == .head) // the record keeps what they were
-        #expect(after.member(child.id)?.relation == .child) // left for staff to review
+        #expect(after.member(head.id)?.relation == .head)  // the record keeps what they were
+        #expect(after.member(child.id)?.relation == .child)  // left for staff to review
         #expect(Set(after.membersChanged(since: family).map(\.id)) == [head.id, spouse.id])
         #expect(after.ruleViolations.isEmpty)
     }
@@ -175,8 +185,12 @@ struct HouseholdChangesTests {
         let after = try family.leaving(child.id, gone, today: today)
         #expect(unmet { () throws(Refusal) in try after.leaving(child.id, gone, today: today) } == ["member_not_present"])
         #expect(refusal { () throws(Refusal) in try family.leaving(UUID(), gone, today: today) } == .notFound)
-        let closed = Fixture.household([Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
-        #expect(unmet { () throws(Refusal) in try closed.leaving(closed.members[0].id, gone, today: today) } == ["household_closed", "member_not_present"])
+        let closed = Fixture.household(
+            [Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
+        #expect(
+            unmet { () throws(Refusal) in try closed.leaving(closed.members[0].id, gone, today: today) } == [
+                "household_closed", "member_not_present",
+            ])
     }
 
     // MARK: Changing head
@@ -214,7 +228,7 @@ struct HouseholdChangesTests {
         let closed = try empty.closing(closure, today: today)
         #expect(closed.status == .closed)
         #expect(closed.closure == closure)
-        #expect(closed.members.count == 1) // nothing is deleted
+        #expect(closed.members.count == 1)  // nothing is deleted
         #expect(closed.ruleViolations.isEmpty)
         #expect(unmet { () throws(Refusal) in try closed.closing(closure, today: today) } == ["household_closed"])
         let tomorrow = HouseholdClosure(reason: .merged, date: today.adding(days: 1))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("HouseholdCode")
@@ -126,8 +127,10 @@ struct HouseholdCodeTests {
 
     @Test("every problem has its own Chinese message")
     func messages() {
-        let problems: [HouseholdCode.Problem] = [.length(16), .notDigit(position: 3), .checkCharacter, .village,
-                                                 .zeroSequence, .checksum, .notVillage, .sequence(0)]
+        let problems: [HouseholdCode.Problem] = [
+            .length(16), .notDigit(position: 3), .checkCharacter, .village,
+            .zeroSequence, .checksum, .notVillage, .sequence(0),
+        ]
         let messages = problems.map(\.message)
         #expect(Set(messages).count == problems.count)
         #expect(HouseholdCode.Problem.length(16).message.contains("16"))

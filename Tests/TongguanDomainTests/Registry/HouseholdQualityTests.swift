@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("HouseholdQuality")
@@ -40,12 +41,14 @@ struct HouseholdQualityTests {
         closed.closure = HouseholdClosure(reason: .allDeceased, date: today)
         #expect(checks(closed).isEmpty)
         // Stored data that breaks the rules is still not a quality finding once closed.
-        let closedWithMember = Fixture.household([Fixture.member(.spouse, born: "1900-01-01")], closure: HouseholdClosure(reason: .other, date: today))
+        let closedWithMember = Fixture.household(
+            [Fixture.member(.spouse, born: "1900-01-01")], closure: HouseholdClosure(reason: .other, date: today))
         #expect(checks(closedWithMember).isEmpty)
     }
 
-    @Test("child_older_than_head: a present 子女 born before the head; the same day is not older",
-          arguments: [("1969-12-31", true), ("1970-01-01", false), ("1970-01-02", false), ("1950-06-01", true)])
+    @Test(
+        "child_older_than_head: a present 子女 born before the head; the same day is not older",
+        arguments: [("1969-12-31", true), ("1970-01-01", false), ("1970-01-02", false), ("1950-06-01", true)])
     func childOlder(_ born: String, _ flagged: Bool) {
         let child = Fixture.member(.child, born: born, school: .none)
         let household = Fixture.household([Fixture.member(.head, born: "1970-01-01"), child])
@@ -69,11 +72,13 @@ struct HouseholdQualityTests {
         #expect(checks(Fixture.household(heads + [Fixture.member(.child, born: "1959-01-01")])) == [.severalHeads, .childOlderThanHead])
     }
 
-    @Test("over_110: older than 110 whole years on today's date", arguments: [
-        ("1913-06-14", true), ("1913-06-15", true), // 111
-        ("1913-06-16", false), ("1914-06-15", false), // 110
-        ("1900-01-01", true), ("1950-01-01", false),
-    ])
+    @Test(
+        "over_110: older than 110 whole years on today's date",
+        arguments: [
+            ("1913-06-14", true), ("1913-06-15", true),  // 111
+            ("1913-06-16", false), ("1914-06-15", false),  // 110
+            ("1900-01-01", true), ("1950-01-01", false),
+        ])
     func over110(_ born: String, _ flagged: Bool) {
         let member = Fixture.member(.parent, born: born)
         let household = Fixture.household([Fixture.member(.head, born: "1950-01-01"), member])
@@ -81,13 +86,15 @@ struct HouseholdQualityTests {
         #expect(HouseholdQuality.findings(household, today: today) == expected)
     }
 
-    @Test("school_stage_mismatch: aged 6 to 15 on today's date and recorded as not at school", arguments: [
-        ("2018-06-16", false), // 5 until tomorrow
-        ("2018-06-15", true),  // 6 today
-        ("2012-01-01", true),
-        ("2008-06-16", true),  // 15 until tomorrow
-        ("2008-06-15", false), // 16 today
-    ])
+    @Test(
+        "school_stage_mismatch: aged 6 to 15 on today's date and recorded as not at school",
+        arguments: [
+            ("2018-06-16", false),  // 5 until tomorrow
+            ("2018-06-15", true),  // 6 today
+            ("2012-01-01", true),
+            ("2008-06-16", true),  // 15 until tomorrow
+            ("2008-06-15", false),  // 16 today
+        ])
     func schoolStage(_ born: String, _ flagged: Bool) {
         let head = Fixture.member(.head, born: "1980-01-01")
         let child = Fixture.member(.child, born: born, school: .none)
@@ -108,20 +115,25 @@ struct HouseholdQualityTests {
         let a = Fixture.household([head, odd], sequence: 1)
         let b = Fixture.household([], sequence: 2)
         let findings = HouseholdQuality.findings([a, b].lazy, today: today)
-        #expect(findings == [
-            QualityFinding(check: .childOlderThanHead, householdCode: a.code, memberID: odd.id),
-            QualityFinding(check: .over110, householdCode: a.code, memberID: odd.id),
-            QualityFinding(check: .emptyHousehold, householdCode: b.code),
-        ])
+        #expect(
+            findings == [
+                QualityFinding(check: .childOlderThanHead, householdCode: a.code, memberID: odd.id),
+                QualityFinding(check: .over110, householdCode: a.code, memberID: odd.id),
+                QualityFinding(check: .emptyHousehold, householdCode: b.code),
+            ])
     }
 
     @Test("check codes, labels and messages; findings encode in snake_case")
     func vocabulary() throws {
-        #expect(QualityCheck.allCases.map(\.rawValue) == ["no_head", "several_heads", "child_older_than_head", "over_110",
-                                                          "empty_household", "school_stage_mismatch"])
+        #expect(
+            QualityCheck.allCases.map(\.rawValue) == [
+                "no_head", "several_heads", "child_older_than_head", "over_110",
+                "empty_household", "school_stage_mismatch",
+            ])
         #expect(Set(QualityCheck.allCases.map(\.label)).count == QualityCheck.allCases.count)
         #expect(Set(QualityCheck.allCases.map(\.message)).count == QualityCheck.allCases.count)
-        let finding = QualityFinding(check: .over110, householdCode: Fixture.code(9), memberID: UUID(uuidString: "00000000-0000-0000-0000-000000000001"))
+        let finding = QualityFinding(
+            check: .over110, householdCode: Fixture.code(9), memberID: UUID(uuidString: "00000000-0000-0000-0000-000000000001"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(finding), as: UTF8.self)

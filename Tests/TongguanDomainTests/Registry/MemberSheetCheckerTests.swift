@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("MemberSheetChecker")
@@ -35,7 +36,9 @@ struct MemberSheetCheckerTests {
 
     @Test("rows group into households by 户主身份证号, head first, households in the order of their heads")
     func groups() throws {
-        let other = [F.values(name: "王五", id: Self.id2, head: Self.id2), F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女", school: "普通高中")]
+        let other = [
+            F.values(name: "王五", id: Self.id2, head: Self.id2), F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女", school: "普通高中"),
+        ]
         let households = try check([other[1]] + family + [other[0]]).get()
         #expect(households.count == 2)
         #expect(households.memberCount == 5)
@@ -63,27 +66,30 @@ struct MemberSheetCheckerTests {
     @Test("an ID on two rows names both rows; on three, each repeat and the first")
     func duplicates() {
         let twice = problems(family + [F.values(name: "张小", id: F.childID, relation: "子女", school: "义务教育")])
-        #expect(twice == [
-            RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行重复"),
-            RowProblem(row: 5, column: "身份证号", message: "身份证号与第2行重复"),
-        ])
+        #expect(
+            twice == [
+                RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行重复"),
+                RowProblem(row: 5, column: "身份证号", message: "身份证号与第2行重复"),
+            ])
         let child = F.values(name: "张小", id: F.childID, relation: "子女", school: "义务教育")
         let thrice = problems(family + [child, child])
-        #expect(thrice == [
-            RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行重复"),
-            RowProblem(row: 2, column: "身份证号", message: "身份证号与第6行重复"),
-            RowProblem(row: 5, column: "身份证号", message: "身份证号与第2行重复"),
-            RowProblem(row: 6, column: "身份证号", message: "身份证号与第2行重复"),
-        ])
+        #expect(
+            thrice == [
+                RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行重复"),
+                RowProblem(row: 2, column: "身份证号", message: "身份证号与第6行重复"),
+                RowProblem(row: 5, column: "身份证号", message: "身份证号与第2行重复"),
+                RowProblem(row: 6, column: "身份证号", message: "身份证号与第2行重复"),
+            ])
     }
 
     @Test("the head's row twice is reported as a duplicate, not also as two heads")
     func duplicateHead() {
         let found = problems(family + [F.values()])
-        #expect(found == [
-            RowProblem(row: 3, column: "身份证号", message: "身份证号与第5行重复"),
-            RowProblem(row: 5, column: "身份证号", message: "身份证号与第3行重复"),
-        ])
+        #expect(
+            found == [
+                RowProblem(row: 3, column: "身份证号", message: "身份证号与第5行重复"),
+                RowProblem(row: 5, column: "身份证号", message: "身份证号与第3行重复"),
+            ])
     }
 
     @Test("a duplicate among refused rows is still found")
@@ -96,20 +102,26 @@ struct MemberSheetCheckerTests {
 
     @Test("a household without its head's own row: every row is told why")
     func noHeadRow() {
-        let orphans = [F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女"),
-                       F.values(name: "王七", id: Fixture.residentID("141124", "20080808", "063"), head: Self.id2, relation: "子女")]
+        let orphans = [
+            F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女"),
+            F.values(name: "王七", id: Fixture.residentID("141124", "20080808", "063"), head: Self.id2, relation: "子女"),
+        ]
         let message = "文件中没有该户主本人的一行(户主身份证号与身份证号相同、与户主关系为户主)"
-        #expect(problems(family + orphans) == [
-            RowProblem(row: 5, column: "户主身份证号", message: message),
-            RowProblem(row: 6, column: "户主身份证号", message: message),
-        ])
+        #expect(
+            problems(family + orphans) == [
+                RowProblem(row: 5, column: "户主身份证号", message: message),
+                RowProblem(row: 6, column: "户主身份证号", message: message),
+            ])
     }
 
     @Test("a 户主身份证号 pointing at a row that is not a head's own row names that row")
     func headIsMemberElsewhere() {
         // Row 5 is 王五 as a member of 张三's household; row 6 names 王五 as its head.
-        let rows = family + [F.values(name: "王五", id: Self.id2, head: F.headID, relation: "其他"),
-                             F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女")]
+        let rows =
+            family + [
+                F.values(name: "王五", id: Self.id2, head: F.headID, relation: "其他"),
+                F.values(name: "王六", id: Self.id3, head: Self.id2, relation: "子女"),
+            ]
         #expect(problems(rows) == [RowProblem(row: 6, column: "户主身份证号", message: "户主身份证号指向第5行,但该行不是户主本人的一行(户主身份证号与身份证号相同、与户主关系为户主)")])
     }
 
@@ -129,11 +141,12 @@ struct MemberSheetCheckerTests {
             F.values(name: "李四", id: F.spouseID, village: "141124100202", relation: "配偶", phone: "13900000000", address: "某村二组"),
             F.values(name: "张小", id: F.childID, relation: "子女", school: "义务教育", phone: "13812345678", address: "某村一组"),
         ]
-        #expect(problems(rows) == [
-            RowProblem(row: 3, column: "村区划代码", message: "与户主所在行(第2行)的村区划代码不一致"),
-            RowProblem(row: 3, column: "联系电话", message: "联系电话是户的信息,应与户主所在行(第2行)一致或留空"),
-            RowProblem(row: 3, column: "住址", message: "住址是户的信息,应与户主所在行(第2行)一致或留空"),
-        ])
+        #expect(
+            problems(rows) == [
+                RowProblem(row: 3, column: "村区划代码", message: "与户主所在行(第2行)的村区划代码不一致"),
+                RowProblem(row: 3, column: "联系电话", message: "联系电话是户的信息,应与户主所在行(第2行)一致或留空"),
+                RowProblem(row: 3, column: "住址", message: "住址是户的信息,应与户主所在行(第2行)一致或留空"),
+            ])
     }
 
     @Test("problems come by row, then in the sheet's column order")

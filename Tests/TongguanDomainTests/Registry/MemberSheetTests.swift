@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 /// Rows in the export's column order, for sheet tests.
@@ -12,10 +13,12 @@ enum SheetFixture {
 
     static var layout: MemberSheet.Layout { try! MemberSheet.layout(header: MemberSheet.header).get() }
 
-    static func values(name: String = "张三", id: String = headID, head: String = headID, village: String = "141124100201",
-                       relation: String = "户主", labour: String = "有", disability: String = "否", chronic: String = "否",
-                       school: String = "无", work: String = "务农", insurance: String = "是", phone: String = "",
-                       address: String = "") -> [String] {
+    static func values(
+        name: String = "张三", id: String = headID, head: String = headID, village: String = "141124100201",
+        relation: String = "户主", labour: String = "有", disability: String = "否", chronic: String = "否",
+        school: String = "无", work: String = "务农", insurance: String = "是", phone: String = "",
+        address: String = ""
+    ) -> [String] {
         [name, id, head, village, relation, labour, disability, chronic, school, work, insurance, phone, address]
     }
 
@@ -42,16 +45,21 @@ struct MemberSheetTests {
 
     @Test("the header names every column; 联系电话 and 住址 are optional")
     func columns() {
-        #expect(MemberSheet.header == ["姓名", "身份证号", "户主身份证号", "村区划代码", "与户主关系", "劳动能力", "残疾",
-                                       "慢性病", "在校学段", "务工状态", "基本医保", "联系电话", "住址"])
+        #expect(
+            MemberSheet.header == [
+                "姓名", "身份证号", "户主身份证号", "村区划代码", "与户主关系", "劳动能力", "残疾",
+                "慢性病", "在校学段", "务工状态", "基本医保", "联系电话", "住址",
+            ])
         #expect(Column.required.count == 11)
         #expect(Column.optional == [.phone, .address])
     }
 
     @Test("columns may come in any order, with extra columns and spacing, and optional ones absent")
     func layout() throws {
-        let header = ["备注", " 基本医保 ", "务工状态", "在校学段", "慢性病", "残疾", "劳动能力", "与户主关系", "村区划代码",
-                      "户主身份证号", "\u{FEFF}身份证号", "姓 名"]
+        let header = [
+            "备注", " 基本医保 ", "务工状态", "在校学段", "慢性病", "残疾", "劳动能力", "与户主关系", "村区划代码",
+            "户主身份证号", "\u{FEFF}身份证号", "姓 名",
+        ]
         let layout = try MemberSheet.layout(header: header).get()
         #expect(layout.position(of: .name) == 11)
         #expect(layout.position(of: .residentID) == 10)
@@ -65,11 +73,12 @@ struct MemberSheetTests {
         var header = MemberSheet.header.filter { $0 != "身份证号" && $0 != "残疾" }
         header.append("姓名")
         guard case .failure(let failure) = MemberSheet.layout(header: header, line: 2) else { Issue.record("accepted"); return }
-        #expect(failure.problems == [
-            RowProblem(row: 2, column: "姓名", message: "表头中此列出现了2次"),
-            RowProblem(row: 2, column: "身份证号", message: "表头缺少此列"),
-            RowProblem(row: 2, column: "残疾", message: "表头缺少此列"),
-        ])
+        #expect(
+            failure.problems == [
+                RowProblem(row: 2, column: "姓名", message: "表头中此列出现了2次"),
+                RowProblem(row: 2, column: "身份证号", message: "表头缺少此列"),
+                RowProblem(row: 2, column: "残疾", message: "表头缺少此列"),
+            ])
         guard case .failure(let empty) = MemberSheet.layout(header: SheetFixture.row(1, [])) else { Issue.record("accepted"); return }
         #expect(empty.problems.count == 11)
         #expect(empty.problems.allSatisfy { $0.row == 1 && $0.message == "表头缺少此列" })
@@ -79,9 +88,12 @@ struct MemberSheetTests {
 
     @Test("a clean row becomes a draft with every value")
     func cleanRow() throws {
-        let draft = try F.draft(F.values(name: " 欧阳娜娜 ", id: F.spouseID.lowercased(), relation: "配偶", labour: "弱劳动能力",
-                                            disability: "是", chronic: "是", school: "大专及以上", work: "外出务工",
-                                            insurance: "否", phone: "138 1234 5678", address: "临县城庄镇某村"), line: 7).get()
+        let draft = try F.draft(
+            F.values(
+                name: " 欧阳娜娜 ", id: F.spouseID.lowercased(), relation: "配偶", labour: "弱劳动能力",
+                disability: "是", chronic: "是", school: "大专及以上", work: "外出务工",
+                insurance: "否", phone: "138 1234 5678", address: "临县城庄镇某村"), line: 7
+        ).get()
         #expect(draft.line == 7)
         #expect(draft.name == "欧阳娜娜")
         #expect(draft.resident.id == F.spouseID)
@@ -120,28 +132,34 @@ struct MemberSheetTests {
     @Test("each bad cell is reported against its column, all of them at once")
     func badCells() {
         let wrongCheck = String(F.childID.dropLast()) + (F.childID.last == "0" ? "1" : "0")
-        let problems = F.problems(F.values(id: wrongCheck, head: "14112419700101011", village: "141124100", relation: "儿子",
-                                           labour: "强", disability: "有", chronic: "Y", school: "小学", work: "打工",
-                                           insurance: "1", phone: "12345"))
-        #expect(problems == [
-            RowProblem(row: 2, column: "身份证号", message: ResidentID.Problem.checksum.message),
-            RowProblem(row: 2, column: "户主身份证号", message: ResidentID.Problem.format.message),
-            RowProblem(row: 2, column: "村区划代码", message: "应为12位村级区划代码"),
-            RowProblem(row: 2, column: "与户主关系", message: "应为「户主」「配偶」「子女」「儿媳」「女婿」「父母」「孙子女」「外孙子女」「兄弟姐妹」「其他」之一"),
-            RowProblem(row: 2, column: "劳动能力", message: "应为「有」「弱」「无」之一"),
-            RowProblem(row: 2, column: "残疾", message: "应填写「是」或「否」"),
-            RowProblem(row: 2, column: "慢性病", message: "应填写「是」或「否」"),
-            RowProblem(row: 2, column: "在校学段", message: "应为「无」「学前」「义务教育」「普通高中」「中职」「大专及以上」之一"),
-            RowProblem(row: 2, column: "务工状态", message: "应为「外出务工」「本地务工」「务农」「无」之一"),
-            RowProblem(row: 2, column: "基本医保", message: "应填写「是」或「否」"),
-            RowProblem(row: 2, column: "联系电话", message: PhoneNumber.problemMessage),
-        ])
+        let problems = F.problems(
+            F.values(
+                id: wrongCheck, head: "14112419700101011", village: "141124100", relation: "儿子",
+                labour: "强", disability: "有", chronic: "Y", school: "小学", work: "打工",
+                insurance: "1", phone: "12345"))
+        #expect(
+            problems == [
+                RowProblem(row: 2, column: "身份证号", message: ResidentID.Problem.checksum.message),
+                RowProblem(row: 2, column: "户主身份证号", message: ResidentID.Problem.format.message),
+                RowProblem(row: 2, column: "村区划代码", message: "应为12位村级区划代码"),
+                RowProblem(row: 2, column: "与户主关系", message: "应为「户主」「配偶」「子女」「儿媳」「女婿」「父母」「孙子女」「外孙子女」「兄弟姐妹」「其他」之一"),
+                RowProblem(row: 2, column: "劳动能力", message: "应为「有」「弱」「无」之一"),
+                RowProblem(row: 2, column: "残疾", message: "应填写「是」或「否」"),
+                RowProblem(row: 2, column: "慢性病", message: "应填写「是」或「否」"),
+                RowProblem(row: 2, column: "在校学段", message: "应为「无」「学前」「义务教育」「普通高中」「中职」「大专及以上」之一"),
+                RowProblem(row: 2, column: "务工状态", message: "应为「外出务工」「本地务工」「务农」「无」之一"),
+                RowProblem(row: 2, column: "基本医保", message: "应填写「是」或「否」"),
+                RowProblem(row: 2, column: "联系电话", message: PhoneNumber.problemMessage),
+            ])
     }
 
     @Test("resident IDs: impossible and future birth dates, pre-2003 address codes")
     func residentIDs() throws {
         let impossible = Fixture.residentID("141124", "19800231", "001")
-        #expect(F.problems(F.values(id: impossible, head: impossible)).map(\.message) == [ResidentID.Problem.birthDate.message, ResidentID.Problem.birthDate.message])
+        #expect(
+            F.problems(F.values(id: impossible, head: impossible)).map(\.message) == [
+                ResidentID.Problem.birthDate.message, ResidentID.Problem.birthDate.message,
+            ])
         let future = Fixture.residentID("141124", "20240616", "001")
         #expect(F.problems(F.values(id: future, head: F.headID, relation: "子女")) == [RowProblem(row: 2, column: "身份证号", message: "身份证号中的出生日期晚于今天")])
         let bornToday = Fixture.residentID("142325", "20240615", "002")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("MemberTransfer")
@@ -29,17 +30,29 @@ struct MemberTransferTests {
         let (from, to) = try MemberTransfer.apply(member: child.id, from: source, to: newHousehold, relation: .head)
         #expect(to.head?.id == child.id)
         #expect(from.presentMembers.count == 2)
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: newHousehold, relation: .child) } == ["target_needs_head"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: newHousehold, relation: .child) } == [
+                "target_needs_head"
+            ])
     }
 
     @Test("the source's head moving out names a new head among those who stay")
     func headMoves() throws {
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: source, to: newHousehold, relation: .head) } == ["new_head_required"])
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: source, to: newHousehold, relation: .head, newSourceHead: head.id) } == ["new_head_invalid"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: source, to: newHousehold, relation: .head) } == [
+                "new_head_required"
+            ])
+        #expect(
+            unmet { () throws(Refusal) in
+                try MemberTransfer.apply(member: head.id, from: source, to: newHousehold, relation: .head, newSourceHead: head.id)
+            } == ["new_head_invalid"])
         let (from, to) = try MemberTransfer.apply(member: head.id, from: source, to: newHousehold, relation: .head, newSourceHead: spouse.id)
         #expect(from.head?.id == spouse.id)
         #expect(to.head?.id == head.id)
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: target, relation: .spouse, newSourceHead: spouse.id) } == ["new_head_unexpected"])
+        #expect(
+            unmet { () throws(Refusal) in
+                try MemberTransfer.apply(member: child.id, from: source, to: target, relation: .spouse, newSourceHead: spouse.id)
+            } == ["new_head_unexpected"])
     }
 
     @Test("并户: the last member moves, the source is empty and can be closed")
@@ -53,23 +66,38 @@ struct MemberTransferTests {
 
     @Test("a second head in the target is refused")
     func secondHead() {
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: target, relation: .head) } == ["head_exists"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: target, relation: .head) } == ["head_exists"])
     }
 
     @Test("refused: same household, closed households, a member who left, one already in the target, unknown")
     func refused() throws {
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: source, relation: .child) } == ["same_household", "member_exists"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: source, relation: .child) } == [
+                "same_household", "member_exists",
+            ])
         let closed = Fixture.household([], sequence: 5, closure: HouseholdClosure(reason: .other, date: today))
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: closed, relation: .head) } == ["target_closed"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: closed, relation: .head) } == ["target_closed"]
+        )
         let gone = Departure(reason: .movedOut, date: today)
         let left = try source.leaving(child.id, gone, today: today)
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: left, to: target, relation: .child) } == ["member_not_present"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: left, to: target, relation: .child) } == [
+                "member_not_present"
+            ])
         let closedSource = try Fixture.household([head], sequence: 6).leaving(head.id, gone, today: today)
             .closing(HouseholdClosure(reason: .movedOut, date: today), today: today)
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: closedSource, to: target, relation: .parent) } == ["household_closed", "member_not_present"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: head.id, from: closedSource, to: target, relation: .parent) } == [
+                "household_closed", "member_not_present",
+            ])
         var already = target
         already.members.append(child)
-        #expect(unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: already, relation: .spouse) } == ["member_exists"])
+        #expect(
+            unmet { () throws(Refusal) in try MemberTransfer.apply(member: child.id, from: source, to: already, relation: .spouse) } == [
+                "member_exists"
+            ])
         #expect(refusal { () throws(Refusal) in try MemberTransfer.apply(member: UUID(), from: source, to: target, relation: .child) } == .notFound)
     }
 }

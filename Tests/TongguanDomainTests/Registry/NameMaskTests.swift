@@ -1,14 +1,17 @@
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("NameMask")
 struct NameMaskTests {
-    @Test("the surname stays, every other character becomes *", arguments: [
-        ("张三", "张*"), ("张三丰", "张**"), ("王", "王*"), ("李小龙飞", "李***"),
-        ("欧阳娜娜", "欧阳**"), ("欧阳修", "欧阳*"), ("司马相如", "司马**"), ("诸葛亮", "诸葛*"),
-        ("上官婉儿", "上官**"), ("令狐冲", "令狐*"), ("长孙无忌", "长孙**"), ("南宫问天", "南宫**"),
-        ("阿卜杜热合曼·买买提", "阿*********"), ("Zhang San", "Z********"), ("𠀋子", "𠀋*"), ("", ""),
-    ])
+    @Test(
+        "the surname stays, every other character becomes *",
+        arguments: [
+            ("张三", "张*"), ("张三丰", "张**"), ("王", "王*"), ("李小龙飞", "李***"),
+            ("欧阳娜娜", "欧阳**"), ("欧阳修", "欧阳*"), ("司马相如", "司马**"), ("诸葛亮", "诸葛*"),
+            ("上官婉儿", "上官**"), ("令狐冲", "令狐*"), ("长孙无忌", "长孙**"), ("南宫问天", "南宫**"),
+            ("阿卜杜热合曼·买买提", "阿*********"), ("Zhang San", "Z********"), ("𠀋子", "𠀋*"), ("", ""),
+        ])
     func masks(_ name: String, _ masked: String) {
         #expect(NameMask.mask(name) == masked)
         #expect(!masked.isEmpty || name.isEmpty)
@@ -21,10 +24,12 @@ struct NameMaskTests {
         #expect(NameMask.surname(of: "司马") == "司")
     }
 
-    @Test("every compound surname of the issue's list is kept whole", arguments: [
-        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
-        "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "西门", "独孤", "南宫",
-    ])
+    @Test(
+        "every compound surname of the issue's list is kept whole",
+        arguments: [
+            "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+            "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "西门", "独孤", "南宫",
+        ])
     func issueList(_ surname: String) {
         #expect(NameMask.compoundSurnames.contains(surname))
         #expect(NameMask.surname(of: surname + "明") == surname)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TongguanDomain
 
 /// Builders for registry tests. Check characters are computed here from the published
@@ -28,11 +29,14 @@ enum Fixture {
         try! HouseholdCode.make(village: village, sequence: sequence)
     }
 
-    static func member(_ relation: Relation, born: String, school: SchoolStage = .none,
-                       departure: Departure? = nil, id: UUID = UUID()) -> MemberSnapshot {
-        MemberSnapshot(id: id, relation: relation, birthDate: date(born), sex: .male, labourCapacity: .full,
-                       disability: false, chronicIllness: false, schoolStage: school, workStatus: .farming,
-                       basicMedicalInsurance: true, departure: departure)
+    static func member(
+        _ relation: Relation, born: String, school: SchoolStage = .none,
+        departure: Departure? = nil, id: UUID = UUID()
+    ) -> MemberSnapshot {
+        MemberSnapshot(
+            id: id, relation: relation, birthDate: date(born), sex: .male, labourCapacity: .full,
+            disability: false, chronicIllness: false, schoolStage: school, workStatus: .farming,
+            basicMedicalInsurance: true, departure: departure)
     }
 
     static func household(_ members: [MemberSnapshot], sequence: Int = 1, closure: HouseholdClosure? = nil) -> HouseholdSnapshot {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("ResidentIdentity")
@@ -9,7 +10,7 @@ struct ResidentIdentityTests {
         let identity = try ResidentIdentity(validating: "11010519491231002x")
         #expect(identity.id == "11010519491231002X")
         #expect(identity.birthDate == CivilDate(year: 1949, month: 12, day: 31))
-        #expect(identity.sex == .female) // 17th digit 2
+        #expect(identity.sex == .female)  // 17th digit 2
         #expect(identity.masked == "110105********002X")
         #expect(identity.description == identity.masked)
     }
@@ -34,8 +35,9 @@ struct ResidentIdentityTests {
         #expect(checks == Set("0123456789X"))
     }
 
-    @Test("pre-2003 1423xx address codes and any other address code are accepted",
-          arguments: ["142301", "142322", "142327", "141124", "110105", "999999", "000000"])
+    @Test(
+        "pre-2003 1423xx address codes and any other address code are accepted",
+        arguments: ["142301", "142322", "142327", "141124", "110105", "999999", "000000"])
     func addressCodes(_ address: String) throws {
         let id = Fixture.residentID(address, "19750615", "321")
         #expect(try ResidentIdentity(validating: id).id == id)
@@ -50,8 +52,8 @@ struct ResidentIdentityTests {
             ("14112419800101123A", .format, .format),
             (Fixture.residentID("141124", "19800230", "123"), .birthDate, .birthDate),
             (Fixture.residentID("141124", "19001301", "123"), .birthDate, .birthDate),
-            (Fixture.residentID("141124", "19000229", "123"), .birthDate, .birthDate), // 1900 was no leap year
-            (Fixture.residentID("141124", "17991231", "123"), .birthDate, .birthDate), // before 1800
+            (Fixture.residentID("141124", "19000229", "123"), .birthDate, .birthDate),  // 1900 was no leap year
+            (Fixture.residentID("141124", "17991231", "123"), .birthDate, .birthDate),  // before 1800
             (wrongCheck, .checksum, .checksum),
         ]
         for (text, problem, underlying) in cases {
@@ -84,11 +86,13 @@ struct ResidentIdentityTests {
         #expect(throws: ResidentIdentity.Problem.checksum) { try ResidentIdentity(validating: bad, today: today) }
     }
 
-    @Test("age is whole years on the given date", arguments: [
-        ("20100301", "2016-02-29", 5), ("20100301", "2016-03-01", 6), ("20000229", "2001-02-28", 0),
-        ("20000229", "2001-03-01", 1), ("20000229", "2004-02-29", 4), ("19491231", "2024-12-30", 74),
-        ("19491231", "2024-12-31", 75), ("20240615", "2024-06-15", 0), ("20240615", "2024-06-14", -1),
-    ])
+    @Test(
+        "age is whole years on the given date",
+        arguments: [
+            ("20100301", "2016-02-29", 5), ("20100301", "2016-03-01", 6), ("20000229", "2001-02-28", 0),
+            ("20000229", "2001-03-01", 1), ("20000229", "2004-02-29", 4), ("19491231", "2024-12-30", 74),
+            ("19491231", "2024-12-31", 75), ("20240615", "2024-06-15", 0), ("20240615", "2024-06-14", -1),
+        ])
     func age(_ birth: String, _ on: String, _ years: Int) {
         #expect(Fixture.identity(birth).age(on: Fixture.date(on)) == years)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TongguanDomain
 
 @Suite("Registry vocabularies")
@@ -26,12 +27,14 @@ struct VocabularyTests {
     }
 
     @Test("与户主关系") func relation() {
-        check(Relation.self, [
-            ("head", "户主", "户主"), ("spouse", "配偶", "配偶"), ("child", "子女", "子女"),
-            ("daughter_in_law", "儿媳", "儿媳"), ("son_in_law", "女婿", "女婿"), ("parent", "父母", "父母"),
-            ("grandchild", "孙子女", "孙子女"), ("grandchild_via_daughter", "外孙子女", "外孙子女"),
-            ("sibling", "兄弟姐妹", "兄弟姐妹"), ("other", "其他", "其他"),
-        ])
+        check(
+            Relation.self,
+            [
+                ("head", "户主", "户主"), ("spouse", "配偶", "配偶"), ("child", "子女", "子女"),
+                ("daughter_in_law", "儿媳", "儿媳"), ("son_in_law", "女婿", "女婿"), ("parent", "父母", "父母"),
+                ("grandchild", "孙子女", "孙子女"), ("grandchild_via_daughter", "外孙子女", "外孙子女"),
+                ("sibling", "兄弟姐妹", "兄弟姐妹"), ("other", "其他", "其他"),
+            ])
     }
 
     @Test("劳动能力: the sheet writes 有/弱/无") func labour() {
@@ -39,20 +42,30 @@ struct VocabularyTests {
     }
 
     @Test("在校学段") func school() {
-        check(SchoolStage.self, [
-            ("none", "无", "无"), ("preschool", "学前", "学前"), ("compulsory", "义务教育", "义务教育"),
-            ("high_school", "普通高中", "普通高中"), ("vocational", "中职", "中职"), ("college", "大专及以上", "大专及以上"),
-        ])
+        check(
+            SchoolStage.self,
+            [
+                ("none", "无", "无"), ("preschool", "学前", "学前"), ("compulsory", "义务教育", "义务教育"),
+                ("high_school", "普通高中", "普通高中"), ("vocational", "中职", "中职"), ("college", "大专及以上", "大专及以上"),
+            ])
     }
 
     @Test("务工状态") func work() {
-        check(WorkStatus.self, [("migrant", "外出务工", "外出务工"), ("local", "本地务工", "本地务工"),
-                                ("farming", "务农", "务农"), ("none", "无", "无")])
+        check(
+            WorkStatus.self,
+            [
+                ("migrant", "外出务工", "外出务工"), ("local", "本地务工", "本地务工"),
+                ("farming", "务农", "务农"), ("none", "无", "无"),
+            ])
     }
 
     @Test("离户原因") func leave() {
-        check(LeaveReason.self, [("death", "死亡", "死亡"), ("moved_out", "迁出", "迁出"),
-                                 ("marriage", "婚嫁", "婚嫁"), ("other", "其他", "其他")])
+        check(
+            LeaveReason.self,
+            [
+                ("death", "死亡", "死亡"), ("moved_out", "迁出", "迁出"),
+                ("marriage", "婚嫁", "婚嫁"), ("other", "其他", "其他"),
+            ])
     }
 
     @Test("成员状态 and 户状态") func statuses() {
@@ -61,10 +74,12 @@ struct VocabularyTests {
     }
 
     @Test("销户原因") func closeReason() {
-        check(HouseholdCloseReason.self, [
-            ("all_deceased", "全户死亡", "全户死亡"), ("moved_out", "全户迁出", "全户迁出"),
-            ("merged", "并入他户", "并入他户"), ("duplicate", "重复登记", "重复登记"), ("other", "其他", "其他"),
-        ])
+        check(
+            HouseholdCloseReason.self,
+            [
+                ("all_deceased", "全户死亡", "全户死亡"), ("moved_out", "全户迁出", "全户迁出"),
+                ("merged", "并入他户", "并入他户"), ("duplicate", "重复登记", "重复登记"), ("other", "其他", "其他"),
+            ])
     }
 
     @Test("是/否 cells") func bools() {

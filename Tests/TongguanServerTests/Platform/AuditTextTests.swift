@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import TongguanDomain
+
 @testable import TongguanServer
 
 /// The chain's canonical form round-trips whatever text reaches it, on both engines: what
@@ -24,8 +25,9 @@ import TongguanDomain
             for (i, sample) in Self.samples.enumerated() {
                 let actor = AuditActor(name: "probe" + sample, requestID: "r\(i)" + sample, clientAddress: sample)
                 try await t.db.audited(by: actor) { _, audit in
-                    audit.record("probe." + sample, entityType: "probe", entityID: sample, divisionCode: "141100",
-                                 changes: [AuditChange(field: "text" + sample, before: sample, after: nil)])
+                    audit.record(
+                        "probe." + sample, entityType: "probe", entityID: sample, divisionCode: "141100",
+                        changes: [AuditChange(field: "text" + sample, before: sample, after: nil)])
                 }
             }
             let count = try await t.sql.select().column("seq").from("audit_events").all().count

@@ -5,6 +5,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct AuditTrailTests {
@@ -25,8 +26,9 @@ import VaporTesting
     @Test func changesCarryBeforeAndAfterAndRequestContext() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let created = try await t.request(.POST, "/api/v1/users", token: token,
-                                              json: ["username": "wang.op", "password": "Secret-Pass-77", "role": "operator", "division_code": "141124"])
+            let created = try await t.request(
+                .POST, "/api/v1/users", token: token,
+                json: ["username": "wang.op", "password": "Secret-Pass-77", "role": "operator", "division_code": "141124"])
             #expect(created.status == .created)
             let id = try #require(try created.json()["id"] as? String)
             let patched = try await t.request(.PATCH, "/api/v1/users/\(id)", token: token, json: ["role": "supervisor"])
@@ -102,8 +104,9 @@ import VaporTesting
                 for i in 0..<writers {
                     group.addTask {
                         if i % 2 == 0 {
-                            return try await t.request(.POST, "/api/v1/users", token: token,
-                                                       json: ["username": "c\(i)", "password": "Concurrent-99", "role": "viewer", "division_code": "141124"])
+                            return try await t.request(
+                                .POST, "/api/v1/users", token: token,
+                                json: ["username": "c\(i)", "password": "Concurrent-99", "role": "viewer", "division_code": "141124"])
                         }
                         return try await t.request(.PATCH, "/api/v1/divisions/141124", token: token, json: ["name": "临县\(i)"])
                     }

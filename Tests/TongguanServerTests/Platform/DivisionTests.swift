@@ -4,6 +4,7 @@ import SQLKit
 import Testing
 import TongguanDomain
 import Vapor
+
 @testable import TongguanServer
 
 @Suite struct DivisionTests {
@@ -43,14 +44,14 @@ import Vapor
         try await TestApp.with { t in
             let before = try await Division.query(on: t.db).count()
             let csv = """
-            code,name
-            141124100,城庄镇
-            14112410,短码
-            141124100201,
-            141199100,无上级
-            141124100,重复
-            1411241002AB,字母
-            """
+                code,name
+                141124100,城庄镇
+                14112410,短码
+                141124100201,
+                141199100,无上级
+                141124100,重复
+                1411241002AB,字母
+                """
             let result = try await DivisionImport.run(data: Data(csv.utf8), actor: cli, on: t.db)
             guard case .rejected(let problems) = result else { Issue.record("should reject"); return }
             #expect(problems.map(\.row) == [3, 4, 5, 6, 7])
@@ -93,8 +94,9 @@ import Vapor
             try await t.createUser("lin.admin", role: .admin, division: "141124")
             let token = try await t.token("lin.admin")
             for code in ["141100", "141123", "140000"] {
-                let res = try await t.request(.POST, "/api/v1/users", token: token,
-                                              json: ["username": "u\(code)", "password": "Password-123", "role": "viewer", "division_code": code])
+                let res = try await t.request(
+                    .POST, "/api/v1/users", token: token,
+                    json: ["username": "u\(code)", "password": "Password-123", "role": "viewer", "division_code": code])
                 #expect(res.status == .unprocessableEntity, "\(code)")
                 #expect(try res.problemFields() == ["division_code"])
             }
@@ -131,13 +133,15 @@ import Vapor
     @Test func usernamesAreCaseInsensitive() async throws {
         try await TestApp.with { t in
             let admin = try await t.adminToken()
-            let res = try await t.request(.POST, "/api/v1/users", token: admin,
-                                          json: ["username": "Zhang.San", "password": "Password-123", "role": "viewer", "division_code": "141124"])
+            let res = try await t.request(
+                .POST, "/api/v1/users", token: admin,
+                json: ["username": "Zhang.San", "password": "Password-123", "role": "viewer", "division_code": "141124"])
             #expect(res.status == .created)
             #expect(try res.json()["username"] as? String == "zhang.san")
             _ = try await t.token("ZHANG.SAN", password: "Password-123")
-            let dup = try await t.request(.POST, "/api/v1/users", token: admin,
-                                          json: ["username": "zhang.san", "password": "Password-123", "role": "viewer", "division_code": "141124"])
+            let dup = try await t.request(
+                .POST, "/api/v1/users", token: admin,
+                json: ["username": "zhang.san", "password": "Password-123", "role": "viewer", "division_code": "141124"])
             #expect(try dup.problemFields() == ["username"])
         }
     }
@@ -145,7 +149,7 @@ import Vapor
 
 @Suite struct BackupTests {
     @Test func sqliteBackupIsAConsistentCopy() async throws {
-        guard !TestDatabase.isPostgres else { return } // pg_dump path: see README; exercised by scripts/test's CLI check
+        guard !TestDatabase.isPostgres else { return }  // pg_dump path: see README; exercised by scripts/test's CLI check
         try await TestApp.with { t in
             let path = NSTemporaryDirectory() + "backup-\(UUID().uuidString).sqlite"
             defer { try? FileManager.default.removeItem(atPath: path) }

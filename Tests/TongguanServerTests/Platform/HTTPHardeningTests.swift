@@ -5,6 +5,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// The probe's smaller findings about HTTP behaviour, each at its mechanism.
@@ -30,9 +31,12 @@ import VaporTesting
         try await TestApp.with { t in
             let token = try await t.adminToken()
             for name in ["达标率50%项目", "5_号项目", "普通项目"] {
-                let res = try await t.request(.POST, "/api/v1/projects", token: token, json: [
-                    "name": name, "investor_name": "公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
-                    "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1])
+                let res = try await t.request(
+                    .POST, "/api/v1/projects", token: token,
+                    json: [
+                        "name": name, "investor_name": "公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
+                        "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1,
+                    ])
                 #expect(res.status == .created)
             }
             func names(_ q: String) async throws -> [String] {
@@ -87,7 +91,8 @@ import VaporTesting
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .ifMatch, value: "*")
             for disabled in [true, false] {
-                let res = try await t.request(.PATCH, "/api/v1/users/\(user.id!.uuidString)", token: admin, json: ["disabled": disabled], headers: headers)
+                let res = try await t.request(
+                    .PATCH, "/api/v1/users/\(user.id!.uuidString)", token: admin, json: ["disabled": disabled], headers: headers)
                 #expect(res.status == .ok, "\(res.body.string)")
             }
             // Enabled again, the account starts afresh: the old token stays dead.
@@ -122,14 +127,18 @@ import VaporTesting
 
     @Test func everySettingIsCheckedAndNamed() throws {
         #expect(throws: Never.self) { try Settings.fromEnvironment([:]) }
-        let bad = ["TONGGUAN_TOKEN_HOURS": "-1", "TONGGUAN_SESSION_HOURS": "abc", "TONGGUAN_BCRYPT_COST": "3", "TONGGUAN_DB_POOL": "0",
-                   "TONGGUAN_TLS": "yes", "TONGGUAN_MAX_BODY": "lots", "TONGGUAN_LOG_FORMAT": "xml", "DATABASE_URL": "mysql://x",
-                   "TONGGUAN_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local", "TONGGUAN_METRICS_TOKEN": "short", "LOG_LEVEL": "loud"]
+        let bad = [
+            "TONGGUAN_TOKEN_HOURS": "-1", "TONGGUAN_SESSION_HOURS": "abc", "TONGGUAN_BCRYPT_COST": "3", "TONGGUAN_DB_POOL": "0",
+            "TONGGUAN_TLS": "yes", "TONGGUAN_MAX_BODY": "lots", "TONGGUAN_LOG_FORMAT": "xml", "DATABASE_URL": "mysql://x",
+            "TONGGUAN_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local", "TONGGUAN_METRICS_TOKEN": "short", "LOG_LEVEL": "loud",
+        ]
         let error = #expect(throws: SettingsError.self) { try Settings.fromEnvironment(bad) }
         #expect(Set(error?.problems.map(\.variable) ?? []) == Set(bad.keys))
         #expect(error?.description.contains("TONGGUAN_TOKEN_HOURS") == true)
-        let good = try Settings.fromEnvironment(["TONGGUAN_TOKEN_HOURS": "0.5", "TONGGUAN_MAX_BODY": "2mb", "TONGGUAN_TRUSTED_PROXIES": "10.0.0.1, ::1",
-                                                 "DATABASE_URL": "postgresql://u:p@h/db"])
+        let good = try Settings.fromEnvironment([
+            "TONGGUAN_TOKEN_HOURS": "0.5", "TONGGUAN_MAX_BODY": "2mb", "TONGGUAN_TRUSTED_PROXIES": "10.0.0.1, ::1",
+            "DATABASE_URL": "postgresql://u:p@h/db",
+        ])
         #expect(good.tokenLifetime == 1800 && good.maxBodySize == "2mb" && good.trustedProxies.count == 2)
         #expect(good.database == .postgres(url: "postgresql://u:p@h/db", schema: nil))
     }

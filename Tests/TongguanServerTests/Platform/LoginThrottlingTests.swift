@@ -4,6 +4,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// Lockout per (name, address) and per address: an attacker elsewhere can neither lock a
@@ -12,7 +13,8 @@ import VaporTesting
 @Suite struct LoginThrottlingTests {
     static let proxy = IPAddressRange("127.0.0.1")!
 
-    func login(_ tester: any TestingApplicationTester, _ name: String, _ password: String, from address: String?) async throws -> TestingHTTPResponse {
+    func login(_ tester: any TestingApplicationTester, _ name: String, _ password: String, from address: String?) async throws -> TestingHTTPResponse
+    {
         var headers = HTTPHeaders()
         headers.contentType = .json
         if let address { headers.add(name: .xForwardedFor, value: address) }
@@ -83,10 +85,13 @@ import VaporTesting
             let tester = try running(t)
             for _ in 1...5 { _ = try await login(tester, "admin", "wrong-wrong-1", from: "203.0.113.9") }
             #expect(try await login(tester, "admin", TestApp.adminPassword, from: "203.0.113.9").status == .tooManyRequests)
-            let lifted = try await LoginService.unlock(username: "Admin", actor: AuditActor(name: "cli:test", requestID: "t", clientAddress: "local"), on: t.db)
+            let lifted = try await LoginService.unlock(
+                username: "Admin", actor: AuditActor(name: "cli:test", requestID: "t", clientAddress: "local"), on: t.db)
             #expect(lifted == 1)
             #expect(try await login(tester, "admin", TestApp.adminPassword, from: "203.0.113.9").status == .ok)
-            let actions = try await t.sql.select().column("action").from("audit_events").all().map { try $0.decode(column: "action", as: String.self) }
+            let actions = try await t.sql.select().column("action").from("audit_events").all().map {
+                try $0.decode(column: "action", as: String.self)
+            }
             #expect(actions.contains("login.unlock"))
         }
     }

@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct OperationsTests {
@@ -79,10 +80,12 @@ import VaporTesting
             let apiRoutes = t.app.routes.all.filter { $0.path.first?.description == "api" }
             #expect(apiRoutes.count >= 13)
             for route in apiRoutes {
-                let path = "/" + route.path.map { c -> String in
-                    if case .parameter(let name) = c { return "{\(name)}" }
-                    return c.description
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.map { c -> String in
+                        if case .parameter(let name) = c { return "{\(name)}" }
+                        return c.description
+                    }.joined(separator: "/")
                 let op = paths[path]?[route.method.rawValue.lowercased()] as? [String: Any]
                 #expect(op != nil, "\(route.method) \(path) is missing from /openapi.json")
                 let responses = op?["responses"] as? [String: Any] ?? [:]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// Every API error is RFC 9457 problem+json, listing every field problem at once.
@@ -19,21 +20,24 @@ import VaporTesting
     @Test func wrongTypesAndMissingFieldsAreAllListed() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let res = try await t.request(.POST, "/api/v1/users", token: token,
-                                          json: ["username": 42, "role": "king", "division_code": "14112", "colour": "red"])
+            let res = try await t.request(
+                .POST, "/api/v1/users", token: token,
+                json: ["username": 42, "role": "king", "division_code": "14112", "colour": "red"])
             try expectProblem(res, .unprocessableEntity)
             let fields = Set(try res.problemFields())
             #expect(fields == ["username", "password", "role", "division_code", "colour"])
             let messages = (try res.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
-            #expect(messages.allSatisfy { $0.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF } }, "messages in Chinese: \(messages)")
+            #expect(
+                messages.allSatisfy { $0.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF } }, "messages in Chinese: \(messages)")
         }
     }
 
     @Test func businessRulesJoinTheSameList() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let res = try await t.request(.POST, "/api/v1/users", token: token,
-                                          json: ["username": "admin", "password": "short", "role": "viewer", "division_code": "141199"])
+            let res = try await t.request(
+                .POST, "/api/v1/users", token: token,
+                json: ["username": "admin", "password": "short", "role": "viewer", "division_code": "141199"])
             try expectProblem(res, .unprocessableEntity)
             #expect(Set(try res.problemFields()) == ["username", "password", "division_code"])
         }
@@ -97,8 +101,9 @@ import VaporTesting
     @Test func longStringsAreRefusedNotStored() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let res = try await t.request(.POST, "/api/v1/divisions", token: token,
-                                          json: ["code": "141124100", "name": String(repeating: "镇", count: 51)])
+            let res = try await t.request(
+                .POST, "/api/v1/divisions", token: token,
+                json: ["code": "141124100", "name": String(repeating: "镇", count: 51)])
             try expectProblem(res, .unprocessableEntity)
             #expect(try res.problemFields() == ["name"])
         }

@@ -4,6 +4,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// Every role × (same county, other county, city) × every `/api/v1` route.
@@ -48,7 +49,9 @@ import VaporTesting
     static var cases: [Case] { parts.flatMap(\.cases) }
 
     /// Editors (admin, operator) may change records in scope; the others get 403.
-    static func editorsOnly(success: HTTPResponseStatus, outside: HTTPResponseStatus = .notFound, city: HTTPResponseStatus? = nil) -> @Sendable (Role, Place) -> HTTPResponseStatus {
+    static func editorsOnly(
+        success: HTTPResponseStatus, outside: HTTPResponseStatus = .notFound, city: HTTPResponseStatus? = nil
+    ) -> @Sendable (Role, Place) -> HTTPResponseStatus {
         { role, place in
             guard role.canEditRecords else { return .forbidden }
             switch place {
@@ -67,41 +70,61 @@ import VaporTesting
     }
 
     static let platform = Part(cases: [
-        Case(method: .POST, path: "/api/v1/auth/token", make: { _, _ in ("/api/v1/auth/token", ["username": "m.admin", "password": TestApp.password]) },
-             expected: { _, _ in .ok }),
+        Case(
+            method: .POST, path: "/api/v1/auth/token",
+            make: { _, _ in ("/api/v1/auth/token", ["username": "m.admin", "password": TestApp.password]) },
+            expected: { _, _ in .ok }),
         Case(method: .DELETE, path: "/api/v1/auth/token", make: { _, _ in ("/api/v1/auth/token", nil) }, expected: { _, _ in .noContent }),
         Case(method: .GET, path: "/api/v1/me", make: { _, _ in ("/api/v1/me", nil) }, expected: { _, _ in .ok }),
-        Case(method: .GET, path: "/api/v1/users", make: { _, _ in ("/api/v1/users", nil) },
-             expected: { role, _ in role == .admin ? .ok : .forbidden }),
-        Case(method: .POST, path: "/api/v1/users",
-             make: { f, place in ("/api/v1/users", ["username": f.freshName(), "password": TestApp.password, "role": "viewer",
-                                                     "division_code": divisionOf[place]!]) },
-             expected: adminOnly(success: .created, outside: .unprocessableEntity)),
-        Case(method: .GET, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", nil) },
-             expected: adminOnly(success: .ok)),
-        Case(method: .PATCH, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", ["disabled": false]) },
-             expected: adminOnly(success: .ok)),
-        Case(method: .POST, path: "/api/v1/users/:id/password",
-             make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)/password", ["password": "Another-Pass-9"]) },
-             expected: adminOnly(success: .noContent)),
-        Case(method: .GET, path: "/api/v1/divisions/:code", make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", nil) },
-             expected: readable),
-        Case(method: .GET, path: "/api/v1/divisions",
-             make: { _, place in ("/api/v1/divisions?parent=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
-        Case(method: .POST, path: "/api/v1/divisions",
-             make: { f, place in ("/api/v1/divisions", ["code": divisionOf[place]! + String(100 + Int.random(in: 0...899)), "name": "测试镇"]) },
-             expected: adminOnly(success: .created, outside: .unprocessableEntity)),
-        Case(method: .PATCH, path: "/api/v1/divisions/:code",
-             make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", ["name": "改名"]) }, expected: adminOnly(success: .ok)),
-        Case(method: .GET, path: "/api/v1/audit", make: { f, place in ("/api/v1/audit?entity_id=\(f.userIDs[place]!)", nil) },
-             expected: { role, _ in role.canReadAudit ? .ok : .forbidden }),
+        Case(
+            method: .GET, path: "/api/v1/users", make: { _, _ in ("/api/v1/users", nil) },
+            expected: { role, _ in role == .admin ? .ok : .forbidden }),
+        Case(
+            method: .POST, path: "/api/v1/users",
+            make: { f, place in
+                (
+                    "/api/v1/users",
+                    [
+                        "username": f.freshName(), "password": TestApp.password, "role": "viewer",
+                        "division_code": divisionOf[place]!,
+                    ]
+                )
+            },
+            expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+        Case(
+            method: .GET, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", nil) },
+            expected: adminOnly(success: .ok)),
+        Case(
+            method: .PATCH, path: "/api/v1/users/:id", make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)", ["disabled": false]) },
+            expected: adminOnly(success: .ok)),
+        Case(
+            method: .POST, path: "/api/v1/users/:id/password",
+            make: { f, place in ("/api/v1/users/\(f.userIDs[place]!)/password", ["password": "Another-Pass-9"]) },
+            expected: adminOnly(success: .noContent)),
+        Case(
+            method: .GET, path: "/api/v1/divisions/:code", make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", nil) },
+            expected: readable),
+        Case(
+            method: .GET, path: "/api/v1/divisions",
+            make: { _, place in ("/api/v1/divisions?parent=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
+        Case(
+            method: .POST, path: "/api/v1/divisions",
+            make: { f, place in ("/api/v1/divisions", ["code": divisionOf[place]! + String(100 + Int.random(in: 0...899)), "name": "测试镇"]) },
+            expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+        Case(
+            method: .PATCH, path: "/api/v1/divisions/:code",
+            make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", ["name": "改名"]) }, expected: adminOnly(success: .ok)),
+        Case(
+            method: .GET, path: "/api/v1/audit", make: { f, place in ("/api/v1/audit?entity_id=\(f.userIDs[place]!)", nil) },
+            expected: { role, _ in role.canReadAudit ? .ok : .forbidden }),
     ])
 
     @Test func everyAPIRouteIsInTheMatrix() async throws {
         try await TestApp.with { t in
-            let registered = Set(t.app.routes.all.filter { $0.path.first?.description == "api" }.map { route in
-                "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
-            })
+            let registered = Set(
+                t.app.routes.all.filter { $0.path.first?.description == "api" }.map { route in
+                    "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+                })
             let covered = Set(Self.cases.map { "\($0.method.rawValue) \($0.path)" })
             #expect(registered.subtracting(covered).isEmpty, "routes missing from the scope matrix: \(registered.subtracting(covered).sorted())")
             #expect(covered.subtracting(registered).isEmpty, "matrix names routes that do not exist: \(covered.subtracting(registered).sorted())")

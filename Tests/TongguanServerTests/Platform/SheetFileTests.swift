@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TongguanDomain
 import ZIPFoundation
+
 @testable import TongguanServer
 
 @Suite("Spreadsheet files: CSV (UTF-8 / GB18030) and XLSX")
@@ -11,10 +12,11 @@ struct SheetFileTests {
     @Test func csvUTF8WithBOMAndCRLF() throws {
         let data = Data([0xEF, 0xBB, 0xBF]) + Data("项目名称,金额\r\n甲厂,\"1,836.1\"\r\n\r\n".utf8)
         let rows = try SheetFile.read(data)
-        #expect(rows == [
-            SheetRow(line: 1, cells: [.text("项目名称"), .text("金额")]),
-            SheetRow(line: 2, cells: [.text("甲厂"), .text("1,836.1")]),
-        ])
+        #expect(
+            rows == [
+                SheetRow(line: 1, cells: [.text("项目名称"), .text("金额")]),
+                SheetRow(line: 2, cells: [.text("甲厂"), .text("1,836.1")]),
+            ])
     }
 
     @Test func csvUTF8WithoutBOM() throws {
@@ -27,7 +29,7 @@ struct SheetFileTests {
     @Test func csvGB18030FromOurEncoder() throws {
         let text = "项目名称,投资方,金额\r\n新能源电池项目,某某科技有限公司,1836.1\r\n€ 𠀀,\"引号\"\"内\",\r\n"
         let bytes = try #require(TextEncoding.encodeGB18030(text))
-        #expect(String(data: bytes, encoding: .utf8) == nil) // really not UTF-8
+        #expect(String(data: bytes, encoding: .utf8) == nil)  // really not UTF-8
         #expect(TextEncoding.decodeGB18030(bytes) == text)
         let rows = try SheetFile.read(bytes)
         #expect(rows.count == 3)
@@ -42,10 +44,11 @@ struct SheetFileTests {
         #expect(TextEncoding.decodeGB18030(gbk) == "项目名称")
         #expect(TextEncoding.encodeGB18030("项目名称") == gbk)
         let rows = try SheetFile.read(gbk + Data(",a\r\n".utf8) + gbk + Data(",b\r\n".utf8))
-        #expect(rows == [
-            SheetRow(line: 1, cells: [.text("项目名称"), .text("a")]),
-            SheetRow(line: 2, cells: [.text("项目名称"), .text("b")]),
-        ])
+        #expect(
+            rows == [
+                SheetRow(line: 1, cells: [.text("项目名称"), .text("a")]),
+                SheetRow(line: 2, cells: [.text("项目名称"), .text("b")]),
+            ])
     }
 
     @Test func gb18030OfLongTextGrowsTheBuffer() throws {
@@ -68,7 +71,7 @@ struct SheetFileTests {
     @Test func csvWriteGB18030ReadsBack() throws {
         let table = [["项目名称", "金额(万元)"], ["绿色建材产业园", "1836.1"], ["多行\r\n备注", ""]]
         let data = try SheetFile.write(table, format: .csv, encoding: .gb18030)
-        #expect(data.starts(with: [0xCF, 0xEE, 0xC4, 0xBF])) // 项目, no BOM
+        #expect(data.starts(with: [0xCF, 0xEE, 0xC4, 0xBF]))  // 项目, no BOM
         let rows = try SheetFile.read(data)
         #expect(rows.map { $0.cells } == table.map { $0.map(SheetCell.text) })
         #expect(rows.map(\.line) == [1, 2, 3])
@@ -82,10 +85,10 @@ struct SheetFileTests {
     }
 
     @Test(arguments: [
-        Data([0x61, 0x2C, 0xFF, 0xFF, 0x80, 0x0D, 0x0A]), // 0xFF and 0x80 start no GB18030 character
-        Data([0xFF, 0xFE, 0x61, 0x00, 0x2C, 0x00, 0x62, 0x00]), // UTF-16 text
-        Data([0x61, 0x00, 0x62]), // valid UTF-8, but a NUL: a binary file
-        Data([0xD3, 0xEE, 0x81]), // GBK cut off in the middle of a character
+        Data([0x61, 0x2C, 0xFF, 0xFF, 0x80, 0x0D, 0x0A]),  // 0xFF and 0x80 start no GB18030 character
+        Data([0xFF, 0xFE, 0x61, 0x00, 0x2C, 0x00, 0x62, 0x00]),  // UTF-16 text
+        Data([0x61, 0x00, 0x62]),  // valid UTF-8, but a NUL: a binary file
+        Data([0xD3, 0xEE, 0x81]),  // GBK cut off in the middle of a character
     ])
     func csvGarbageIsRefused(_ data: Data) {
         let error = #expect(throws: SheetFileError.self) { try SheetFile.read(data) }
@@ -155,14 +158,15 @@ struct SheetFileTests {
 
     @Test func xlsxAsExcelWritesIt() throws {
         let rows = try SheetFile.read(try Self.zip(Self.excelParts))
-        #expect(rows == [
-            SheetRow(line: 1, cells: [.text("项目名称"), .text("开工日期"), .text("金额"), .text("备注")]),
-            // B2 skipped; C2 a date serial; E2 an inline string.
-            SheetRow(line: 2, cells: [.text("甲 & 乙"), .text(""), .number("44393"), .text(" 富文本 "), .text("行内")]),
-            // Row 3 is all styled blanks; row 4 is all empty strings; both are dropped.
-            SheetRow(line: 5, cells: [.text(""), .number("1836.1000000000001"), .number("1.8361E+3"), .text("TRUE"), .text("FALSE")]),
-            SheetRow(line: 7, cells: [.text("公式结果"), .text("#N/A"), .number("-0.5"), .text("a\rb_x0041_")]),
-        ])
+        #expect(
+            rows == [
+                SheetRow(line: 1, cells: [.text("项目名称"), .text("开工日期"), .text("金额"), .text("备注")]),
+                // B2 skipped; C2 a date serial; E2 an inline string.
+                SheetRow(line: 2, cells: [.text("甲 & 乙"), .text(""), .number("44393"), .text(" 富文本 "), .text("行内")]),
+                // Row 3 is all styled blanks; row 4 is all empty strings; both are dropped.
+                SheetRow(line: 5, cells: [.text(""), .number("1836.1000000000001"), .number("1.8361E+3"), .text("TRUE"), .text("FALSE")]),
+                SheetRow(line: 7, cells: [.text("公式结果"), .text("#N/A"), .number("-0.5"), .text("a\rb_x0041_")]),
+            ])
         let serial = try #require(DecimalText.integer(rows[1].cells[2].text))
         #expect(CivilDate(excelSerial: serial) == CivilDate(year: 2021, month: 7, day: 16))
         #expect(rows[2].cells[1].text == "1836.1")
@@ -174,15 +178,25 @@ struct SheetFileTests {
         let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
         let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
         let parts = [
-            ("xl/workbook.xml", #"<x:workbook xmlns:x="\#(ns)" xmlns:rel="\#(rel)"><x:sheets><x:sheet name="S" sheetId="7" rel:id="R9"/></x:sheets></x:workbook>"#),
-            ("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R9" Type="\#(rel)/worksheet" Target="sheets/data.xml"/></Relationships>"#),
-            ("xl/sheets/data.xml", #"<x:worksheet xmlns:x="\#(ns)"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>名称</x:t></x:is></x:c><x:c><x:v>12</x:v></x:c></x:row><x:row><x:c t="str"><x:v><![CDATA[b<&]]></x:v></x:c></x:row></x:sheetData></x:worksheet>"#),
+            (
+                "xl/workbook.xml",
+                #"<x:workbook xmlns:x="\#(ns)" xmlns:rel="\#(rel)"><x:sheets><x:sheet name="S" sheetId="7" rel:id="R9"/></x:sheets></x:workbook>"#
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R9" Type="\#(rel)/worksheet" Target="sheets/data.xml"/></Relationships>"#
+            ),
+            (
+                "xl/sheets/data.xml",
+                #"<x:worksheet xmlns:x="\#(ns)"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>名称</x:t></x:is></x:c><x:c><x:v>12</x:v></x:c></x:row><x:row><x:c t="str"><x:v><![CDATA[b<&]]></x:v></x:c></x:row></x:sheetData></x:worksheet>"#
+            ),
         ]
         let rows = try SheetFile.read(try Self.zip(parts, method: .none))
-        #expect(rows == [
-            SheetRow(line: 1, cells: [.text("名称"), .number("12")]),
-            SheetRow(line: 2, cells: [.text("b<&")]),
-        ])
+        #expect(
+            rows == [
+                SheetRow(line: 1, cells: [.text("名称"), .number("12")]),
+                SheetRow(line: 2, cells: [.text("b<&")]),
+            ])
     }
 
     @Test func sheetPartOverTenMegabytes() throws {
@@ -190,8 +204,9 @@ struct SheetFileTests {
         // does on Linux; the reader must feed the parser in chunks. (Comments make the part
         // big without making the test slow.)
         let comment = "<!--" + String(repeating: "x", count: 1_000) + "-->"
-        let sheet = Self.worksheet(#"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>"#
-            + String(repeating: comment, count: 11_000) + #"<row r="2"><c r="A2"><v>2</v></c></row>"#)
+        let sheet = Self.worksheet(
+            #"<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>"#
+                + String(repeating: comment, count: 11_000) + #"<row r="2"><c r="A2"><v>2</v></c></row>"#)
         let parts = Self.excelParts.map { $0.0 == "xl/worksheets/sheet2.xml" ? ($0.0, sheet) : $0 }
         let rows = try SheetFile.read(try Self.zip(parts))
         #expect(rows == [SheetRow(line: 1, cells: [.text("a")]), SheetRow(line: 2, cells: [.number("2")])])
@@ -240,7 +255,7 @@ struct SheetFileTests {
     }
 
     @Test func zipBombIsRefused() throws {
-        let big = String(repeating: "<!-- padding -->", count: 4_096) // 64 KB, deflates to little
+        let big = String(repeating: "<!-- padding -->", count: 4_096)  // 64 KB, deflates to little
         var parts = Self.excelParts
         parts[parts.firstIndex { $0.0 == "xl/sharedStrings.xml" }!].1 = Self.excelParts.first { $0.0 == "xl/sharedStrings.xml" }!.1 + big
         var data = try Self.zip(parts)
@@ -398,21 +413,42 @@ struct SheetFileTests {
     /// A workbook as Excel writes it: the first sheet in workbook order is sheet2.xml (named
     /// by an absolute target), shared strings with rich text and phonetic runs, styles.
     static let excelParts: [(String, String)] = [
-        ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#),
-        ("_rels/.rels", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ("xl/workbook.xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><bookViews><workbookView activeTab="1"/></bookViews><sheets><sheet name="项目" sheetId="2" r:id="rId5"/><sheet name="说明" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-        ("xl/_rels/workbook.xml.rels", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/" TargetMode="External"/><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#),
-        ("xl/sharedStrings.xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="8" uniqueCount="8"><si><t>项目名称</t></si><si><t>开工日期</t></si><si><t>金额</t></si><si><t>备注</t></si><si><t>甲 &amp; 乙</t></si><si><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve"> 富</t></r><r><t>文本 </t></r><rPh sb="0" eb="1"><t>フ</t></rPh><phoneticPr fontId="1"/></si><si><t>公式结果</t></si><si><t></t></si></sst>"#),
-        ("xl/styles.xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy/m/d"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="176" applyNumberFormat="1"/></cellXfs></styleSheet>"#),
+        (
+            "[Content_Types].xml",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#
+        ),
+        (
+            "_rels/.rels",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+        ),
+        (
+            "xl/workbook.xml",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><bookViews><workbookView activeTab="1"/></bookViews><sheets><sheet name="项目" sheetId="2" r:id="rId5"/><sheet name="说明" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.com/" TargetMode="External"/><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId6" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+        ),
+        (
+            "xl/sharedStrings.xml",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="8" uniqueCount="8"><si><t>项目名称</t></si><si><t>开工日期</t></si><si><t>金额</t></si><si><t>备注</t></si><si><t>甲 &amp; 乙</t></si><si><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve"> 富</t></r><r><t>文本 </t></r><rPh sb="0" eb="1"><t>フ</t></rPh><phoneticPr fontId="1"/></si><si><t>公式结果</t></si><si><t></t></si></sst>"#
+        ),
+        (
+            "xl/styles.xml",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy/m/d"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="176" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+        ),
         ("xl/worksheets/sheet1.xml", worksheet(#"<row r="1"><c r="A1" t="inlineStr"><is><t>not the first sheet</t></is></c></row>"#)),
-        ("xl/worksheets/sheet2.xml", #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><dimension ref="A1:E7"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><cols><col min="1" max="1" width="20"/></cols><sheetData>"#
-            + #"<row r="1" spans="1:4"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>"#
-            + #"<row r="2" spans="1:5"><c r="A2" t="s"><v>4</v></c><c r="C2" s="1"><v>44393</v></c><c r="D2" t="s"><v>5</v></c><c r="E2" t="inlineStr"><is><t>行内</t></is></c></row>"#
-            + #"<row r="3" spans="1:5"><c r="A3" s="1"/><c r="E3" s="1"/></row>"#
-            + #"<row r="4"><c r="A4" t="s"><v>7</v></c><c r="B4" t="inlineStr"><is><t></t></is></c></row>"#
-            + #"<row r="5"><c r="B5" s="0"><v>1836.1000000000001</v></c><c r="C5" t="n"><v>1.8361E+3</v></c><c r="D5" t="b"><v>1</v></c><c r="E5" t="b"><v>0</v></c></row>"#
-            + #"<row r="7"><c r="A7" t="s"><v>6</v></c><c r="B7" t="e"><f>NA()</f><v>#N/A</v></c><c r="C7"><f>-1/2</f><v>-0.5</v></c><c r="D7" t="str"><f>"a"&amp;CHAR(13)&amp;"b"</f><v>a_x000D_b_x005F_x0041_</v></c></row>"#
-            + #"</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#),
+        (
+            "xl/worksheets/sheet2.xml",
+            #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><dimension ref="A1:E7"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><cols><col min="1" max="1" width="20"/></cols><sheetData>"#
+                + #"<row r="1" spans="1:4"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>"#
+                + #"<row r="2" spans="1:5"><c r="A2" t="s"><v>4</v></c><c r="C2" s="1"><v>44393</v></c><c r="D2" t="s"><v>5</v></c><c r="E2" t="inlineStr"><is><t>行内</t></is></c></row>"#
+                + #"<row r="3" spans="1:5"><c r="A3" s="1"/><c r="E3" s="1"/></row>"#
+                + #"<row r="4"><c r="A4" t="s"><v>7</v></c><c r="B4" t="inlineStr"><is><t></t></is></c></row>"#
+                + #"<row r="5"><c r="B5" s="0"><v>1836.1000000000001</v></c><c r="C5" t="n"><v>1.8361E+3</v></c><c r="D5" t="b"><v>1</v></c><c r="E5" t="b"><v>0</v></c></row>"#
+                + #"<row r="7"><c r="A7" t="s"><v>6</v></c><c r="B7" t="e"><f>NA()</f><v>#N/A</v></c><c r="C7"><f>-1/2</f><v>-0.5</v></c><c r="D7" t="str"><f>"a"&amp;CHAR(13)&amp;"b"</f><v>a_x000D_b_x005F_x0041_</v></c></row>"#
+                + #"</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#
+        ),
     ]
 
     static func zip(_ parts: [(String, String)], method: CompressionMethod = .deflate) throws -> Data {

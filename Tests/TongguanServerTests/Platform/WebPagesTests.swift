@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct WebPagesTests {
@@ -56,10 +57,13 @@ import VaporTesting
             let missing = try await web.post("/login", form: ["username": "admin", "password": TestApp.adminPassword], withToken: false)
             #expect(missing.status == .forbidden)
             #expect(missing.body.string.contains("表单已过期"))
-            let forged = try await web.post("/login", form: ["username": "admin", "password": TestApp.adminPassword, "csrf_token": "forged"], withToken: false)
+            let forged = try await web.post(
+                "/login", form: ["username": "admin", "password": TestApp.adminPassword, "csrf_token": "forged"], withToken: false)
             #expect(forged.status == .forbidden)
             try await web.signIn()
-            let user = try await web.post("/users", form: ["username": "x.y", "password": "Password-123", "role": "viewer", "division_code": "141100", "csrf_token": "nope"], withToken: false)
+            let user = try await web.post(
+                "/users", form: ["username": "x.y", "password": "Password-123", "role": "viewer", "division_code": "141100", "csrf_token": "nope"],
+                withToken: false)
             #expect(user.status == .forbidden)
             #expect(try await User.query(on: t.db).filter(\.$username == "x.y").count() == 0)
             let logout = try await web.post("/logout", form: [:], withToken: false)
@@ -151,11 +155,13 @@ import VaporTesting
             #expect(html.contains("data-field=\"division_code\""))
             #expect(html.contains("区划不存在或不在您的管辖范围内"))
             #expect(!html.contains("141123"), "no other county offered as a scope")
-            let ok = try await web.post("/users", form: ["username": "li.si", "password": "Password-123", "role": "operator", "division_code": "141124"])
+            let ok = try await web.post(
+                "/users", form: ["username": "li.si", "password": "Password-123", "role": "operator", "division_code": "141124"])
             #expect(ok.status == .seeOther)
             let created = try #require(try await User.query(on: t.db).filter(\.$username == "li.si").first())
             #expect(created.role == .operator)
-            let edit = try await web.post("/users/\(created.id!.uuidString)", form: ["role": "supervisor", "division_code": "141124", "disabled": "on"])
+            let edit = try await web.post(
+                "/users/\(created.id!.uuidString)", form: ["role": "supervisor", "division_code": "141124", "disabled": "on"])
             #expect(edit.status == .seeOther)
             let reloaded = try #require(try await User.find(created.id, on: t.db))
             #expect(reloaded.role == .supervisor)

@@ -5,6 +5,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// What an outside probe found in imports: unbounded reports, a dry run that disagreed with
@@ -42,8 +43,9 @@ import VaporTesting
             // Rows × columns beyond the bound stop the reading with one clear message.
             var options = ProjectImport.Options()
             options.limits = SheetLimits(cells: 17 * 10)
-            let report = try await ProjectImport.run(data: ProjectRows.csv(count: 20), options: options, scope: DivisionScope(DivisionCode("141100")!),
-                                                     actor: AuditActor(name: "t", requestID: "t", clientAddress: "l"), on: t.db)
+            let report = try await ProjectImport.run(
+                data: ProjectRows.csv(count: 20), options: options, scope: DivisionScope(DivisionCode("141100")!),
+                actor: AuditActor(name: "t", requestID: "t", clientAddress: "l"), on: t.db)
             #expect(report.problems.map(\.message) == [options.limits.tooLargeMessage])
             #expect(try await Project.query(on: t.db).count() == 0)
         }
@@ -97,9 +99,12 @@ import VaporTesting
             let token = try await t.adminToken()
             let names = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(A1)", "'已加引号", "''两个"]
             for name in names {
-                let res = try await t.request(.POST, "/api/v1/projects", token: token, json: [
-                    "name": name, "investor_name": "@公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
-                    "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1])
+                let res = try await t.request(
+                    .POST, "/api/v1/projects", token: token,
+                    json: [
+                        "name": name, "investor_name": "@公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
+                        "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1,
+                    ])
                 #expect(res.status == .created, "\(res.body.string)")
             }
             let export = try await t.request(.GET, "/api/v1/projects/export?format=csv", token: token)
@@ -132,10 +137,14 @@ import VaporTesting
     @Test func textPolicyAppliesToEveryField() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let base: [String: Any] = ["investor_name": "公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
-                                       "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1]
-            for (field, value) in [("name", "a\u{0000}b"), ("name", "正常\u{202E}txt.exe"), ("investor_name", "公司\u{FEFF}"),
-                                   ("contact_person", "王\u{0007}"), ("notes", "备注\u{001B}[31m")] {
+            let base: [String: Any] = [
+                "investor_name": "公司", "credit_code": "91350100M000100Y43", "division_code": "141124",
+                "industry": "白酒", "total_investment_fen": 1, "expected_annual_output_fen": 1,
+            ]
+            for (field, value) in [
+                ("name", "a\u{0000}b"), ("name", "正常\u{202E}txt.exe"), ("investor_name", "公司\u{FEFF}"),
+                ("contact_person", "王\u{0007}"), ("notes", "备注\u{001B}[31m"),
+            ] {
                 var body = base
                 body["name"] = "项目"
                 body[field] = value
@@ -169,7 +178,8 @@ import VaporTesting
                     "name": name, "investor_name": RandomText.line(&random), "credit_code": "91350100M000100Y43",
                     "division_code": "141124", "industry": "白酒", "total_investment_fen": Int.random(in: 0...1_000_000_000, using: &random),
                     "expected_annual_output_fen": 1, "development_zone": RandomText.line(&random), "contact_person": RandomText.line(&random),
-                    "notes": RandomText.lines(&random)]
+                    "notes": RandomText.lines(&random),
+                ]
                 let res = try await t.request(.POST, "/api/v1/projects", token: token, json: body)
                 if res.status == .created { created += 1 } else { Issue.record("refused: \(res.body.string)") }
             }
@@ -181,8 +191,10 @@ import VaporTesting
             #expect(json["unchanged"] as? Int == created && json["created"] as? Int == 0 && json["updated"] as? Int == 0)
             let after = try await Project.query(on: t.db).sort(\.$name).all()
             for (a, b) in zip(before, after) {
-                for (x, y) in [(a.name, b.name), (a.investorName, b.investorName), (a.developmentZone, b.developmentZone),
-                               (a.contactPerson, b.contactPerson), (a.notes, b.notes)] {
+                for (x, y) in [
+                    (a.name, b.name), (a.investorName, b.investorName), (a.developmentZone, b.developmentZone),
+                    (a.contactPerson, b.contactPerson), (a.notes, b.notes),
+                ] {
                     #expect(Array(x.unicodeScalars) == Array(y.unicodeScalars))
                 }
             }
@@ -206,8 +218,9 @@ import VaporTesting
             // Without the token it is still refused, however large.
             var forged = headers
             forged.replaceOrAdd(name: .cookie, value: web.cookie ?? "")
-            let (_, noToken) = TestApp.multipart(fields: [], file: ProjectRows.csv(count: 3000, prefix: "伪造"), filename: "p.csv",
-                                                 boundary: headers.first(name: .contentType)!.components(separatedBy: "boundary=").last!)
+            let (_, noToken) = TestApp.multipart(
+                fields: [], file: ProjectRows.csv(count: 3000, prefix: "伪造"), filename: "p.csv",
+                boundary: headers.first(name: .contentType)!.components(separatedBy: "boundary=").last!)
             let refused = try await tester.sendRequest(.POST, "/projects/import", headers: forged, body: noToken)
             #expect(refused.status == .forbidden)
             #expect(try await Project.query(on: t.db).count() == 3000)
@@ -218,9 +231,11 @@ import VaporTesting
 /// Random single-line and multi-line text from all of Unicode, kept to what the text
 /// policy accepts (it is not the property under test here).
 enum RandomText {
-    static let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0xA1...0x17F, 0x300...0x36F, 0x370...0x3FF, 0x4E00...0x9FFF,
-                                                 0x3000...0x303F, 0xFF01...0xFF5E, 0x200B...0x200D, 0xE000...0xE0FF, 0xF900...0xFAFF,
-                                                 0x1F300...0x1F6FF, 0x20000...0x2A6DF, 0x0600...0x06FF, 0xAC00...0xD7A3]
+    static let ranges: [ClosedRange<UInt32>] = [
+        0x20...0x7E, 0xA1...0x17F, 0x300...0x36F, 0x370...0x3FF, 0x4E00...0x9FFF,
+        0x3000...0x303F, 0xFF01...0xFF5E, 0x200B...0x200D, 0xE000...0xE0FF, 0xF900...0xFAFF,
+        0x1F300...0x1F6FF, 0x20000...0x2A6DF, 0x0600...0x06FF, 0xAC00...0xD7A3,
+    ]
 
     static func line<R: RandomNumberGenerator>(_ random: inout R, maxLength: Int = 24) -> String {
         var scalars = String.UnicodeScalarView()

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TongguanDomain
 import Vapor
+
 @testable import TongguanServer
 
 @Suite struct ProjectImportTests {
@@ -29,7 +30,7 @@ import Vapor
             #expect(report.applied && report.created == 2)
             #expect(report.roundsCreated == ["2021年第三次"])
             let wheel = try #require(try await Project.query(on: t.db).filter(\.$name == "年产10万吨铝合金轮毂项目").first())
-            #expect(wheel.totalInvestmentFen == 12_345_678_901) // 12,345.678901 万元, exactly
+            #expect(wheel.totalInvestmentFen == 12_345_678_901)  // 12,345.678901 万元, exactly
             let milestones = try await ProjectService.milestones(of: wheel, on: t.db)
             #expect(Set(milestones.map(\.date)) == ["2021-07-16", "2021-08-01"])
             // The same file again: nothing changes.
@@ -47,10 +48,11 @@ import Vapor
 
     @Test func aBadFileWritesNothingAndNamesEveryProblem() async throws {
         try await TestApp.with { t in
-            let bad = Self.good + [
-                "缺单位项目,,91350100M000100Y44,141124,,铝镁新材料,abc,5000,2021-07-16,未知批次,2021-07-01,,,,张三,123,",
-                "外县项目,某公司,91350100M000100Y43,141199,,钢铁,1.1234567,0,2021-13-01,,,,2021-09-01,,张三,,",
-            ]
+            let bad =
+                Self.good + [
+                    "缺单位项目,,91350100M000100Y44,141124,,铝镁新材料,abc,5000,2021-07-16,未知批次,2021-07-01,,,,张三,123,",
+                    "外县项目,某公司,91350100M000100Y43,141199,,钢铁,1.1234567,0,2021-13-01,,,,2021-09-01,,张三,,",
+                ]
             let report = try await ProjectImport.run(rows: try rows(bad), options: .init(), scope: city, actor: actor, on: t.db)
             #expect(!report.applied)
             let byRow = Dictionary(grouping: report.problems, by: \.row)
@@ -70,7 +72,8 @@ import Vapor
     @Test func rowsOutsideTheImporterScopeAreErrors() async throws {
         try await TestApp.with { t in
             let scope = DivisionScope(DivisionCode("141124")!)
-            let report = try await ProjectImport.run(rows: try rows(Self.good), options: .init(createRounds: true), scope: scope, actor: actor, on: t.db)
+            let report = try await ProjectImport.run(
+                rows: try rows(Self.good), options: .init(createRounds: true), scope: scope, actor: actor, on: t.db)
             #expect(report.problems.map(\.row) == [3])
             #expect(report.problems.first?.column == "所属区划代码")
         }
@@ -78,8 +81,9 @@ import Vapor
 
     @Test func dryRunReportsWithoutWriting() async throws {
         try await TestApp.with { t in
-            let report = try await ProjectImport.run(rows: try rows(Self.good), options: .init(dryRun: true, createRounds: true),
-                                                     scope: city, actor: actor, on: t.db)
+            let report = try await ProjectImport.run(
+                rows: try rows(Self.good), options: .init(dryRun: true, createRounds: true),
+                scope: city, actor: actor, on: t.db)
             #expect(!report.applied && report.created == 2 && report.problems.isEmpty)
             #expect(try await Project.query(on: t.db).count() == 0)
         }
@@ -126,24 +130,29 @@ import Vapor
             let bad = try await web.post("/projects/rounds", form: ["name": "", "date": "2021-13-01", "division_code": "141123"])
             #expect(bad.status == .unprocessableEntity)
             for field in ["name", "date"] { #expect(bad.body.string.contains("data-field=\"\(field)\"")) }
-            let ok = try await web.post("/projects/rounds", form: ["name": "2021年第三次", "date": "2021-07-16", "venue": "吕梁市开发区", "division_code": "141100"])
+            let ok = try await web.post(
+                "/projects/rounds", form: ["name": "2021年第三次", "date": "2021-07-16", "venue": "吕梁市开发区", "division_code": "141100"])
             #expect(ok.status == .seeOther)
             let round = try #require(try await Round.query(on: t.db).first())
             #expect(round.venue == "吕梁市开发区")
             let dup = try await web.post("/projects/rounds", form: ["name": "2021年第三次", "date": "2021-07-16", "division_code": "141100"])
             #expect(dup.body.string.contains("已有同名的活动批次"))
             try await web.get("/projects/rounds/\(round.id!.uuidString)/edit")
-            let stale = try await web.post("/projects/rounds/\(round.id!.uuidString)", form: ["name": "改名", "date": "2021-07-16", "division_code": "141100", "version": "0"])
+            let stale = try await web.post(
+                "/projects/rounds/\(round.id!.uuidString)", form: ["name": "改名", "date": "2021-07-16", "division_code": "141100", "version": "0"])
             #expect(stale.status == .conflict)
-            let edited = try await web.post("/projects/rounds/\(round.id!.uuidString)", form: ["name": "2021年第三次活动", "date": "2021-07-16", "division_code": "141100", "version": "1"])
+            let edited = try await web.post(
+                "/projects/rounds/\(round.id!.uuidString)",
+                form: ["name": "2021年第三次活动", "date": "2021-07-16", "division_code": "141100", "version": "1"])
             #expect(edited.status == .seeOther)
             #expect(try await Round.find(round.id, on: t.db)?.name == "2021年第三次活动")
             // A referenced round stays.
             var fields = ProjectFields()
             fields.name = "项目"; fields.investorName = "公司"; fields.creditCode = "91350100M000100Y43"
             fields.divisionCode = DivisionCode("141124"); fields.industry = "白酒"; fields.totalInvestmentFen = 1; fields.expectedAnnualOutputFen = 0
-            _ = try await ProjectService.create(fields, milestones: [.init(stage: .signed, date: CivilDate(iso: "2021-07-16")!, roundID: round.id)],
-                                                actor: AuditActor(name: "t", requestID: "t", clientAddress: "l"), on: t.db)
+            _ = try await ProjectService.create(
+                fields, milestones: [.init(stage: .signed, date: CivilDate(iso: "2021-07-16")!, roundID: round.id)],
+                actor: AuditActor(name: "t", requestID: "t", clientAddress: "l"), on: t.db)
             let refused = try await web.post("/projects/rounds/\(round.id!.uuidString)/delete", form: [:])
             #expect(refused.status == .conflict)
             #expect(refused.body.string.contains("不能删除"))

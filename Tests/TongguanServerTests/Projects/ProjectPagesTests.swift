@@ -4,6 +4,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct ProjectPagesTests {
@@ -65,7 +66,9 @@ import VaporTesting
             let expected = try await ProjectFilter(division: "141124", industry: "新能源", stage: .signed)
                 .apply(to: Project.query(on: t.db)).count()
             #expect(Self.total(lin.body.string) == expected)
-            #expect(lin.body.string.contains("/projects/export?format=xlsx&amp;division=141124&amp;industry=%E6%96%B0%E8%83%BD%E6%BA%90&amp;stage=signed"))
+            #expect(
+                lin.body.string.contains("/projects/export?format=xlsx&amp;division=141124&amp;industry=%E6%96%B0%E8%83%BD%E6%BA%90&amp;stage=signed")
+            )
             let second = try await web.get("/projects?page=2&stage=started")
             #expect(second.body.string.contains("rel=\"prev\""))
             #expect(Self.hrefs(in: second.body.string).contains("/projects?stage=started&page=1"))
@@ -82,15 +85,19 @@ import VaporTesting
             #expect(form.status == .ok)
             #expect(form.body.string.contains("id=\"project-form\""))
             #expect(!form.body.string.contains("field-errors"), "no empty error box")
-            let res = try await web.post("/projects", form: [
-                "name": "", "investor_name": "", "credit_code": "91350100M000100Y44", "division_code": "141100",
-                "industry": "造船", "total_investment_wan": "12.3456789", "expected_annual_output_wan": "-5",
-                "contact_phone": "12345", "development_zone": "保留的输入",
-            ])
+            let res = try await web.post(
+                "/projects",
+                form: [
+                    "name": "", "investor_name": "", "credit_code": "91350100M000100Y44", "division_code": "141100",
+                    "industry": "造船", "total_investment_wan": "12.3456789", "expected_annual_output_wan": "-5",
+                    "contact_phone": "12345", "development_zone": "保留的输入",
+                ])
             #expect(res.status == .unprocessableEntity)
             let html = res.body.string
-            for field in ["name", "investor_name", "credit_code", "division_code", "industry",
-                          "total_investment_wan", "expected_annual_output_wan", "contact_phone"] {
+            for field in [
+                "name", "investor_name", "credit_code", "division_code", "industry",
+                "total_investment_wan", "expected_annual_output_wan", "contact_phone",
+            ] {
                 #expect(html.contains("<li data-field=\"\(field)\">"), "error for \(field)")
             }
             #expect(html.contains("金额最多保留6位小数"))
@@ -266,7 +273,8 @@ import VaporTesting
             #expect(links[0] == "/projects?round_id=\(rid)&milestone_stage=signed")
 
             // A county's cell links to that county's projects only; the cells add up.
-            let summary = try await ProjectSummary.run(.init(roundID: round.id, groupBy: .division), scope: DivisionScope(DivisionCode("141100")!), on: t.db)
+            let summary = try await ProjectSummary.run(
+                .init(roundID: round.id, groupBy: .division), scope: DivisionScope(DivisionCode("141100")!), on: t.db)
             let lin = try #require(summary.first { $0.stage == .signed && $0.group == "141124" })
             let linList = try await web.get("/projects?round_id=\(rid)&milestone_stage=signed&division=141124")
             #expect(Self.total(linList.body.string) == lin.count)
@@ -287,10 +295,13 @@ import VaporTesting
     }
 
     @Test func barChartEscapesTextAndScalesBars() {
-        let svg = BarChart(title: "a<b>", bars: [
-            .init(label: "离石区\"&", value: 200, valueText: "2.00亿元", href: "/projects?a=1&b=2"),
-            .init(label: "临县", value: 100, valueText: "1.00亿元"),
-        ]).svg()
+        let svg = BarChart(
+            title: "a<b>",
+            bars: [
+                .init(label: "离石区\"&", value: 200, valueText: "2.00亿元", href: "/projects?a=1&b=2"),
+                .init(label: "临县", value: 100, valueText: "1.00亿元"),
+            ]
+        ).svg()
         #expect(svg.hasPrefix("<svg class=\"bar-chart\""))
         #expect(svg.contains("a&lt;b&gt;"))
         #expect(svg.contains("离石区&quot;&amp;"))

@@ -4,6 +4,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct ProjectTransferTests {
@@ -28,10 +29,12 @@ import VaporTesting
             var headers = HTTPHeaders()
             headers.contentType = .binary
             headers.bearerAuthorization = BearerAuthorization(token: token)
-            let dry = try await t.app.testing().sendRequest(.POST, "/api/v1/projects/import?dry_run=true&create_rounds=true", headers: headers, body: ByteBuffer(data: file))
+            let dry = try await t.app.testing().sendRequest(
+                .POST, "/api/v1/projects/import?dry_run=true&create_rounds=true", headers: headers, body: ByteBuffer(data: file))
             #expect(dry.status == .ok, "\(dry.body.string.prefix(500))")
             #expect(try await Project.query(on: t.db).count() == 0)
-            let res = try await t.app.testing().sendRequest(.POST, "/api/v1/projects/import?create_rounds=true", headers: headers, body: ByteBuffer(data: file))
+            let res = try await t.app.testing().sendRequest(
+                .POST, "/api/v1/projects/import?create_rounds=true", headers: headers, body: ByteBuffer(data: file))
             #expect(res.status == .ok, "\(res.body.string.prefix(500))")
             #expect(try res.json()["applied"] as? Bool == true)
             let after = try await summary(t, token)
@@ -47,7 +50,8 @@ import VaporTesting
     @Test func aBadFileIs422WithEveryRow() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let csv = ProjectSheet.Column.allCases.map(\.rawValue).joined(separator: ",") + "\n"
+            let csv =
+                ProjectSheet.Column.allCases.map(\.rawValue).joined(separator: ",") + "\n"
                 + "甲,公司,BAD,141124,,白酒,1,1,2021-07-16,,,,,,,,\n"
                 + "乙,公司,91350100M000100Y43,141124,,白酒,x,1,2021-07-16,,,,,,,,\n"
             let res = try await t.request(.POST, "/api/v1/projects/import", token: token, raw: csv, headers: ["Content-Type": "text/csv"])
@@ -75,14 +79,16 @@ import VaporTesting
         try await TestApp.with { t in
             let web = WebClient(t)
             try await web.signIn()
-            let csv = ProjectSheet.Column.allCases.map(\.rawValue).joined(separator: ",") + "\n"
+            let csv =
+                ProjectSheet.Column.allCases.map(\.rawValue).joined(separator: ",") + "\n"
                 + "甲,公司,BAD,141124,,白酒,1,1,2021-07-16,,,,,,,,\n"
             let boundary = "----tongguan-test"
             var body = ""
             for (name, value) in ["csrf_token": web.csrf ?? "", "dry_run": "on"] {
                 body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
             }
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+            body +=
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
             headers.replaceOrAdd(name: .accept, value: "text/html")

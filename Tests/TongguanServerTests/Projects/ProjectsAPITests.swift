@@ -4,15 +4,18 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 @Suite struct ProjectsAPITests {
-    static var body: [String: Any] { [
-        "name": "年产10万吨铝合金轮毂项目", "investor_name": "山西吕兴实业有限公司", "credit_code": "91350100M000100Y43",
-        "division_code": "141124", "development_zone": "临县经济开发区", "industry": "铝镁新材料",
-        "total_investment_fen": 123_456_789_00, "expected_annual_output_fen": 5_000_000_00,
-        "contact_person": "王建国", "contact_phone": "13912345678",
-    ] }
+    static var body: [String: Any] {
+        [
+            "name": "年产10万吨铝合金轮毂项目", "investor_name": "山西吕兴实业有限公司", "credit_code": "91350100M000100Y43",
+            "division_code": "141124", "development_zone": "临县经济开发区", "industry": "铝镁新材料",
+            "total_investment_fen": 123_456_789_00, "expected_annual_output_fen": 5_000_000_00,
+            "contact_person": "王建国", "contact_phone": "13912345678",
+        ]
+    }
 
     func createRound(_ t: TestApp, token: String, name: String = "2021年第三次", date: String = "2021-07-16") async throws -> String {
         let res = try await t.request(.POST, "/api/v1/rounds", token: token, json: ["name": name, "date": date, "division_code": "141100"])
@@ -48,15 +51,20 @@ import VaporTesting
     @Test func everyFieldRuleIsReportedAtOnce() async throws {
         try await TestApp.with { t in
             let token = try await t.adminToken()
-            let res = try await t.request(.POST, "/api/v1/projects", token: token, json: [
-                "name": "", "investor_name": "公司", "credit_code": "91350100M000100Y44", "division_code": "141100",
-                "industry": "钢铁", "total_investment_fen": -5, "expected_annual_output_fen": 1.5, "contact_phone": "12345",
-                "milestones": [["stage": "started", "date": "2021-07-16"], ["stage": "signed", "date": "2021-08-01"]],
-            ])
+            let res = try await t.request(
+                .POST, "/api/v1/projects", token: token,
+                json: [
+                    "name": "", "investor_name": "公司", "credit_code": "91350100M000100Y44", "division_code": "141100",
+                    "industry": "钢铁", "total_investment_fen": -5, "expected_annual_output_fen": 1.5, "contact_phone": "12345",
+                    "milestones": [["stage": "started", "date": "2021-07-16"], ["stage": "signed", "date": "2021-08-01"]],
+                ])
             #expect(res.status == .unprocessableEntity)
             let fields = Set(try res.problemFields())
-            #expect(fields.isSuperset(of: ["name", "credit_code", "division_code", "industry", "total_investment_fen",
-                                           "expected_annual_output_fen", "contact_phone"]), "\(fields)")
+            #expect(
+                fields.isSuperset(of: [
+                    "name", "credit_code", "division_code", "industry", "total_investment_fen",
+                    "expected_annual_output_fen", "contact_phone",
+                ]), "\(fields)")
             #expect(fields.contains { $0.hasPrefix("milestones.") })
             let messages = (try res.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
             #expect(messages.contains { $0.contains("校验位错误") })
@@ -82,7 +90,8 @@ import VaporTesting
             #expect(try current.json()["notes"] as? String == "第一次修改")
             // A milestone change is a change too: the old tag goes stale.
             _ = try await t.request(.PUT, "/api/v1/projects/\(id)/milestones/signed", token: token, json: ["date": "2021-07-16"])
-            let afterMilestone = try await t.request(.PATCH, "/api/v1/projects/\(id)", token: token, json: ["notes": "y"], headers: ["If-Match": newTag])
+            let afterMilestone = try await t.request(
+                .PATCH, "/api/v1/projects/\(id)", token: token, json: ["notes": "y"], headers: ["If-Match": newTag])
             #expect(afterMilestone.status == .preconditionFailed)
         }
     }
@@ -178,7 +187,8 @@ import VaporTesting
             let token = try await t.adminToken()
             let byStage = try #require(try await t.request(.GET, "/api/v1/projects/summary", token: token).json()["rows"] as? [[String: Any]])
             for grouping in ["division", "industry"] {
-                let rows = try #require(try await t.request(.GET, "/api/v1/projects/summary?group_by=\(grouping)", token: token).json()["rows"] as? [[String: Any]])
+                let rows = try #require(
+                    try await t.request(.GET, "/api/v1/projects/summary?group_by=\(grouping)", token: token).json()["rows"] as? [[String: Any]])
                 for stageRow in byStage {
                     let stage = stageRow["stage"] as? String
                     let parts = rows.filter { $0["stage"] as? String == stage }
@@ -187,7 +197,8 @@ import VaporTesting
                     #expect(parts.allSatisfy { ($0["group"] as? String)?.isEmpty == false })
                 }
             }
-            let counties = try #require(try await t.request(.GET, "/api/v1/projects/summary?group_by=division", token: token).json()["rows"] as? [[String: Any]])
+            let counties = try #require(
+                try await t.request(.GET, "/api/v1/projects/summary?group_by=division", token: token).json()["rows"] as? [[String: Any]])
             #expect(Set(counties.compactMap { $0["group"] as? String }).count == 13)
         }
     }
@@ -197,10 +208,12 @@ import VaporTesting
             _ = try await DemoData.load(on: t.db)
             try await t.createUser("lin.view", role: .viewer, division: "141124")
             let token = try await t.token("lin.view")
-            let rows = try #require(try await t.request(.GET, "/api/v1/projects/summary?group_by=division", token: token).json()["rows"] as? [[String: Any]])
+            let rows = try #require(
+                try await t.request(.GET, "/api/v1/projects/summary?group_by=division", token: token).json()["rows"] as? [[String: Any]])
             #expect(!rows.isEmpty)
             #expect(rows.allSatisfy { $0["group"] as? String == "141124" })
-            let other = try #require(try await t.request(.GET, "/api/v1/projects/summary?division=141123", token: token).json()["rows"] as? [[String: Any]])
+            let other = try #require(
+                try await t.request(.GET, "/api/v1/projects/summary?division=141123", token: token).json()["rows"] as? [[String: Any]])
             #expect(other.allSatisfy { $0["count"] as? Int == 0 })
         }
     }

@@ -4,6 +4,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 extension TestApp {
@@ -16,7 +17,9 @@ extension TestApp {
     }
 
     /// A multipart form as a browser posts it: fields, then the file.
-    static func multipart(fields: [(String, String)], file: Data, filename: String, boundary: String = "----tongguan-\(UUID().uuidString)") -> (HTTPHeaders, ByteBuffer) {
+    static func multipart(
+        fields: [(String, String)], file: Data, filename: String, boundary: String = "----tongguan-\(UUID().uuidString)"
+    ) -> (HTTPHeaders, ByteBuffer) {
         var body = ByteBuffer()
         for (name, value) in fields {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")

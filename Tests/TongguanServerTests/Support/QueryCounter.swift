@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Vapor
+
 @testable import TongguanServer
 
 /// Counts the SQL statements a piece of code sends, from the drivers' debug log lines, on a
@@ -33,7 +34,8 @@ final class QueryCounter: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt)
+        {
             let text = message.description + " " + (metadata ?? [:]).map { "\($0.value)" }.joined(separator: " ")
             box.withLockedValue { $0.append(text) }
         }

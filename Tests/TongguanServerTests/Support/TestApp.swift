@@ -6,6 +6,7 @@ import Testing
 import TongguanDomain
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// Which database the suite runs on: a temporary SQLite file per test by default, or, when
@@ -47,9 +48,11 @@ struct TestApp {
     let target: Settings.DatabaseTarget
 
     /// Runs `body` with a fresh application on a fresh database, torn down afterwards.
-    static func with<T>(configure: (inout Settings) -> Void = { _ in },
-                        database: Settings.DatabaseTarget? = nil,
-                        _ body: (TestApp) async throws -> T) async throws -> T {
+    static func with<T>(
+        configure: (inout Settings) -> Void = { _ in },
+        database: Settings.DatabaseTarget? = nil,
+        _ body: (TestApp) async throws -> T
+    ) async throws -> T {
         await AppSlots.shared.acquire()
         let target = database ?? makeTarget()
         do {
@@ -65,8 +68,10 @@ struct TestApp {
     }
 
     /// Two apps over one database, one after the other (a server restart).
-    static func run<T>(target: Settings.DatabaseTarget, configure: (inout Settings) -> Void = { _ in },
-                       _ body: (TestApp) async throws -> T) async throws -> T {
+    static func run<T>(
+        target: Settings.DatabaseTarget, configure: (inout Settings) -> Void = { _ in },
+        _ body: (TestApp) async throws -> T
+    ) async throws -> T {
         let app = try await Application.make(.testing)
         app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         var settings = Settings(database: target, adminPassword: adminPassword, bcryptCost: 4)
@@ -117,9 +122,10 @@ struct TestApp {
 
     @discardableResult
     func createUser(_ username: String, role: Role, division: String, password: String = TestApp.password) async throws -> User {
-        try await UserService.create(NewUser(username: username, password: password, role: role, division: DivisionCode(division)!),
-                                     actor: AuditActor(name: "test", requestID: "test", clientAddress: "local"),
-                                     on: db, passwords: app.tongguan.passwords)
+        try await UserService.create(
+            NewUser(username: username, password: password, role: role, division: DivisionCode(division)!),
+            actor: AuditActor(name: "test", requestID: "test", clientAddress: "local"),
+            on: db, passwords: app.tongguan.passwords)
     }
 
     func token(_ username: String, password: String = TestApp.password) async throws -> String {
@@ -132,8 +138,10 @@ struct TestApp {
 
     // MARK: requests
 
-    func request(_ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
-                 raw: String? = nil, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+    func request(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil,
+        raw: String? = nil, headers extra: HTTPHeaders = [:]
+    ) async throws -> TestingHTTPResponse {
         var headers = extra
         if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
         var body: ByteBuffer? = nil

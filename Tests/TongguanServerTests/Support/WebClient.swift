@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import TongguanServer
 
 /// A browser stand-in for page tests: keeps the session cookie and the form token.

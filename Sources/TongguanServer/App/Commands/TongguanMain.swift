@@ -114,23 +114,25 @@ enum Startup {
         let password = try await TongguanServer.prepare(app)
         if let password {
             app.logger.notice("created user admin with a generated password (shown once on the console)")
-            print("""
+            print(
+                """
 
-            ================================================================
-             首次启动:已创建管理员账号 admin
-             初始密码(只显示这一次,请立即登录并修改):\(password)
-             数据库:\(app.tongguan.settings.database.displayName)
-            ================================================================
+                ================================================================
+                 首次启动:已创建管理员账号 admin
+                 初始密码(只显示这一次,请立即登录并修改):\(password)
+                 数据库:\(app.tongguan.settings.database.displayName)
+                ================================================================
 
-            """)
+                """)
         }
     }
 
     /// Every module's demo data, in module order (later modules may use earlier ones').
     static func loadDemo(_ app: Application) async throws {
         guard let root = try await Division.root(on: app.db) else { throw CommandFailure(message: "数据库中没有区划") }
-        let demo = DemoContext(app: app, actor: AuditActor(name: "demo", requestID: "demo", clientAddress: "local"),
-                               scope: DivisionScope(root.code))
+        let demo = DemoContext(
+            app: app, actor: AuditActor(name: "demo", requestID: "demo", clientAddress: "local"),
+            scope: DivisionScope(root.code))
         do {
             for module in Modules.all {
                 if let line = try await module.loadDemo(demo) {

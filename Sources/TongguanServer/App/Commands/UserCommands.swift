@@ -44,8 +44,9 @@ struct AddUser: PreparedCommand {
         let more = try await UserService.problems(username: signature.name, password: password, division: division, scope: scope, on: app.db)
         problems += more.map { "\($0.field):\($0.message)" }
         guard problems.isEmpty else { throw CommandFailure(message: problems.joined(separator: "\n"), exitCode: 2) }
-        let user = try await UserService.create(NewUser(username: signature.name, password: password, role: role!, division: division!),
-                                                actor: .cli(), on: app.db, passwords: app.tongguan.passwords)
+        let user = try await UserService.create(
+            NewUser(username: signature.name, password: password, role: role!, division: division!),
+            actor: .cli(), on: app.db, passwords: app.tongguan.passwords)
         context.console.print("已创建用户 \(user.username)(\(user.role.label),\(user.divisionCode))")
     }
 }

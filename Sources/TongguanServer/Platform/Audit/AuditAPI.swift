@@ -22,25 +22,34 @@ struct AuditEventDTO: Content {
         clientAddress = row.client_address; hash = row.hash
     }
 
-    static let schema = JSONSchema.object([
-        ("seq", .integer()), ("occurred_at", .dateTime), ("actor", .string()), ("action", .string()),
-        ("entity_type", .string()), ("entity_id", .string()), ("division_code", .divisionCode),
-        ("changes", .array(.object([("field", .string()), ("before", .nullable(.string())), ("after", .nullable(.string()))],
-                                   required: ["field"]))),
-        ("request_id", .string()), ("client_address", .string()), ("hash", .string()),
-    ], required: ["seq", "occurred_at", "actor", "action", "entity_type", "entity_id", "division_code", "changes", "hash"])
+    static let schema = JSONSchema.object(
+        [
+            ("seq", .integer()), ("occurred_at", .dateTime), ("actor", .string()), ("action", .string()),
+            ("entity_type", .string()), ("entity_id", .string()), ("division_code", .divisionCode),
+            (
+                "changes",
+                .array(
+                    .object(
+                        [("field", .string()), ("before", .nullable(.string())), ("after", .nullable(.string()))],
+                        required: ["field"]))
+            ),
+            ("request_id", .string()), ("client_address", .string()), ("hash", .string()),
+        ], required: ["seq", "occurred_at", "actor", "action", "entity_type", "entity_id", "division_code", "changes", "hash"])
 }
 
 /// `GET /api/v1/audit`, for admins and supervisors, limited to their scope.
 struct AuditAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: list).openAPI(.init(
-            summary: "查询审计记录", tag: "审计",
-            query: [.init(name: "entity_type", description: "对象类型"), .init(name: "entity_id", description: "对象编号"),
+        routes.get("audit", use: list).openAPI(
+            .init(
+                summary: "查询审计记录", tag: "审计",
+                query: [
+                    .init(name: "entity_type", description: "对象类型"), .init(name: "entity_id", description: "对象编号"),
                     .init(name: "actor", description: "操作人"), .init(name: "from", description: "起始日期 YYYY-MM-DD", schema: .date),
                     .init(name: "to", description: "截止日期 YYYY-MM-DD(含)", schema: .date),
-                    .page, .per],
-            response: .page(of: .ref("AuditEvent")), errors: [403, 422]))
+                    .page, .per,
+                ],
+                response: .page(of: .ref("AuditEvent")), errors: [403, 422]))
     }
 
     static let schemas: [String: JSONSchema] = ["AuditEvent": AuditEventDTO.schema]

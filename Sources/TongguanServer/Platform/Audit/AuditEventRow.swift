@@ -24,8 +24,9 @@ struct AuditEventRow: Codable, Sendable {
     }
 
     var record: AuditRecord {
-        AuditRecord(seq: seq, occurredAt: occurred_at, actor: actor, action: action, entityType: entity_type,
-                    entityID: entity_id, divisionCode: division_code, changes: changes, requestID: request_id,
-                    clientAddress: client_address, prevHash: prev_hash, hash: hash)
+        AuditRecord(
+            seq: seq, occurredAt: occurred_at, actor: actor, action: action, entityType: entity_type,
+            entityID: entity_id, divisionCode: division_code, changes: changes, requestID: request_id,
+            clientAddress: client_address, prevHash: prev_hash, hash: hash)
     }
 }

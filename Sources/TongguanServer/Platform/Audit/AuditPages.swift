@@ -39,13 +39,18 @@ struct AuditPages: RouteCollection {
         let filter = try AuditFilter(from: req)
         let (rows, total) = try await filter.run(scope: caller.scope, paging: paging, on: req.db)
         let link = { (page: Int) -> String in
-            "/audit" + QueryString.encode([("entity_type", filter.entityType), ("entity_id", filter.entityID), ("actor", filter.actor),
-                                           ("from", filter.fromText), ("to", filter.toText), ("page", String(page))]
-                .compactMap { k, v in v.map { (k, $0) } })
+            "/audit"
+                + QueryString.encode(
+                    [
+                        ("entity_type", filter.entityType), ("entity_id", filter.entityID), ("actor", filter.actor),
+                        ("from", filter.fromText), ("to", filter.toText), ("page", String(page)),
+                    ]
+                    .compactMap { k, v in v.map { (k, $0) } })
         }
         let body = Body(
             rows: rows.map { r in
-                Row(seq: r.seq, time: ChinaDate.display(r.occurred_at), actor: r.actor, action: r.action,
+                Row(
+                    seq: r.seq, time: ChinaDate.display(r.occurred_at), actor: r.actor, action: r.action,
                     actionLabel: AuditLabels.action(r.action), entity: "\(r.entity_type) \(r.entity_id)", division: r.division_code,
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             },

@@ -40,7 +40,8 @@ struct AuditFilter: Sendable {
             if let to { q = q.where("occurred_at", .lessThan, SQLBind(to)) }
             return q
         }
-        let total = try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_events"))
+        let total =
+            try await filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_events"))
             .first()?.decode(column: "n", as: Int.self) ?? 0
         let rows = try await filtered(sql.select().column("*").from("audit_events"))
             .orderBy("seq", .descending).limit(paging.per).offset(paging.offset)
@@ -57,7 +58,8 @@ enum ChinaDate {
     static func startOfDay(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
         guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              parts[0].count == 4, (1...12).contains(m), (1...31).contains(d) else { return nil }
+            parts[0].count == 4, (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         var c = DateComponents()
         c.year = y; c.month = m; c.day = d
         var calendar = Calendar(identifier: .gregorian)

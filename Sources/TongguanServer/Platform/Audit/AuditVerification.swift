@@ -20,7 +20,8 @@ enum AuditVerification {
         guard let head = try await sql.raw("SELECT seq, hash FROM audit_chain_head WHERE id = 1").first() else {
             return .broken(seq: 0, reason: "链头记录缺失")
         }
-        return verifier.verdict(headSeq: try head.decode(column: "seq", as: Int64.self),
-                                headHash: try head.decode(column: "hash", as: String.self))
+        return verifier.verdict(
+            headSeq: try head.decode(column: "seq", as: Int64.self),
+            headHash: try head.decode(column: "hash", as: String.self))
     }
 }

@@ -5,16 +5,18 @@ import Vapor
 /// `POST /api/v1/auth/token` is the one API route without a bearer token.
 struct TokenIssueAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("auth", "token", use: issue).openAPI(.init(
-            summary: "用用户名和密码换取访问令牌", tag: "认证", body: .ref("Credentials"), response: .ref("Token"),
-            errors: [401, 429], authenticated: false))
+        routes.post("auth", "token", use: issue).openAPI(
+            .init(
+                summary: "用用户名和密码换取访问令牌", tag: "认证", body: .ref("Credentials"), response: .ref("Token"),
+                errors: [401, 429], authenticated: false))
     }
 
     static let schemas: [String: JSONSchema] = [
         "Credentials": .object([("username", .string()), ("password", .string())], required: ["username", "password"]),
         "Token": .object([("token", .string()), ("expires_at", .dateTime)], required: ["token", "expires_at"]),
-        "Me": .object([("username", .string()), ("role", .string()), ("division_code", .divisionCode)],
-                      required: ["username", "role", "division_code"]),
+        "Me": .object(
+            [("username", .string()), ("role", .string()), ("division_code", .divisionCode)],
+            required: ["username", "role", "division_code"]),
     ]
 
     struct TokenDTO: Content {
@@ -44,8 +46,9 @@ struct TokenIssueAPI: RouteCollection {
 /// Routes about the caller's own session.
 struct SelfAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.delete("auth", "token", use: revoke).openAPI(.init(
-            summary: "吊销当前访问令牌", tag: "认证", status: 204))
+        routes.delete("auth", "token", use: revoke).openAPI(
+            .init(
+                summary: "吊销当前访问令牌", tag: "认证", status: 204))
         routes.get("me", use: me).openAPI(.init(summary: "当前用户", tag: "认证", response: .ref("Me")))
     }
 
@@ -65,8 +68,9 @@ struct SelfAPI: RouteCollection {
         let caller = try req.caller
         try await req.db.audited(by: req.auditActor) { tx, audit in
             try await ApiToken.query(on: tx).filter(\.$id == id).set(\.$revokedAt, to: Date()).update()
-            audit.record("token.revoke", entityType: "user", entityID: caller.userID.uuidString,
-                         divisionCode: caller.scope.root.rawValue)
+            audit.record(
+                "token.revoke", entityType: "user", entityID: caller.userID.uuidString,
+                divisionCode: caller.scope.root.rawValue)
         }
         return .noContent
     }

@@ -8,7 +8,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         guard let bearer = request.headers.bearerAuthorization else { throw Problem.unauthenticated }
         let hash = ApiToken.hash(bearer.token)
         guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$user).first(),
-              token.revokedAt == nil, token.expiresAt > Date(), !token.user.disabled
+            token.revokedAt == nil, token.expiresAt > Date(), !token.user.disabled
         else { throw Problem.unauthenticated }
         request.setCaller(try Caller(token.user))
         request.storage[CurrentTokenKey.self] = token.id

@@ -26,8 +26,10 @@ enum LoginService {
         if let problem = TextPolicy.firstProblem(in: password) { throw Refusal.invalid("password", "密码" + problem.message) }
         let name = String(Credentials.normalizedUsername(raw).prefix(64))
         let address = request.clientAddress
-        let keys = [(LoginThrottleRecord.accountKey(name, address: address), LoginThrottle.accountFromAddress, name as String?),
-                    (LoginThrottleRecord.addressKey(address), LoginThrottle.address, nil)]
+        let keys = [
+            (LoginThrottleRecord.accountKey(name, address: address), LoginThrottle.accountFromAddress, name as String?),
+            (LoginThrottleRecord.addressKey(address), LoginThrottle.address, nil),
+        ]
         let db = request.db
         let now = Date()
         var retry: Int?
@@ -64,9 +66,10 @@ enum LoginService {
         return try await db.audited(by: actor) { tx, audit in
             let count = try await LoginThrottleRecord.query(on: tx).filter(\.$username == name).count()
             try await LoginThrottleRecord.query(on: tx).filter(\.$username == name).delete()
-            audit.record("login.unlock", entityType: "user", entityID: user?.id?.uuidString ?? name,
-                         divisionCode: user?.divisionCode ?? root,
-                         changes: [AuditChange(field: "locks", before: String(count), after: "0")])
+            audit.record(
+                "login.unlock", entityType: "user", entityID: user?.id?.uuidString ?? name,
+                divisionCode: user?.divisionCode ?? root,
+                changes: [AuditChange(field: "locks", before: String(count), after: "0")])
             return count
         }
     }
@@ -82,9 +85,10 @@ enum LoginService {
                 try await record.save(on: tx)
             }
             // Unknown names are filed under the root division: only city-wide auditors see them.
-            audit.record("login.failure", entityType: "user", entityID: user?.id?.uuidString ?? name,
-                         divisionCode: user?.divisionCode ?? rootCode,
-                         changes: [AuditChange(field: "reason", before: nil, after: keys.isEmpty ? "locked" : "bad_credentials")])
+            audit.record(
+                "login.failure", entityType: "user", entityID: user?.id?.uuidString ?? name,
+                divisionCode: user?.divisionCode ?? rootCode,
+                changes: [AuditChange(field: "reason", before: nil, after: keys.isEmpty ? "locked" : "bad_credentials")])
         }
     }
 }

@@ -51,12 +51,14 @@ struct SessionAuthMiddleware: AsyncMiddleware {
         // Touching `request.session` creates a stored session, so only read one that came
         // with the request: API calls and anonymous visits leave no session rows behind.
         if request.hasSession,
-           let uid = request.session.data[WebSession.userKey].flatMap(UUID.init(uuidString:)),
-           let since = request.session.data[WebSession.sinceKey].flatMap(Double.init) {
+            let uid = request.session.data[WebSession.userKey].flatMap(UUID.init(uuidString:)),
+            let since = request.session.data[WebSession.sinceKey].flatMap(Double.init)
+        {
             let age = Date().timeIntervalSince1970 - since
             if age < request.application.tongguan.settings.sessionLifetime,
-               let user = try await User.find(uid, on: request.db), !user.disabled,
-               user.sessionsValidAfter.map({ $0.timeIntervalSince1970 <= since }) ?? true {
+                let user = try await User.find(uid, on: request.db), !user.disabled,
+                user.sessionsValidAfter.map({ $0.timeIntervalSince1970 <= since }) ?? true
+            {
                 request.setCaller(try Caller(user))
             } else {
                 WebSession.signOut(request: request)
@@ -119,8 +121,9 @@ enum SessionCookie {
 
     static func configuration(secure: Bool) -> SessionsConfiguration {
         SessionsConfiguration(cookieName: name) { id in
-            HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/",
-                              isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+            HTTPCookies.Value(
+                string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/",
+                isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
     }
 }
@@ -135,8 +138,10 @@ extension RoutesBuilder {
     /// A POST route taking a file (the API's raw body, a page's multipart form) of up to
     /// `maxSize`, which the CSRF check honours too.
     @discardableResult
-    func upload(_ path: PathComponent..., maxSize: ByteCount,
-                use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Route {
+    func upload(
+        _ path: PathComponent..., maxSize: ByteCount,
+        use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable
+    ) -> Route {
         let route = on(.POST, path, body: .collect(maxSize: maxSize), use: closure)
         route.userInfo[AnySendableHashable("bodyLimit")] = maxSize
         return route

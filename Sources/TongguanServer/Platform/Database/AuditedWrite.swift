@@ -16,7 +16,8 @@ struct AuditActor: Sendable {
 
     static func cli() -> AuditActor {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
-        return AuditActor(name: "cli:\(user.isEmpty ? "unknown" : user)", requestID: "cli-\(UUID().uuidString.prefix(8).lowercased())", clientAddress: "local")
+        return AuditActor(
+            name: "cli:\(user.isEmpty ? "unknown" : user)", requestID: "cli-\(UUID().uuidString.prefix(8).lowercased())", clientAddress: "local")
     }
 }
 
@@ -113,8 +114,9 @@ extension Database {
             TongguanMetrics.writeWait.record(ContinuousClock.now - waitStart)
             TongguanMetrics.writesInFlight.increment()
             defer { TongguanMetrics.writesInFlight.decrement() }
-            let recorder = AuditRecorder(actor: actor, headSeq: try head.decode(column: "seq", as: Int64.self),
-                                         headHash: try head.decode(column: "hash", as: String.self))
+            let recorder = AuditRecorder(
+                actor: actor, headSeq: try head.decode(column: "seq", as: Int64.self),
+                headHash: try head.decode(column: "hash", as: String.self))
             let result = try await body(tx, recorder)
             try await recorder.flush(on: sql)
             let end = recorder.head

@@ -14,8 +14,10 @@ extension Application {
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
             if let schema { config.searchPath = [schema] }
-            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: poolSize,
-                                    connectionPoolTimeout: .seconds(60)), as: .psql)
+            databases.use(
+                .postgres(
+                    configuration: config, maxConnectionsPerEventLoop: poolSize,
+                    connectionPoolTimeout: .seconds(60)), as: .psql)
         }
     }
 

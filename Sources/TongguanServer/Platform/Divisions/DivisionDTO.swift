@@ -13,9 +13,10 @@ struct DivisionDTO: Content {
         parentCode = d.parentCode
     }
 
-    static let schema = JSONSchema.object([
-        ("code", .divisionCode), ("name", .string()),
-        ("level", .string(values: Division.Level.allCases.map(\.rawValue))),
-        ("parent_code", .nullable(.divisionCode)),
-    ], required: ["code", "name", "level"])
+    static let schema = JSONSchema.object(
+        [
+            ("code", .divisionCode), ("name", .string()),
+            ("level", .string(values: Division.Level.allCases.map(\.rawValue))),
+            ("parent_code", .nullable(.divisionCode)),
+        ], required: ["code", "name", "level"])
 }

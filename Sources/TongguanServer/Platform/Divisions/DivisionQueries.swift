@@ -20,14 +20,17 @@ extension Division {
     /// Names of the given codes, in one query.
     static func names(of codes: Set<String>, on db: any Database) async throws -> [String: String] {
         guard !codes.isEmpty else { return [:] }
-        return Dictionary(try await Division.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id ?? "", $0.name) },
-                          uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            try await Division.query(on: db).filter(\.$id ~~ Array(codes)).all().map { ($0.id ?? "", $0.name) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// `<option>`s for the divisions in scope at the given levels (the scope's root always
     /// included), for every form that picks a division.
-    static func options(in scope: DivisionScope, selected: String?, levels: Set<DivisionCode.Level> = Set(DivisionCode.Level.allCases),
-                        withCode: Bool = false, on db: any Database) async throws -> [SelectOption] {
+    static func options(
+        in scope: DivisionScope, selected: String?, levels: Set<DivisionCode.Level> = Set(DivisionCode.Level.allCases),
+        withCode: Bool = false, on db: any Database
+    ) async throws -> [SelectOption] {
         try await Division.scoped(scope, on: db).sort(\.$id).limit(2000).all()
             .filter { levels.contains($0.code.level) || $0.id == scope.root.rawValue }
             .map { SelectOption(value: $0.id ?? "", label: withCode ? "\($0.id ?? "") \($0.name)" : $0.name, selected: $0.id == selected) }
@@ -41,8 +44,9 @@ extension Division {
                 let code = DivisionCode(raw)!
                 let parent = code.parent.flatMap { p in Division.seed.contains { $0.0 == p.rawValue } ? p.rawValue : nil }
                 try await Division(code: code, name: name, parentCode: parent).create(on: tx)
-                audit.record("division.create", entityType: "division", entityID: raw, divisionCode: raw,
-                             changes: [AuditChange(field: "name", before: nil, after: name)])
+                audit.record(
+                    "division.create", entityType: "division", entityID: raw, divisionCode: raw,
+                    changes: [AuditChange(field: "name", before: nil, after: name)])
             }
         }
         return true

@@ -30,8 +30,9 @@ enum DivisionService {
         if let parent = code.parent, try await Division.find(parent.rawValue, on: tx) != nil { parentCode = parent.rawValue }
         let division = Division(code: code, name: name, parentCode: parentCode)
         try await division.create(on: tx)
-        audit.record("division.create", entityType: "division", entityID: code.rawValue, divisionCode: code.rawValue,
-                     changes: [AuditChange(field: "name", before: nil, after: name)])
+        audit.record(
+            "division.create", entityType: "division", entityID: code.rawValue, divisionCode: code.rawValue,
+            changes: [AuditChange(field: "name", before: nil, after: name)])
         return division
     }
 }

@@ -6,18 +6,24 @@ import Vapor
 struct DivisionsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let divisions = routes.grouped("divisions")
-        divisions.get(use: list).openAPI(.init(
-            summary: "列出管辖范围内的区划", tag: "区划",
-            query: [.init(name: "parent", description: "只列出此区划的下级"),
-                    .page, .per],
-            response: .page(of: .ref("Division")), errors: [422]))
-        divisions.get(":code", use: show).openAPI(.init(
-            summary: "查看区划", tag: "区划", response: .ref("Division"), errors: [404]))
-        divisions.post(use: create).openAPI(.init(
-            summary: "新增区划(上级须已存在)", tag: "区划", body: .ref("NewDivision"), response: .ref("Division"),
-            status: 201, errors: [403]))
-        divisions.patch(":code", use: rename).openAPI(.init(
-            summary: "修改区划名称", tag: "区划", body: .ref("DivisionChange"), response: .ref("Division"), errors: [403, 404]))
+        divisions.get(use: list).openAPI(
+            .init(
+                summary: "列出管辖范围内的区划", tag: "区划",
+                query: [
+                    .init(name: "parent", description: "只列出此区划的下级"),
+                    .page, .per,
+                ],
+                response: .page(of: .ref("Division")), errors: [422]))
+        divisions.get(":code", use: show).openAPI(
+            .init(
+                summary: "查看区划", tag: "区划", response: .ref("Division"), errors: [404]))
+        divisions.post(use: create).openAPI(
+            .init(
+                summary: "新增区划(上级须已存在)", tag: "区划", body: .ref("NewDivision"), response: .ref("Division"),
+                status: 201, errors: [403]))
+        divisions.patch(":code", use: rename).openAPI(
+            .init(
+                summary: "修改区划名称", tag: "区划", body: .ref("DivisionChange"), response: .ref("Division"), errors: [403, 404]))
     }
 
     static let schemas: [String: JSONSchema] = [

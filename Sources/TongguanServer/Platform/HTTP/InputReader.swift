@@ -41,8 +41,10 @@ struct InputReader {
     /// A string under the platform's text policy (trimmed; control and bidi characters
     /// refused); `nil` when absent or null (a problem when `required`). `multiLine` keeps
     /// line breaks, for notes and descriptions.
-    mutating func string(_ field: String, required: Bool = false, maxLength: Int = 200, multiLine: Bool = false,
-                         nullable: Bool = false) -> String? {
+    mutating func string(
+        _ field: String, required: Bool = false, maxLength: Int = 200, multiLine: Bool = false,
+        nullable: Bool = false
+    ) -> String? {
         seen.insert(field)
         switch object[field] {
         case .none:
@@ -124,7 +126,8 @@ struct InputReader {
         }
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type, required: Bool = false) -> E? where E.RawValue == String {
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ field: String, _ type: E.Type, required: Bool = false) -> E?
+    where E.RawValue == String {
         guard let raw = string(field, required: required) else { return nil }
         guard let value = E(rawValue: raw) else {
             problems.add(field, "取值应为:" + E.allCases.map(\.rawValue).joined(separator: "、"))

@@ -69,8 +69,9 @@ struct Problem: Error, Sendable {
 
     static let notFound = Problem(.notFound, detail: "请求的资源不存在或不在您的管辖范围内")
     static let forbidden = Problem(.forbidden, detail: "您的角色不能执行此操作")
-    static let unauthenticated = Problem(.unauthorized, detail: "请先登录或提供有效的访问令牌",
-                                         headers: ["WWW-Authenticate": "Bearer"])
+    static let unauthenticated = Problem(
+        .unauthorized, detail: "请先登录或提供有效的访问令牌",
+        headers: ["WWW-Authenticate": "Bearer"])
 
     static func validation(_ problems: [FieldProblem]) -> Problem {
         Problem(.unprocessableEntity, detail: "共有\(problems.count)处错误,请逐项修改", errors: problems)
@@ -82,8 +83,9 @@ struct Problem: Error, Sendable {
 
     static func tooManyAttempts(retryAfter seconds: Int) -> Problem {
         let minutes = max(1, (seconds + 59) / 60)
-        return Problem(.tooManyRequests, detail: "登录失败次数过多,请\(minutes)分钟后再试",
-                       headers: ["Retry-After": String(seconds)])
+        return Problem(
+            .tooManyRequests, detail: "登录失败次数过多,请\(minutes)分钟后再试",
+            headers: ["Retry-After": String(seconds)])
     }
 }
 

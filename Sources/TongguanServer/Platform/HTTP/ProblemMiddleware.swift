@@ -45,8 +45,9 @@ struct ProblemMiddleware: AsyncMiddleware {
             // The router found no route: for a path that exists under other methods, 405.
             let allowed = AllowedMethods.for(request.url.path, in: request.application.routes.all)
             guard !allowed.isEmpty, !allowed.contains(request.method) else { return .notFound }
-            return Problem(.methodNotAllowed, detail: "该地址不支持 \(request.method.rawValue) 请求",
-                           headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            return Problem(
+                .methodNotAllowed, detail: "该地址不支持 \(request.method.rawValue) 请求",
+                headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
         case let abort as any AbortError where abort.status.code < 500:
             var problem = Problem(abort.status)
             if abort.status == .notFound { problem = .notFound }
@@ -62,10 +63,12 @@ struct ProblemMiddleware: AsyncMiddleware {
             return problem
         default:
             // The detail stays in the server log; the client gets the request id to quote.
-            request.logger.error("unhandled error", metadata: [
-                "error": .string(String(reflecting: type(of: error))),
-                "detail": .string(String(describing: error)),
-            ])
+            request.logger.error(
+                "unhandled error",
+                metadata: [
+                    "error": .string(String(reflecting: type(of: error))),
+                    "detail": .string(String(describing: error)),
+                ])
             return Problem(.internalServerError, detail: "请稍后重试;如仍有问题,请把请求编号告知管理员")
         }
     }
@@ -88,12 +91,13 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     static func jsonResponse(_ problem: Problem, request: Request) -> Response {
-        let body = ProblemBody(type: problem.type, title: problem.title, status: Int(problem.status.code),
-                               detail: problem.detail, instance: request.url.path, requestID: request.requestID,
-                               errors: problem.errors.isEmpty ? nil : problem.errors,
-                               rows: problem.rows.isEmpty ? nil : problem.rows, rowCount: problem.rowCount,
-                               rowSummary: problem.rowSummary.isEmpty ? nil : problem.rowSummary,
-                               conditions: problem.conditions.isEmpty ? nil : problem.conditions)
+        let body = ProblemBody(
+            type: problem.type, title: problem.title, status: Int(problem.status.code),
+            detail: problem.detail, instance: request.url.path, requestID: request.requestID,
+            errors: problem.errors.isEmpty ? nil : problem.errors,
+            rows: problem.rows.isEmpty ? nil : problem.rows, rowCount: problem.rowCount,
+            rowSummary: problem.rowSummary.isEmpty ? nil : problem.rowSummary,
+            conditions: problem.conditions.isEmpty ? nil : problem.conditions)
         var headers = problem.headers
         headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
         let data = (try? JSONEncoder.api.encode(body)) ?? Data("{}".utf8)

@@ -14,12 +14,14 @@ struct RequestContextMiddleware: AsyncMiddleware {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         // The path only: query strings can carry search terms that name people.
-        request.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue),
-            "path": .string(request.url.path),
-            "status": .stringConvertible(response.status.code),
-            "ms": .string(String(format: "%.1f", ms)),
-        ])
+        request.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.url.path),
+                "status": .stringConvertible(response.status.code),
+                "ms": .string(String(format: "%.1f", ms)),
+            ])
         return response
     }
 }
@@ -69,9 +71,10 @@ extension Request {
     }
 
     static func isPlainToken(_ s: String) -> Bool {
-        (1...128).contains(s.utf8.count) && s.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x2D
-        }
+        (1...128).contains(s.utf8.count)
+            && s.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x2D
+            }
     }
 
     /// TLS terminated here (TONGGUAN_TLS=1) or at a proxy in front that says so.

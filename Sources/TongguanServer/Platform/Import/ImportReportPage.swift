@@ -39,12 +39,15 @@ struct UploadForm: Content {
 
 extension Request {
     /// Answers an upload with the report page; `active` is the navigation entry.
-    func importReport<R: ImportReporting>(_ report: R, title: String, active: String, filename: String,
-                                          back: String, backLabel: String) async throws -> Response {
+    func importReport<R: ImportReporting>(
+        _ report: R, title: String, active: String, filename: String,
+        back: String, backLabel: String
+    ) async throws -> Response {
         let ok = report.problemCount == 0
-        return try await page("import-report", title: title, active: active, status: ok ? .ok : .unprocessableEntity,
-                              error: ok ? nil : "文件有错误,未导入任何数据",
-                              ImportReportPage(report, filename: filename, back: back, backLabel: backLabel))
+        return try await page(
+            "import-report", title: title, active: active, status: ok ? .ok : .unprocessableEntity,
+            error: ok ? nil : "文件有错误,未导入任何数据",
+            ImportReportPage(report, filename: filename, back: back, backLabel: backLabel))
     }
 
     /// The uploaded file's bytes, or nil (and the page says to choose one).

@@ -25,7 +25,9 @@ enum SheetFile {
     /// checks rows one at a time never holds the whole sheet as rows; an XLSX is read whole
     /// first (its cells arrive column-sorted per row only once the sheet is parsed).
     static func read(_ data: Data, each body: (SheetRow) -> Void) throws(SheetFileError) {
-        try read(data, limits: SheetLimits()) { body($0); return true }
+        try read(data, limits: SheetLimits()) {
+            body($0); return true
+        }
     }
 
     /// As `read(_:each:)`, within `limits`; `body` returns false to stop reading. A CSV cell
@@ -54,8 +56,10 @@ enum SheetFile {
 
     /// The rows (first row = header) as a file: CSV is UTF-8 with a byte order mark (so Excel
     /// recognises it) or GB18030, CRLF line ends; XLSX is one sheet of text cells.
-    static func write(_ rows: [[String]], format: Format, encoding: CSVEncoding = .utf8,
-                      sheetName: String = "Sheet1") throws(SheetFileError) -> Data {
+    static func write(
+        _ rows: [[String]], format: Format, encoding: CSVEncoding = .utf8,
+        sheetName: String = "Sheet1"
+    ) throws(SheetFileError) -> Data {
         switch format {
         case .xlsx:
             return try XLSXWriter.write(rows, sheetName: sheetName)
@@ -126,7 +130,7 @@ enum CellReference {
             switch u {
             case 65...90: c = Int(u) - 64
             case 97...122: c = Int(u) - 96
-            case 36: continue // "$A$1"
+            case 36: continue  // "$A$1"
             default:
                 guard count > 0 else { return nil }
                 return n <= maxColumns ? n - 1 : nil

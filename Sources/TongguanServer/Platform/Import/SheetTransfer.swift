@@ -18,8 +18,10 @@ extension ImportReporting {
     /// The 422 problem+json of a refused file.
     var problem: Problem? {
         guard problemCount > 0 else { return nil }
-        var problem = Problem(.unprocessableEntity, detail: "未导入任何数据:共\(problemCount)处错误"
-                              + (problemCount > problems.count ? ",列出前\(problems.count)处" : ""))
+        var problem = Problem(
+            .unprocessableEntity,
+            detail: "未导入任何数据:共\(problemCount)处错误"
+                + (problemCount > problems.count ? ",列出前\(problems.count)处" : ""))
         problem.rows = problems
         problem.rowCount = problemCount
         problem.rowSummary = problemSummary
@@ -55,12 +57,15 @@ enum SheetTransfer {
     }
 
     /// Rows (header first) as a download named `<name>-<day>.<ext>`.
-    static func download(_ rows: [[String]], name: String, sheetName: String, format: SheetFile.Format,
-                         encoding: CSVEncoding) throws -> Response {
+    static func download(
+        _ rows: [[String]], name: String, sheetName: String, format: SheetFile.Format,
+        encoding: CSVEncoding
+    ) throws -> Response {
         let data = try SheetFile.write(rows, format: format, encoding: encoding, sheetName: sheetName)
         let day = ChinaDate.display(StoredInstant.string(Date())).prefix(10)
         var headers = HTTPHeaders()
-        headers.contentType = format == .xlsx
+        headers.contentType =
+            format == .xlsx
             ? HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
             : HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": encoding == .gb18030 ? "gb18030" : "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)-\(day).\(format.rawValue)\"")
@@ -91,8 +96,10 @@ enum SheetTransfer {
     }
 
     /// Writes an export to `output` (a summary on standard error) or to standard output.
-    static func write(_ rows: [[String]], format: String?, encoding: String?, output: String?, sheetName: String,
-                      progress: Progress) throws {
+    static func write(
+        _ rows: [[String]], format: String?, encoding: String?, output: String?, sheetName: String,
+        progress: Progress
+    ) throws {
         guard let format = SheetFile.Format(rawValue: format ?? "csv") else {
             throw CommandFailure(message: "--format 应为 csv 或 xlsx", exitCode: 2)
         }

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Text encodings Foundation on Linux lacks. Excel on Chinese Windows saves CSV as GBK, which
@@ -42,13 +43,13 @@ enum TextEncoding {
                     var outLeft = outBuffer.count
                     errno = 0
                     let r = iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft)
-                    return (r, errno, outBuffer.count - outLeft) // size_t is Int in Swift; (size_t)-1 is -1
+                    return (r, errno, outBuffer.count - outLeft)  // size_t is Int in Swift; (size_t)-1 is -1
                 }
                 output.append(contentsOf: chunk[..<produced])
-                if result != -1 { return true } // GB18030 and UTF-8 keep no shift state to flush
+                if result != -1 { return true }  // GB18030 and UTF-8 keep no shift state to flush
                 // E2BIG: the output buffer is full; what fit is kept, go on with a larger one.
                 if code == E2BIG { capacity *= 2; continue }
-                return false // EILSEQ (invalid sequence) or EINVAL (incomplete at the end)
+                return false  // EILSEQ (invalid sequence) or EINVAL (incomplete at the end)
             }
         }
         return ok ? output : nil

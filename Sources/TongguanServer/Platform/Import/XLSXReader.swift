@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import TongguanDomain
 import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Reads the first sheet of an XLSX file into rows.
 ///
@@ -116,7 +117,8 @@ enum XLSXReader {
             throw SheetFileError("无法读取 XLSX 文件:\(path) 使用了不支持的 UTF-16 编码")
         }
         if xml.range(of: Data("<!DOCTYPE".utf8)) != nil || xml.range(of: Data("<!doctype".utf8)) != nil
-            || xml.range(of: Data("<!ENTITY".utf8)) != nil {
+            || xml.range(of: Data("<!ENTITY".utf8)) != nil
+        {
             throw SheetFileError("无法读取 XLSX 文件:\(path) 含有 DOCTYPE 声明,出于安全原因不予读取;请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
         }
         // From a stream, not `XMLParser(data:)`: on Linux that hands libxml2 the whole part in
@@ -152,7 +154,8 @@ enum XLSXReader {
             if scalars[i] == "_", i + 6 < scalars.count, scalars[i + 1] == "x", scalars[i + 6] == "_" {
                 let hex = String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 6)]))
                 if hex.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit }),
-                   let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) {
+                    let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value)
+                {
                     out.append(scalar)
                     i += 7
                     continue
@@ -173,8 +176,10 @@ enum XLSXReader {
 class PartHandler: NSObject, XMLParserDelegate {
     var failure: SheetFileError?
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {}
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes: [String: String] = [:]
+    ) {}
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {}
     func parser(_ parser: XMLParser, foundCharacters string: String) {}
     /// `<t><![CDATA[…]]></t>` is text like any other.
@@ -191,8 +196,10 @@ class PartHandler: NSObject, XMLParserDelegate {
 final class RelationshipsHandler: PartHandler {
     var relationships: [XLSXReader.Relationship] = []
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes: [String: String] = [:]
+    ) {
         guard elementName == "Relationship", let id = attributes["Id"], let target = attributes["Target"] else { return }
         // External links (hyperlinks) are not parts of the package.
         if attributes["TargetMode"] == "External" { return }
@@ -203,8 +210,10 @@ final class RelationshipsHandler: PartHandler {
 final class WorkbookHandler: PartHandler {
     var firstSheetRelationship: String?
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes: [String: String] = [:]
+    ) {
         guard elementName == "sheet", firstSheetRelationship == nil else { return }
         firstSheetRelationship = XLSXReader.attribute(attributes, "id")
     }
@@ -224,8 +233,10 @@ final class SharedStringsHandler: PartHandler {
         self.limits = limits
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes: [String: String] = [:]
+    ) {
         switch elementName {
         case "si": inItem = true; current = ""
         case "rPh": phoneticDepth += 1
@@ -279,8 +290,10 @@ final class SheetHandler: PartHandler {
         self.limits = limits
     }
 
-    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+    override func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName qName: String?, attributes: [String: String] = [:]
+    ) {
         switch elementName {
         case "row":
             rowCount += 1
@@ -377,7 +390,7 @@ final class SheetHandler: PartHandler {
             guard let value else { return nil }
             let digits = value.trimmingCharacters(in: .whitespacesAndNewlines)
             return digits.isEmpty ? .text("") : .number(digits)
-        default: // "e" (#N/A …), "d" (ISO 8601 date text)
+        default:  // "e" (#N/A …), "d" (ISO 8601 date text)
             return value.map { .text($0) }
         }
     }

@@ -41,26 +41,28 @@ struct ZipDirectory {
         if entryCount == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF {
             // ZIP64: a locator just before the record points to the 64-bit record.
             guard eocd >= 20, bytes.u32(eocd - 20) == 0x0706_4B50,
-                  let recordOffset = bytes.u64(eocd - 12), let record = Int(exactly: recordOffset),
-                  bytes.u32(record) == 0x0606_4B50,
-                  let count = bytes.u64(record + 32), let size = bytes.u64(record + 40), let offset = bytes.u64(record + 48)
+                let recordOffset = bytes.u64(eocd - 12), let record = Int(exactly: recordOffset),
+                bytes.u32(record) == 0x0606_4B50,
+                let count = bytes.u64(record + 32), let size = bytes.u64(record + 40), let offset = bytes.u64(record + 48)
             else { throw corrupt }
             (entryCount, directorySize, directoryOffset) = (count, size, offset)
         }
         guard let start = Int(exactly: directoryOffset), let size = Int(exactly: directorySize),
-              start <= data.count, size <= data.count - start else { throw corrupt }
+            start <= data.count, size <= data.count - start
+        else { throw corrupt }
 
         var p = start
         for _ in 0..<min(entryCount, UInt64(size / 46 + 1)) {
             guard bytes.u32(p) == 0x0201_4B50,
-                  let flags = bytes.u16(p + 8), let method = bytes.u16(p + 10), let crc = bytes.u32(p + 16),
-                  let compressed32 = bytes.u32(p + 20), let uncompressed32 = bytes.u32(p + 24),
-                  let nameLength = bytes.u16(p + 28), let extraLength = bytes.u16(p + 30),
-                  let commentLength = bytes.u16(p + 32), let offset32 = bytes.u32(p + 42),
-                  let nameBytes = bytes.slice(p + 46, Int(nameLength))
+                let flags = bytes.u16(p + 8), let method = bytes.u16(p + 10), let crc = bytes.u32(p + 16),
+                let compressed32 = bytes.u32(p + 20), let uncompressed32 = bytes.u32(p + 24),
+                let nameLength = bytes.u16(p + 28), let extraLength = bytes.u16(p + 30),
+                let commentLength = bytes.u16(p + 32), let offset32 = bytes.u32(p + 42),
+                let nameBytes = bytes.slice(p + 46, Int(nameLength))
             else { throw corrupt }
-            var entry = Entry(method: method, flags: flags, crc32: crc, compressedSize: UInt64(compressed32),
-                              uncompressedSize: UInt64(uncompressed32), localHeaderOffset: UInt64(offset32))
+            var entry = Entry(
+                method: method, flags: flags, crc32: crc, compressedSize: UInt64(compressed32),
+                uncompressedSize: UInt64(uncompressed32), localHeaderOffset: UInt64(offset32))
             // ZIP64 extra field (id 1): only the sizes that are 0xFFFFFFFF above, in this order.
             if compressed32 == 0xFFFF_FFFF || uncompressed32 == 0xFFFF_FFFF || offset32 == 0xFFFF_FFFF {
                 var e = p + 46 + Int(nameLength)
@@ -105,9 +107,9 @@ struct ZipDirectory {
         }
         let bytes = Bytes(data: data)
         guard let header = Int(exactly: entry.localHeaderOffset), bytes.u32(header) == 0x0403_4B50,
-              let nameLength = bytes.u16(header + 26), let extraLength = bytes.u16(header + 28),
-              let size = Int(exactly: entry.compressedSize),
-              let compressed = bytes.slice(header + 30 + Int(nameLength) + Int(extraLength), size)
+            let nameLength = bytes.u16(header + 26), let extraLength = bytes.u16(header + 28),
+            let size = Int(exactly: entry.compressedSize),
+            let compressed = bytes.slice(header + 30 + Int(nameLength) + Int(extraLength), size)
         else { throw corrupt }
 
         switch entry.method {
@@ -123,8 +125,10 @@ struct ZipDirectory {
         }
     }
 
-    private func inflate(_ compressed: Data, entry: Entry, limit: Int, corrupt: SheetFileError,
-                         path: String) throws(SheetFileError) -> Data {
+    private func inflate(
+        _ compressed: Data, entry: Entry, limit: Int, corrupt: SheetFileError,
+        path: String
+    ) throws(SheetFileError) -> Data {
         struct TooLarge: Error {}
         struct PastEnd: Error {}
         let chunkSize = 64 * 1024

@@ -33,7 +33,8 @@ struct APIOperation: Sendable {
 
 extension APIOperation.Parameter {
     static let page = APIOperation.Parameter(name: "page", description: "页码(空值视为未填)", schema: .integer(minimum: 1, maximum: 1_000_000))
-    static let per = APIOperation.Parameter(name: "per", description: "每页条数(空值视为未填)", schema: .integer(minimum: 1, maximum: Int64(PageRequest.maxPer)))
+    static let per = APIOperation.Parameter(
+        name: "per", description: "每页条数(空值视为未填)", schema: .integer(minimum: 1, maximum: Int64(PageRequest.maxPer)))
 }
 
 extension Route {

@@ -47,9 +47,10 @@ indirect enum JSONSchema: Sendable {
 
     /// Vapor's paging shape, which every list answers in.
     static func page(of item: JSONSchema) -> JSONSchema {
-        .object([
-            ("items", .array(item)),
-            ("metadata", .ref("PageMetadata")),
-        ], required: ["items", "metadata"])
+        .object(
+            [
+                ("items", .array(item)),
+                ("metadata", .ref("PageMetadata")),
+            ], required: ["items", "metadata"])
     }
 }

@@ -23,8 +23,9 @@ enum TongguanMetrics {
     }()
 
     /// Transactions holding the write turn now; a lasting high value means writers queue.
-    static let writesInFlight = registry.makeGauge(name: "tongguan_db_write_transactions_in_flight",
-                                                  help: "Write transactions currently open")
+    static let writesInFlight = registry.makeGauge(
+        name: "tongguan_db_write_transactions_in_flight",
+        help: "Write transactions currently open")
     static let writeWait = registry.makeDurationHistogram(
         name: "tongguan_db_write_lock_wait_seconds", labels: [],
         buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
@@ -44,20 +45,20 @@ enum TongguanMetrics {
         let perLoop = kind == "sqlite" ? 1 : app.tongguan.settings.poolSize
         var text = registry.emitToString()
         text += """
-        # HELP tongguan_db_up 1 when the database answered the scrape's round trip
-        # TYPE tongguan_db_up gauge
-        tongguan_db_up{database="\(kind)"} \(up)
-        # HELP tongguan_db_ping_seconds Round trip of SELECT 1 during this scrape
-        # TYPE tongguan_db_ping_seconds gauge
-        tongguan_db_ping_seconds{database="\(kind)"} \(seconds)
-        # HELP tongguan_db_pool_max_connections Connections the pool may open (per event loop x event loops)
-        # TYPE tongguan_db_pool_max_connections gauge
-        tongguan_db_pool_max_connections{database="\(kind)"} \(perLoop * loops)
-        # HELP tongguan_db_pool_event_loops Event loops, each with its own connection pool
-        # TYPE tongguan_db_pool_event_loops gauge
-        tongguan_db_pool_event_loops{database="\(kind)"} \(loops)
+            # HELP tongguan_db_up 1 when the database answered the scrape's round trip
+            # TYPE tongguan_db_up gauge
+            tongguan_db_up{database="\(kind)"} \(up)
+            # HELP tongguan_db_ping_seconds Round trip of SELECT 1 during this scrape
+            # TYPE tongguan_db_ping_seconds gauge
+            tongguan_db_ping_seconds{database="\(kind)"} \(seconds)
+            # HELP tongguan_db_pool_max_connections Connections the pool may open (per event loop x event loops)
+            # TYPE tongguan_db_pool_max_connections gauge
+            tongguan_db_pool_max_connections{database="\(kind)"} \(perLoop * loops)
+            # HELP tongguan_db_pool_event_loops Event loops, each with its own connection pool
+            # TYPE tongguan_db_pool_event_loops gauge
+            tongguan_db_pool_event_loops{database="\(kind)"} \(loops)
 
-        """
+            """
         return text
     }
 }

@@ -20,23 +20,26 @@ struct UserDTO: Content {
         createdAt = user.createdAt
     }
 
-    static let schema = JSONSchema.object([
-        ("id", .uuid), ("username", .string()),
-        ("role", .string(values: Role.allCases.map(\.rawValue))),
-        ("division_code", .divisionCode), ("disabled", .boolean), ("created_at", .dateTime),
-    ], required: ["id", "username", "role", "division_code", "disabled"])
+    static let schema = JSONSchema.object(
+        [
+            ("id", .uuid), ("username", .string()),
+            ("role", .string(values: Role.allCases.map(\.rawValue))),
+            ("division_code", .divisionCode), ("disabled", .boolean), ("created_at", .dateTime),
+        ], required: ["id", "username", "role", "division_code", "disabled"])
 
-    static let createSchema = JSONSchema.object([
-        ("username", .string(description: "小写字母、数字、点、下划线、连字符,2到32位")),
-        ("password", .string(description: "至少10位,含字母和数字")),
-        ("role", .string(values: Role.allCases.map(\.rawValue))),
-        ("division_code", .divisionCode),
-    ], required: ["username", "password", "role", "division_code"])
+    static let createSchema = JSONSchema.object(
+        [
+            ("username", .string(description: "小写字母、数字、点、下划线、连字符,2到32位")),
+            ("password", .string(description: "至少10位,含字母和数字")),
+            ("role", .string(values: Role.allCases.map(\.rawValue))),
+            ("division_code", .divisionCode),
+        ], required: ["username", "password", "role", "division_code"])
 
-    static let updateSchema = JSONSchema.object([
-        ("role", .string(values: Role.allCases.map(\.rawValue))),
-        ("division_code", .divisionCode), ("disabled", .boolean),
-    ], required: [])
+    static let updateSchema = JSONSchema.object(
+        [
+            ("role", .string(values: Role.allCases.map(\.rawValue))),
+            ("division_code", .divisionCode), ("disabled", .boolean),
+        ], required: [])
 
     static let passwordSchema = JSONSchema.object([("password", .string())], required: ["password"])
 }

@@ -49,12 +49,15 @@ struct UserPages: RouteCollection {
         let caller = try req.caller
         let users = try await UserService.scopedUsers(caller.scope, on: req.db).sort(\.$username).limit(500).all()
         let body = ListBody(
-            users: users.map { Row(id: $0.id?.uuidString ?? "", username: $0.username, role: $0.role.label, division: $0.divisionCode, disabled: $0.disabled) },
+            users: users.map {
+                Row(id: $0.id?.uuidString ?? "", username: $0.username, role: $0.role.label, division: $0.divisionCode, disabled: $0.disabled)
+            },
             roles: Self.roles(selected: form.role ?? Role.viewer.rawValue),
             divisions: try await Self.divisions(for: caller, selected: form.division_code ?? caller.scope.root.rawValue, on: req.db),
             form: NewForm(username: form.username), errors: errors.isEmpty ? nil : errors)
-        return try await req.page("users", title: "用户", active: "/users", status: status,
-                                  error: errors.isEmpty ? nil : "请修改标出的问题", body)
+        return try await req.page(
+            "users", title: "用户", active: "/users", status: status,
+            error: errors.isEmpty ? nil : "请修改标出的问题", body)
     }
 
     func list(req: Request) async throws -> Response {
@@ -73,16 +76,19 @@ struct UserPages: RouteCollection {
         do { division = try DivisionCode(validating: form.division_code ?? "") } catch { problems.add("division_code", error.message) }
         if (form.username ?? "").isEmpty { problems.add("username", "此项为必填") }
         if (form.password ?? "").isEmpty { problems.add("password", "此项为必填") }
-        for p in try await UserService.problems(username: form.username.flatMap { $0.isEmpty ? nil : $0 },
-                                                password: form.password.flatMap { $0.isEmpty ? nil : $0 },
-                                                division: division, scope: caller.scope, on: req.db) {
+        for p in try await UserService.problems(
+            username: form.username.flatMap { $0.isEmpty ? nil : $0 },
+            password: form.password.flatMap { $0.isEmpty ? nil : $0 },
+            division: division, scope: caller.scope, on: req.db)
+        {
             problems.add(p.field, p.message)
         }
         guard problems.isEmpty else {
             return try await listPage(req: req, form: form, errors: problems.problems, status: .unprocessableEntity)
         }
-        _ = try await UserService.create(NewUser(username: form.username!, password: form.password!, role: role!, division: division!),
-                                         actor: req.auditActor, on: req.db, passwords: req.application.tongguan.passwords)
+        _ = try await UserService.create(
+            NewUser(username: form.username!, password: form.password!, role: role!, division: division!),
+            actor: req.auditActor, on: req.db, passwords: req.application.tongguan.passwords)
         return req.redirect(to: "/users?notice=created")
     }
 
@@ -97,12 +103,14 @@ struct UserPages: RouteCollection {
 
     func editPage(req: Request, user: User, errors: [FieldProblem], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.caller
-        let body = EditBody(id: user.id?.uuidString ?? "", username: user.username, disabled: user.disabled,
-                            roles: Self.roles(selected: user.role.rawValue),
-                            divisions: try await Self.divisions(for: caller, selected: user.divisionCode, on: req.db),
-                            errors: errors.isEmpty ? nil : errors)
-        return try await req.page("user-edit", title: "用户 \(user.username)", active: "/users", status: status,
-                                  error: errors.isEmpty ? nil : "请修改标出的问题", body)
+        let body = EditBody(
+            id: user.id?.uuidString ?? "", username: user.username, disabled: user.disabled,
+            roles: Self.roles(selected: user.role.rawValue),
+            divisions: try await Self.divisions(for: caller, selected: user.divisionCode, on: req.db),
+            errors: errors.isEmpty ? nil : errors)
+        return try await req.page(
+            "user-edit", title: "用户 \(user.username)", active: "/users", status: status,
+            error: errors.isEmpty ? nil : "请修改标出的问题", body)
     }
 
     func edit(req: Request) async throws -> Response {
@@ -123,8 +131,9 @@ struct UserPages: RouteCollection {
         try caller.require(\.canManageUsers)
         let user = try await UserService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         let form = try req.content.decode(EditForm.self)
-        let change = UserChange(role: form.role.flatMap(Role.init(rawValue:)), division: form.division_code.flatMap(DivisionCode.init),
-                                disabled: form.disabled == "on")
+        let change = UserChange(
+            role: form.role.flatMap(Role.init(rawValue:)), division: form.division_code.flatMap(DivisionCode.init),
+            disabled: form.disabled == "on")
         do {
             try await UserService.update(user, with: change, by: caller, actor: req.auditActor, on: req.db)
         } catch let failure as ValidationFailure {
@@ -143,8 +152,9 @@ struct UserPages: RouteCollection {
         let user = try await UserService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         let form = try req.content.decode(PasswordForm.self)
         do {
-            try await UserService.resetPassword(user, to: form.password ?? "", actor: req.auditActor, on: req.db,
-                                                passwords: req.application.tongguan.passwords)
+            try await UserService.resetPassword(
+                user, to: form.password ?? "", actor: req.auditActor, on: req.db,
+                passwords: req.application.tongguan.passwords)
         } catch let refusal as Refusal {
             let errors = FormErrors(refusal)
             return try await editPage(req: req, user: user, errors: errors.fields, status: errors.status)

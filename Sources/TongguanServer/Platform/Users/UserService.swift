@@ -12,14 +12,16 @@ enum UserService {
 
     static func find(_ id: String?, in scope: DivisionScope, on db: any Database) async throws -> User {
         guard let id = id.flatMap(UUID.init(uuidString:)),
-              let user = try await User.find(id, on: db), scope.contains(user.divisionCode)
+            let user = try await User.find(id, on: db), scope.contains(user.divisionCode)
         else { throw Refusal.notFound }
         return user
     }
 
     /// Field problems for a new user, all at once.
-    static func problems(username: String?, password: String?, division: DivisionCode?, scope: DivisionScope,
-                         on db: any Database) async throws -> [FieldProblem] {
+    static func problems(
+        username: String?, password: String?, division: DivisionCode?, scope: DivisionScope,
+        on db: any Database
+    ) async throws -> [FieldProblem] {
         var problems = ProblemList()
         if let username {
             if let problem = Credentials.usernameProblem(username) {
@@ -45,8 +47,9 @@ enum UserService {
 
     static func create(_ new: NewUser, actor: AuditActor, on db: any Database, passwords: PasswordHasher) async throws -> User {
         let hash = try await passwords.hash(new.password)
-        let user = User(username: Credentials.normalizedUsername(new.username), passwordHash: hash,
-                        role: new.role, divisionCode: new.division.rawValue)
+        let user = User(
+            username: Credentials.normalizedUsername(new.username), passwordHash: hash,
+            role: new.role, divisionCode: new.division.rawValue)
         try await db.audited(by: actor) { tx, audit in
             try await user.create(on: tx)
             var diff = AuditDiff()
@@ -110,7 +113,8 @@ enum UserService {
                 .set(\.$revokedAt, to: Date()).update()
             var diff = AuditDiff()
             diff.add("password", before: "old", after: "new", personal: .secret)
-            audit.record("user.password_reset", entityType: "user", entityID: user.id!.uuidString, divisionCode: user.divisionCode, changes: diff.changes)
+            audit.record(
+                "user.password_reset", entityType: "user", entityID: user.id!.uuidString, divisionCode: user.divisionCode, changes: diff.changes)
         }
     }
 }

@@ -7,19 +7,26 @@ import Vapor
 struct UsersAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let users = routes.grouped("users")
-        users.get(use: list).openAPI(.init(
-            summary: "列出管辖范围内的用户", tag: "用户",
-            query: [.page, .per,
-                    .init(name: "q", description: "按用户名筛选")],
-            response: .page(of: .ref("User")), errors: [403, 422]))
-        users.post(use: create).openAPI(.init(
-            summary: "创建用户", tag: "用户", body: .ref("NewUser"), response: .ref("User"), status: 201, errors: [403]))
-        users.get(":id", use: show).openAPI(.init(
-            summary: "查看用户", tag: "用户", response: .ref("User"), errors: [403, 404]))
-        users.patch(":id", use: update).openAPI(.init(
-            summary: "修改角色、管辖范围或停用", tag: "用户", body: .ref("UserChange"), response: .ref("User"), errors: [403, 404]))
-        users.post(":id", "password", use: resetPassword).openAPI(.init(
-            summary: "重置密码(并吊销该用户的全部令牌)", tag: "用户", body: .ref("PasswordReset"), status: 204, errors: [403, 404]))
+        users.get(use: list).openAPI(
+            .init(
+                summary: "列出管辖范围内的用户", tag: "用户",
+                query: [
+                    .page, .per,
+                    .init(name: "q", description: "按用户名筛选"),
+                ],
+                response: .page(of: .ref("User")), errors: [403, 422]))
+        users.post(use: create).openAPI(
+            .init(
+                summary: "创建用户", tag: "用户", body: .ref("NewUser"), response: .ref("User"), status: 201, errors: [403]))
+        users.get(":id", use: show).openAPI(
+            .init(
+                summary: "查看用户", tag: "用户", response: .ref("User"), errors: [403, 404]))
+        users.patch(":id", use: update).openAPI(
+            .init(
+                summary: "修改角色、管辖范围或停用", tag: "用户", body: .ref("UserChange"), response: .ref("User"), errors: [403, 404]))
+        users.post(":id", "password", use: resetPassword).openAPI(
+            .init(
+                summary: "重置密码(并吊销该用户的全部令牌)", tag: "用户", body: .ref("PasswordReset"), status: 204, errors: [403, 404]))
     }
 
     static let schemas: [String: JSONSchema] = [
@@ -51,13 +58,16 @@ struct UsersAPI: RouteCollection {
         let password = input.secret("password")
         let role = input.enumeration("role", Role.self, required: true)
         let division = input.divisionCode("division_code", required: true)
-        for problem in try await UserService.problems(username: username, password: password, division: division,
-                                                      scope: caller.scope, on: req.db) {
+        for problem in try await UserService.problems(
+            username: username, password: password, division: division,
+            scope: caller.scope, on: req.db)
+        {
             input.add(problem.field, problem.message)
         }
         try input.finish()
-        let user = try await UserService.create(NewUser(username: username!, password: password!, role: role!, division: division!),
-                                                actor: req.auditActor, on: req.db, passwords: req.application.tongguan.passwords)
+        let user = try await UserService.create(
+            NewUser(username: username!, password: password!, role: role!, division: division!),
+            actor: req.auditActor, on: req.db, passwords: req.application.tongguan.passwords)
         return try await UserDTO(user).encodeResponse(status: .created, for: req)
     }
 
@@ -72,8 +82,9 @@ struct UsersAPI: RouteCollection {
         try caller.require(\.canManageUsers)
         let user = try await UserService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         var input = try InputReader(req)
-        let change = UserChange(role: input.enumeration("role", Role.self), division: input.divisionCode("division_code"),
-                                disabled: input.bool("disabled"))
+        let change = UserChange(
+            role: input.enumeration("role", Role.self), division: input.divisionCode("division_code"),
+            disabled: input.bool("disabled"))
         try input.finish()
         try await UserService.update(user, with: change, by: caller, actor: req.auditActor, on: req.db)
         return UserDTO(user)
@@ -86,8 +97,9 @@ struct UsersAPI: RouteCollection {
         var input = try InputReader(req)
         let password = input.secret("password")
         try input.finish()
-        try await UserService.resetPassword(user, to: password!, actor: req.auditActor, on: req.db,
-                                            passwords: req.application.tongguan.passwords)
+        try await UserService.resetPassword(
+            user, to: password!, actor: req.auditActor, on: req.db,
+            passwords: req.application.tongguan.passwords)
         return .noContent
     }
 }

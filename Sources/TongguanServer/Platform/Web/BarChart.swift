@@ -1,5 +1,5 @@
-import TongguanDomain
 import Foundation
+import TongguanDomain
 
 /// A horizontal bar chart drawn on the server as SVG markup, for pages that must work with
 /// JavaScript off and under a CSP that forbids inline styles: only presentation attributes
@@ -44,7 +44,8 @@ struct BarChart: Sendable {
         let e = Self.escape
         let plot = width - labelWidth - valueWidth
         let maxValue = bars.map(\.value).max() ?? 0
-        var out = #"<svg class="bar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(width) \#(height)" "#
+        var out =
+            #"<svg class="bar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(width) \#(height)" "#
             + #"width="\#(width)" height="\#(height)" role="img" aria-label="\#(e(title))" preserveAspectRatio="xMinYMin meet">"#
         out += "<title>\(e(title))</title>"
         if bars.isEmpty {

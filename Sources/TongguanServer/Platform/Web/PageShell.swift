@@ -71,9 +71,11 @@ struct PageView<Body: Encodable & Sendable>: Encodable, Sendable {
 struct Empty: Encodable, Sendable {}
 
 extension Request {
-    func page<Body: Encodable & Sendable>(_ template: String, title: String, active: String = "",
-                                           status: HTTPResponseStatus = .ok, error: String? = nil,
-                                           _ body: Body) async throws -> Response {
+    func page<Body: Encodable & Sendable>(
+        _ template: String, title: String, active: String = "",
+        status: HTTPResponseStatus = .ok, error: String? = nil,
+        _ body: Body
+    ) async throws -> Response {
         var shell = try await PageShell.make(for: self, title: title, active: active)
         shell.flashError = error
         let view = try await self.view.render(template, PageView(shell: shell, body: body)).get()
@@ -95,7 +97,9 @@ enum WebErrorPage {
     static func response(for problem: Problem, request: Request) async -> Response {
         if problem.status == .unauthorized { return request.redirect(to: "/login") }
         let title = problem.status == .notFound ? "页面不存在" : problem.title
-        let detail = problem.status == .notFound ? "您访问的页面不存在,或不在您的管辖范围内。"
+        let detail =
+            problem.status == .notFound
+            ? "您访问的页面不存在,或不在您的管辖范围内。"
             : problem.detail ?? "请返回上一页重试。"
         let body = Body(status: Int(problem.status.code), title: title, detail: detail, requestID: request.requestID)
         do {

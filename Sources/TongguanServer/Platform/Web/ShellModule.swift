@@ -33,8 +33,9 @@ struct HomePages: RouteCollection {
         let caller = try req.caller
         let scope = try await Division.find(caller.scope.root.rawValue, on: req.db)
         let cards = Modules.all.compactMap(\.card).sorted { $0.order < $1.order }
-        let body = Home(scopeName: scope?.name ?? caller.scope.root.rawValue, scopeCode: caller.scope.root.rawValue,
-                        modules: cards.map { ModuleLink(href: $0.href, name: $0.name, summary: $0.summary) })
+        let body = Home(
+            scopeName: scope?.name ?? caller.scope.root.rawValue, scopeCode: caller.scope.root.rawValue,
+            modules: cards.map { ModuleLink(href: $0.href, name: $0.name, summary: $0.summary) })
         return try await req.page("home", title: "首页", active: "/", body)
     }
 }
@@ -54,8 +55,9 @@ struct PlaceholderModule: TongguanModule {
     func routes(_ routes: ModuleRoutes) throws {
         let (title, summary) = (self.title, self.summary)
         routes.pages.get(PathComponent(stringLiteral: path)) { req async throws -> Response in
-            try await req.page("module", title: title, active: "/\(req.url.path.split(separator: "/").first ?? "")",
-                               Module(name: title, summary: summary))
+            try await req.page(
+                "module", title: title, active: "/\(req.url.path.split(separator: "/").first ?? "")",
+                Module(name: title, summary: summary))
         }
     }
 

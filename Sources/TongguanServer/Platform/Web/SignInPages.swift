@@ -16,7 +16,7 @@ struct SignInPages: RouteCollection {
 
     func form(req: Request) async throws -> Response {
         if req.callerIfSignedIn != nil { return req.redirect(to: "/") }
-        _ = req.csrfToken // starts the session that will carry the form's token
+        _ = req.csrfToken  // starts the session that will carry the form's token
         return try await req.page("login", title: "登录", Form(username: ""))
     }
 
@@ -33,8 +33,9 @@ struct SignInPages: RouteCollection {
             outcome = try await LoginService.attempt(username: username, password: input.password ?? "", request: req)
         } catch let refusal as Refusal {
             _ = req.csrfToken
-            return try await req.page("login", title: "登录", status: .unprocessableEntity,
-                                      error: refusal.problems.first?.message ?? refusal.message, Form(username: ""))
+            return try await req.page(
+                "login", title: "登录", status: .unprocessableEntity,
+                error: refusal.problems.first?.message ?? refusal.message, Form(username: ""))
         }
         switch outcome {
         case .success(let user):
@@ -42,12 +43,14 @@ struct SignInPages: RouteCollection {
             return req.redirect(to: "/")
         case .failure:
             _ = req.csrfToken
-            return try await req.page("login", title: "登录", status: .unauthorized, error: LoginService.failureMessage,
-                                      Form(username: username))
+            return try await req.page(
+                "login", title: "登录", status: .unauthorized, error: LoginService.failureMessage,
+                Form(username: username))
         case .locked(let seconds):
             let problem = Problem.tooManyAttempts(retryAfter: seconds)
-            let response = try await req.page("login", title: "登录", status: .tooManyRequests, error: problem.detail,
-                                              Form(username: username))
+            let response = try await req.page(
+                "login", title: "登录", status: .tooManyRequests, error: problem.detail,
+                Form(username: username))
             response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
             return response
         }

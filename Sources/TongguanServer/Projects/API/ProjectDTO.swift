@@ -15,14 +15,16 @@ struct RoundDTO: Content {
         divisionCode = r.divisionCode; version = r.version
     }
 
-    static let schema = JSONSchema.object([
-        ("id", .uuid), ("name", .string(description: "如 2021年第三次")), ("date", .date),
-        ("venue", .nullable(.string(description: "地点或开发区"))), ("division_code", .divisionCode), ("version", .integer()),
-    ], required: ["id", "name", "date", "division_code", "version"])
+    static let schema = JSONSchema.object(
+        [
+            ("id", .uuid), ("name", .string(description: "如 2021年第三次")), ("date", .date),
+            ("venue", .nullable(.string(description: "地点或开发区"))), ("division_code", .divisionCode), ("version", .integer()),
+        ], required: ["id", "name", "date", "division_code", "version"])
 
-    static let inputSchema = JSONSchema.object([
-        ("name", .string()), ("date", .date), ("venue", .nullable(.string())), ("division_code", .divisionCode),
-    ], required: [])
+    static let inputSchema = JSONSchema.object(
+        [
+            ("name", .string()), ("date", .date), ("venue", .nullable(.string())), ("division_code", .divisionCode),
+        ], required: [])
 }
 
 struct MilestoneDTO: Content {
@@ -30,9 +32,10 @@ struct MilestoneDTO: Content {
     var date: String
     var roundID: UUID?
 
-    static let schema = JSONSchema.object([
-        ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("date", .date), ("round_id", .nullable(.uuid)),
-    ], required: ["stage", "date"])
+    static let schema = JSONSchema.object(
+        [
+            ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("date", .date), ("round_id", .nullable(.uuid)),
+        ], required: ["stage", "date"])
 }
 
 struct ProjectDTO: Content {
@@ -71,15 +74,22 @@ struct ProjectDTO: Content {
         ("contact_person", .string()), ("contact_phone", .string(description: "手机或带区号固定电话")), ("notes", .string()),
     ]
 
-    static let schema = JSONSchema.object([("id", .uuid)] + fields + [
-        ("stage", .nullable(.string(values: Stage.allCases.map(\.rawValue)))),
-        ("milestones", .array(.ref("Milestone"))), ("version", .integer()),
-    ], required: ["id", "name", "investor_name", "credit_code", "division_code", "industry", "total_investment_fen",
-                  "expected_annual_output_fen", "milestones", "version"])
+    static let schema = JSONSchema.object(
+        [("id", .uuid)] + fields + [
+            ("stage", .nullable(.string(values: Stage.allCases.map(\.rawValue)))),
+            ("milestones", .array(.ref("Milestone"))), ("version", .integer()),
+        ],
+        required: [
+            "id", "name", "investor_name", "credit_code", "division_code", "industry", "total_investment_fen",
+            "expected_annual_output_fen", "milestones", "version",
+        ])
 
-    static let createSchema = JSONSchema.object(fields + [("milestones", .array(.ref("Milestone")))],
-                                                required: ["name", "investor_name", "credit_code", "division_code", "industry",
-                                                           "total_investment_fen", "expected_annual_output_fen"])
+    static let createSchema = JSONSchema.object(
+        fields + [("milestones", .array(.ref("Milestone")))],
+        required: [
+            "name", "investor_name", "credit_code", "division_code", "industry",
+            "total_investment_fen", "expected_annual_output_fen",
+        ])
     static let updateSchema = JSONSchema.object(fields, required: [])
 }
 
@@ -107,10 +117,11 @@ struct SummaryRowDTO: Content {
         try c.encode(expectedAnnualOutputFen, forKey: .expectedAnnualOutputFen)
     }
 
-    static let schema = JSONSchema.object([
-        ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("group", .nullable(.string(description: "区划代码或产业类别"))),
-        ("count", .integer()), ("total_investment_fen", .integer()), ("expected_annual_output_fen", .integer()),
-    ], required: ["stage", "group", "count", "total_investment_fen", "expected_annual_output_fen"])
+    static let schema = JSONSchema.object(
+        [
+            ("stage", .string(values: Stage.allCases.map(\.rawValue))), ("group", .nullable(.string(description: "区划代码或产业类别"))),
+            ("count", .integer()), ("total_investment_fen", .integer()), ("expected_annual_output_fen", .integer()),
+        ], required: ["stage", "group", "count", "total_investment_fen", "expected_annual_output_fen"])
 }
 
 struct SummaryDTO: Content {

@@ -7,36 +7,47 @@ import Vapor
 struct ProjectsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let projects = routes.grouped("projects")
-        projects.get(use: list).openAPI(.init(
-            summary: "列出项目", tag: "项目",
-            query: [.init(name: "division", description: "区划代码(含下级)"), .init(name: "industry", description: "产业类别"),
+        projects.get(use: list).openAPI(
+            .init(
+                summary: "列出项目", tag: "项目",
+                query: [
+                    .init(name: "division", description: "区划代码(含下级)"), .init(name: "industry", description: "产业类别"),
                     .init(name: "stage", description: "已达到的最远阶段", schema: .string(values: Stage.allCases.map(\.rawValue))),
                     .init(name: "round_id", description: "任一里程碑属于此批次", schema: .uuid),
                     .init(name: "q", description: "项目名称或项目单位包含"),
-                    .init(name: "milestone_stage", description: "有此阶段的里程碑(配合 round_id 或 from/to)",
-                          schema: .string(values: Stage.allCases.map(\.rawValue))),
+                    .init(
+                        name: "milestone_stage", description: "有此阶段的里程碑(配合 round_id 或 from/to)",
+                        schema: .string(values: Stage.allCases.map(\.rawValue))),
                     .init(name: "from", description: "里程碑起始日期", schema: .date), .init(name: "to", description: "里程碑截止日期", schema: .date),
-                    .page, .per],
-            response: .page(of: .ref("Project")), errors: [422]))
-        projects.post(use: create).openAPI(.init(
-            summary: "新建项目", tag: "项目", body: .ref("NewProject"), response: .ref("Project"), status: 201, errors: [403]))
-        projects.get("summary", use: summary).openAPI(.init(
-            summary: "按阶段、区划或产业汇总项目个数与金额(由项目记录实时计算)", tag: "项目",
-            query: [.init(name: "round_id", description: "批次", schema: .uuid), .init(name: "from", description: "起始日期", schema: .date),
+                    .page, .per,
+                ],
+                response: .page(of: .ref("Project")), errors: [422]))
+        projects.post(use: create).openAPI(
+            .init(
+                summary: "新建项目", tag: "项目", body: .ref("NewProject"), response: .ref("Project"), status: 201, errors: [403]))
+        projects.get("summary", use: summary).openAPI(
+            .init(
+                summary: "按阶段、区划或产业汇总项目个数与金额(由项目记录实时计算)", tag: "项目",
+                query: [
+                    .init(name: "round_id", description: "批次", schema: .uuid), .init(name: "from", description: "起始日期", schema: .date),
                     .init(name: "to", description: "截止日期(含)", schema: .date), .init(name: "division", description: "区划代码(含下级)"),
-                    .init(name: "group_by", description: "分组", schema: .string(values: ProjectSummary.Grouping.allCases.map(\.rawValue)))],
-            response: .ref("Summary"), errors: [422]))
+                    .init(name: "group_by", description: "分组", schema: .string(values: ProjectSummary.Grouping.allCases.map(\.rawValue))),
+                ],
+                response: .ref("Summary"), errors: [422]))
         projects.get(":id", use: show).openAPI(.init(summary: "查看项目", tag: "项目", response: .ref("Project"), errors: [404]))
-        projects.patch(":id", use: update).openAPI(.init(
-            summary: "修改项目(需 If-Match)", tag: "项目",
-            headers: [.init(name: "If-Match", description: "读取时得到的 ETag", required: true)],
-            body: .ref("ProjectChange"), response: .ref("Project"), errors: [403, 404, 412, 428]))
+        projects.patch(":id", use: update).openAPI(
+            .init(
+                summary: "修改项目(需 If-Match)", tag: "项目",
+                headers: [.init(name: "If-Match", description: "读取时得到的 ETag", required: true)],
+                body: .ref("ProjectChange"), response: .ref("Project"), errors: [403, 404, 412, 428]))
         projects.delete(":id", use: delete).openAPI(.init(summary: "删除项目", tag: "项目", status: 204, errors: [403, 404]))
-        projects.put(":id", "milestones", ":stage", use: setMilestone).openAPI(.init(
-            summary: "登记或修改一个阶段的日期和批次", tag: "项目", body: .ref("MilestoneInput"), response: .ref("Project"),
-            errors: [403, 404]))
-        projects.delete(":id", "milestones", ":stage", use: removeMilestone).openAPI(.init(
-            summary: "删除一个阶段(其后已有阶段的不能删除)", tag: "项目", response: .ref("Project"), errors: [403, 404, 409]))
+        projects.put(":id", "milestones", ":stage", use: setMilestone).openAPI(
+            .init(
+                summary: "登记或修改一个阶段的日期和批次", tag: "项目", body: .ref("MilestoneInput"), response: .ref("Project"),
+                errors: [403, 404]))
+        projects.delete(":id", "milestones", ":stage", use: removeMilestone).openAPI(
+            .init(
+                summary: "删除一个阶段(其后已有阶段的不能删除)", tag: "项目", response: .ref("Project"), errors: [403, 404, 409]))
     }
 
     static let schemas: [String: JSONSchema] = [
@@ -52,8 +63,9 @@ struct ProjectsAPI: RouteCollection {
         let query = try ProjectFilter(from: req).apply(to: ProjectService.scoped(caller.scope, on: req.db))
         let total = try await query.count()
         let rows = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).with(\.$milestones).all()
-        return Page(items: rows.map { ProjectDTO($0, milestones: $0.milestones) },
-                    metadata: .init(page: paging.page, per: paging.per, total: total))
+        return Page(
+            items: rows.map { ProjectDTO($0, milestones: $0.milestones) },
+            metadata: .init(page: paging.page, per: paging.per, total: total))
     }
 
     func respond(_ project: Project, status: HTTPResponseStatus = .ok, req: Request) async throws -> Response {

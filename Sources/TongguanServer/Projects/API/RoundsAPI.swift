@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import TongguanDomain
 import Vapor
 
@@ -8,19 +8,23 @@ import Vapor
 struct RoundsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let rounds = routes.grouped("rounds")
-        rounds.get(use: list).openAPI(.init(
-            summary: "列出活动批次(本级、下级及上级的)", tag: "项目",
-            query: [.page, .per],
-            response: .page(of: .ref("Round")), errors: [422]))
-        rounds.post(use: create).openAPI(.init(
-            summary: "新建活动批次", tag: "项目", body: .ref("RoundInput"), response: .ref("Round"), status: 201, errors: [403]))
+        rounds.get(use: list).openAPI(
+            .init(
+                summary: "列出活动批次(本级、下级及上级的)", tag: "项目",
+                query: [.page, .per],
+                response: .page(of: .ref("Round")), errors: [422]))
+        rounds.post(use: create).openAPI(
+            .init(
+                summary: "新建活动批次", tag: "项目", body: .ref("RoundInput"), response: .ref("Round"), status: 201, errors: [403]))
         rounds.get(":id", use: show).openAPI(.init(summary: "查看活动批次", tag: "项目", response: .ref("Round"), errors: [404]))
-        rounds.patch(":id", use: update).openAPI(.init(
-            summary: "修改活动批次(需 If-Match)", tag: "项目",
-            headers: [.init(name: "If-Match", description: "读取时得到的 ETag", required: true)],
-            body: .ref("RoundInput"), response: .ref("Round"), errors: [403, 404, 412, 428]))
-        rounds.delete(":id", use: delete).openAPI(.init(
-            summary: "删除活动批次(已被里程碑引用的不能删除)", tag: "项目", status: 204, errors: [403, 404, 409]))
+        rounds.patch(":id", use: update).openAPI(
+            .init(
+                summary: "修改活动批次(需 If-Match)", tag: "项目",
+                headers: [.init(name: "If-Match", description: "读取时得到的 ETag", required: true)],
+                body: .ref("RoundInput"), response: .ref("Round"), errors: [403, 404, 412, 428]))
+        rounds.delete(":id", use: delete).openAPI(
+            .init(
+                summary: "删除活动批次(已被里程碑引用的不能删除)", tag: "项目", status: 204, errors: [403, 404, 409]))
     }
 
     static let schemas: [String: JSONSchema] = ["Round": RoundDTO.schema, "RoundInput": RoundDTO.inputSchema]

@@ -25,8 +25,9 @@ enum DemoData {
                 let round = Round(name: r.name, date: r.date.description, venue: r.venue, divisionCode: "141100")
                 try await round.create(on: tx)
                 roundIDs[r.name] = round.id
-                audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: "141100",
-                             changes: [AuditChange(field: "name", before: nil, after: r.name)])
+                audit.record(
+                    "round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: "141100",
+                    changes: [AuditChange(field: "name", before: nil, after: r.name)])
             }
             for p in data.projects {
                 let project = Project.blank()
@@ -38,9 +39,12 @@ enum DemoData {
                 for (stage, m) in p.milestones {
                     try await Milestone(projectID: project.id!, stage: stage, date: m.date, roundID: m.round.flatMap { roundIDs[$0] }).create(on: tx)
                 }
-                audit.record("project.create", entityType: "project", entityID: project.id!.uuidString, divisionCode: p.division,
-                             changes: [AuditChange(field: "name", before: nil, after: p.name),
-                                       AuditChange(field: "total_investment_fen", before: nil, after: String(p.totalFen))])
+                audit.record(
+                    "project.create", entityType: "project", entityID: project.id!.uuidString, divisionCode: p.division,
+                    changes: [
+                        AuditChange(field: "name", before: nil, after: p.name),
+                        AuditChange(field: "total_investment_fen", before: nil, after: String(p.totalFen)),
+                    ])
             }
         }
         return data.projects.count
@@ -83,10 +87,14 @@ enum DemoData {
             RoundPlan(name: "2021年第四次", date: CivilDate(year: 2021, month: 10, day: 15)!, venue: "汾阳杏花村经济技术开发区"),
         ]
 
-        static let counties = ["141102", "141121", "141122", "141123", "141124", "141125", "141126", "141127",
-                               "141128", "141129", "141130", "141181", "141182"]
-        static let zones = ["吕梁经济技术开发区", "孝义经济开发区", "交城经济开发区", "汾阳杏花村经济技术开发区",
-                            "文水经济开发区", "兴县经济技术开发区", "柳林经济技术开发区", "中阳经济开发区"]
+        static let counties = [
+            "141102", "141121", "141122", "141123", "141124", "141125", "141126", "141127",
+            "141128", "141129", "141130", "141181", "141182",
+        ]
+        static let zones = [
+            "吕梁经济技术开发区", "孝义经济开发区", "交城经济开发区", "汾阳杏花村经济技术开发区",
+            "文水经济开发区", "兴县经济技术开发区", "柳林经济技术开发区", "中阳经济开发区",
+        ]
         static let products: [String: [String]] = [
             "铝镁新材料": ["铝合金轮毂", "高精度铝板带", "镁合金压铸件", "再生铝"],
             "大数据": ["数据中心", "算力中心", "工业互联网平台"],
@@ -120,14 +128,17 @@ enum DemoData {
 
         var serial = 0
 
-        mutating func project(industry: String? = nil, totalWan: Int64, outputWan: Int64? = nil,
-                              milestones: [Stage: (CivilDate, String?)]) -> ProjectPlan {
+        mutating func project(
+            industry: String? = nil, totalWan: Int64, outputWan: Int64? = nil,
+            milestones: [Stage: (CivilDate, String?)]
+        ) -> ProjectPlan {
             serial += 1
             let county = Self.counties[serial % Self.counties.count]
             let industry = industry ?? pick(Array(Self.products.keys).sorted())
             let product = pick(Self.products[industry]!)
             let name = "年产\(int(1...50) * 2)万\(industry == "大数据" ? "机架" : "吨")\(product)项目(\(serial)期)"
-            let investor = "山西\(pick(["吕", "汾", "晋", "黄河", "离", "孝"]))\(pick(["兴", "源", "泰", "丰", "盛", "达"]))\(pick(["实业", "科技", "能源", "新材料", "农业"]))有限公司"
+            let investor =
+                "山西\(pick(["吕", "汾", "晋", "黄河", "离", "孝"]))\(pick(["兴", "源", "泰", "丰", "盛", "达"]))\(pick(["实业", "科技", "能源", "新材料", "农业"]))有限公司"
             return ProjectPlan(
                 name: name, investor: investor, creditCode: creditCode(division: county), division: county,
                 zone: pick(Self.zones), industry: industry, totalFen: totalWan * Fen.perWan,
@@ -168,10 +179,13 @@ enum DemoData {
             let outputs = split(totalWan: 2_180_000, count: 33)
             for (i, output) in outputs.enumerated() {
                 let producedRound = i % 2 == 0 ? r[1] : r[2]
-                projects.append(project(totalWan: output / Int64(int(2...4)), outputWan: output, milestones: [
-                    .signed: (day(2019, 9, 1 + i % 28), nil), .started: (day(2020, 4, 1 + i % 28), nil),
-                    .producing: (producedRound.date, producedRound.name),
-                ]))
+                projects.append(
+                    project(
+                        totalWan: output / Int64(int(2...4)), outputWan: output,
+                        milestones: [
+                            .signed: (day(2019, 9, 1 + i % 28), nil), .started: (day(2020, 4, 1 + i % 28), nil),
+                            .producing: (producedRound.date, producedRound.name),
+                        ]))
             }
 
             // Signed at the July round: 42 projects, 183.61亿元; a third start in October.

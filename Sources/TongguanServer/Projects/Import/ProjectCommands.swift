@@ -23,9 +23,10 @@ struct ImportProjects: PreparedCommand {
         let app = context.application
         let caller = try await SheetTransfer.rootCaller(app)
         let progress = Progress.forConsole()
-        let report = try await ProjectImport.run(data: try SheetTransfer.readFile(signature.file),
-                                                 options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
-                                                 scope: caller.scope, actor: .cli(), on: app.db, progress: progress)
+        let report = try await ProjectImport.run(
+            data: try SheetTransfer.readFile(signature.file),
+            options: .init(dryRun: signature.dryRun, createRounds: signature.createRounds),
+            scope: caller.scope, actor: .cli(), on: app.db, progress: progress)
         try SheetTransfer.finish(report, json: signature.json, progress: progress, context: context)
     }
 }
@@ -66,7 +67,8 @@ struct ExportProjects: PreparedCommand {
         }
         let caller = try await SheetTransfer.rootCaller(app)
         let rows = try await ProjectExport.rows(filter: filter, scope: caller.scope, on: app.db)
-        try SheetTransfer.write(rows, format: signature.format, encoding: signature.encoding, output: signature.output,
-                                sheetName: "项目", progress: .forConsole())
+        try SheetTransfer.write(
+            rows, format: signature.format, encoding: signature.encoding, output: signature.output,
+            sheetName: "项目", progress: .forConsole())
     }
 }

@@ -16,11 +16,12 @@ enum ProjectExport {
             for m in p.milestones {
                 if let date = m.civilDate { milestones[m.stage] = (date, m.$round.id.flatMap { roundNames[$0] }) }
             }
-            rows.append(ProjectSheet.exportRow(
-                name: p.name, investor: p.investorName, creditCode: p.creditCode, division: p.divisionCode,
-                zone: p.developmentZone, industry: p.industry, totalInvestmentFen: p.totalInvestmentFen,
-                expectedOutputFen: p.expectedAnnualOutputFen, milestones: milestones, contact: p.contactPerson,
-                phone: p.contactPhone, notes: p.notes))
+            rows.append(
+                ProjectSheet.exportRow(
+                    name: p.name, investor: p.investorName, creditCode: p.creditCode, division: p.divisionCode,
+                    zone: p.developmentZone, industry: p.industry, totalInvestmentFen: p.totalInvestmentFen,
+                    expectedOutputFen: p.expectedAnnualOutputFen, milestones: milestones, contact: p.contactPerson,
+                    phone: p.contactPhone, notes: p.notes))
         }
         return rows
     }

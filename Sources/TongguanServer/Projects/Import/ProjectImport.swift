@@ -91,8 +91,10 @@ enum ProjectImport {
 
     /// A CSV is checked row by row as it is parsed, so a large sheet never sits in memory
     /// as rows beside its drafts.
-    static func run(data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database,
-                    progress: Progress = .silent) async throws -> Report {
+    static func run(
+        data: consuming Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database,
+        progress: Progress = .silent
+    ) async throws -> Report {
         var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
         // Lines in the file: a good enough total for "time left" (quoted line breaks overcount).
         let lines = data.reduce(into: 0) { n, byte in if byte == 0x0A { n += 1 } }
@@ -120,10 +122,11 @@ enum ProjectImport {
 
         static func load(scope: DivisionScope, on db: any Database) async throws -> Facts {
             let rounds = try await RoundService.visible(scope, on: db).all()
-            return Facts(scope: scope,
-                         divisions: Set(try await Division.scoped(scope, on: db).all(\.$id)),
-                         industries: Set(try await Industry.names(on: db)),
-                         roundIDs: Dictionary(rounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }))
+            return Facts(
+                scope: scope,
+                divisions: Set(try await Division.scoped(scope, on: db).all(\.$id)),
+                industries: Set(try await Industry.names(on: db)),
+                roundIDs: Dictionary(rounds.map { ($0.name, $0.id!) }, uniquingKeysWith: { a, _ in a }))
         }
     }
 
@@ -224,11 +227,16 @@ enum ProjectImport {
     struct Refused: Error, Sendable { var tally: RowProblemTally }
 
     /// Reports the checker's problems, or writes everything it resolved in one transaction.
-    static func apply(_ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Report {
+    static func apply(
+        _ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database
+    ) async throws -> Report {
         var report = Report(dryRun: options.dryRun, rows: checker.dataRows)
         var tally = checker.tally
-        if !checker.headerSeen { tally.addFile(RowProblem(row: 1, column: "文件", message: "文件为空")) }
-        else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty { tally.addFile(RowProblem(row: 2, column: "文件", message: "没有数据行")) }
+        if !checker.headerSeen {
+            tally.addFile(RowProblem(row: 1, column: "文件", message: "文件为空"))
+        } else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty {
+            tally.addFile(RowProblem(row: 2, column: "文件", message: "没有数据行"))
+        }
         guard tally.isEmpty else {
             report.refuse(tally)
             return report
@@ -236,7 +244,9 @@ enum ProjectImport {
         let rows = checker.resolved
         let newRounds = checker.newRounds
         let knownRounds = checker.facts.roundIDs
-        let roundDivision = scope.root.level == .county || scope.root.level == .city ? scope.root.rawValue : scope.root.ancestors.first { $0.level == .county }?.rawValue ?? scope.root.rawValue
+        let roundDivision =
+            scope.root.level == .county || scope.root.level == .city
+            ? scope.root.rawValue : scope.root.ancestors.first { $0.level == .county }?.rawValue ?? scope.root.rawValue
         let outcome: Outcome
         do {
             outcome = try await db.audited(by: actor) { tx, audit in
@@ -250,10 +260,12 @@ enum ProjectImport {
                     try await round.create(on: tx)
                     ids[name] = round.id!
                     created.append(name)
-                    audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: roundDivision,
-                                 changes: [AuditChange(field: "name", before: nil, after: name)])
+                    audit.record(
+                        "round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: roundDivision,
+                        changes: [AuditChange(field: "name", before: nil, after: name)])
                 }
-                let result = Outcome(writer: try await ProjectImportWriter(tx: tx, audit: audit, roundIDs: ids).apply(matched), roundsCreated: created)
+                let result = Outcome(
+                    writer: try await ProjectImportWriter(tx: tx, audit: audit, roundIDs: ids).apply(matched), roundsCreated: created)
                 if options.dryRun { throw result }
                 return result
             }
@@ -282,8 +294,10 @@ enum ProjectImport {
             if scope.contains(e.division) {
                 matched[i].existing = Existing(id: e.id)
             } else {
-                tally.add(RowProblem(row: matched[i].draft.line, column: ProjectSheet.Column.name.rawValue,
-                                     message: "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)"))
+                tally.add(
+                    RowProblem(
+                        row: matched[i].draft.line, column: ProjectSheet.Column.name.rawValue,
+                        message: "与管辖范围外的已有项目重复(统一社会信用代码和项目名称相同)"))
             }
         }
         if !tally.isEmpty { throw Refused(tally: tally) }
@@ -297,7 +311,8 @@ enum ProjectImport {
         struct Row: Decodable { var id: UUID; var credit_code: String; var name: String; var division_code: String }
         let rows = try await db.sql.select().columns("id", "credit_code", "name", "division_code")
             .from(Project.schema).all(decoding: Row.self)
-        return Dictionary(rows.map { (MatchKey(creditCode: $0.credit_code, name: $0.name), Key(id: $0.id, division: $0.division_code)) },
-                          uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            rows.map { (MatchKey(creditCode: $0.credit_code, name: $0.name), Key(id: $0.id, division: $0.division_code)) },
+            uniquingKeysWith: { a, _ in a })
     }
 }

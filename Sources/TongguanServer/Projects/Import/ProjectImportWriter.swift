@@ -58,8 +58,9 @@ struct ProjectImportWriter {
             diff.created("credit_code", d.creditCode)
             diff.created("total_investment_fen", String(d.totalInvestmentFen))
             diff.created("milestones", d.milestones.keys.sorted().map(\.rawValue).joined(separator: ","))
-            audit.record("project.create", entityType: "project", entityID: id.uuidString, divisionCode: d.divisionCode.rawValue,
-                         changes: diff.changes)
+            audit.record(
+                "project.create", entityType: "project", entityID: id.uuidString, divisionCode: d.divisionCode.rawValue,
+                changes: diff.changes)
         }
         try await projects.run()
         try await audit.flush(on: tx.sql)
@@ -67,8 +68,10 @@ struct ProjectImportWriter {
         while start < milestones.count {
             var insert = tx.sql.insert(into: Milestone.schema).columns("id", "project_id", "stage", "date", "round_id")
             for (projectID, stage, m) in milestones[start..<min(start + Self.batch, milestones.count)] {
-                insert = insert.values([SQLBind(UUID()), SQLBind(projectID), SQLBind(stage.rawValue), SQLBind(m.date.description),
-                                        SQLBind(m.roundName.flatMap { roundIDs[$0] })])
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(projectID), SQLBind(stage.rawValue), SQLBind(m.date.description),
+                    SQLBind(m.roundName.flatMap { roundIDs[$0] }),
+                ])
             }
             try await insert.run()
             start += Self.batch
@@ -98,8 +101,9 @@ struct ProjectImportWriter {
         guard !diff.isEmpty else { return false }
         project.version += 1
         try await project.save(on: tx)
-        audit.record("project.update", entityType: "project", entityID: existing.id.uuidString, divisionCode: project.divisionCode,
-                     changes: diff.changes)
+        audit.record(
+            "project.update", entityType: "project", entityID: existing.id.uuidString, divisionCode: project.divisionCode,
+            changes: diff.changes)
         return true
     }
 }

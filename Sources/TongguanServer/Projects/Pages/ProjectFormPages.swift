@@ -70,7 +70,7 @@ extension ProjectPages {
         var moneyProblems: [String: String] = [:]
         for ((formKey, fieldKey), raw) in zip(moneyFields, [form.total_investment_wan, form.expected_annual_output_wan]) {
             let text = (raw ?? "").trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue } // ProjectFields says it is required
+            guard !text.isEmpty else { continue }  // ProjectFields says it is required
             do { object[fieldKey] = .number(Double(try Fen.fromWan(text))) } catch { moneyProblems[formKey] = error.message }
         }
         var input = InputReader(object: object)
@@ -86,20 +86,27 @@ extension ProjectPages {
         return (fields, problems.problems)
     }
 
-    func formPage(req: Request, form: ProjectForm, project: Project?, errors: [FieldProblem], status: HTTPResponseStatus = .ok,
-                  error: String? = nil, reload: Bool = false) async throws -> Response {
+    func formPage(
+        req: Request, form: ProjectForm, project: Project?, errors: [FieldProblem], status: HTTPResponseStatus = .ok,
+        error: String? = nil, reload: Bool = false
+    ) async throws -> Response {
         let caller = try req.caller
         let message = { (field: String) -> String? in
             let m = errors.filter { $0.field == field }.map(\.message)
             return m.isEmpty ? nil : m.joined(separator: ";")
         }
-        func field(_ name: String, _ label: String, _ value: String?, required: Bool = false, kind: String = "text",
-                   hint: String? = nil, choices: [SelectOption] = []) -> FormField {
-            FormField(name: name, label: label, kind: kind, value: value ?? "", required: required, hint: hint,
-                      error: message(name), choices: choices)
+        func field(
+            _ name: String, _ label: String, _ value: String?, required: Bool = false, kind: String = "text",
+            hint: String? = nil, choices: [SelectOption] = []
+        ) -> FormField {
+            FormField(
+                name: name, label: label, kind: kind, value: value ?? "", required: required, hint: hint,
+                error: message(name), choices: choices)
         }
-        let divisions = try await Division.options(in: caller.scope, selected: form.division_code, levels: [.county, .township, .village], on: req.db)
-            .filter { DivisionCode($0.value).map { $0.level != .province && $0.level != .city } ?? false }
+        let divisions = try await Division.options(
+            in: caller.scope, selected: form.division_code, levels: [.county, .township, .village], on: req.db
+        )
+        .filter { DivisionCode($0.value).map { $0.level != .province && $0.level != .city } ?? false }
         let industries = try await Industry.names(on: req.db).map { SelectOption(value: $0, label: $0, selected: $0 == form.industry) }
         let fields = [
             field("name", "项目名称", form.name, required: true),
@@ -119,8 +126,9 @@ extension ProjectPages {
             heading: project == nil ? "新建项目" : "修改项目", action: id.map { "/projects/\($0)" } ?? "/projects",
             cancel: id.map { "/projects/\($0)" } ?? "/projects", version: project == nil ? nil : (form.version ?? ""),
             fields: fields, errors: errors.isEmpty ? nil : errors, reload: reload ? id.map { "/projects/\($0)/edit" } : nil)
-        return try await req.page("projects/form", title: body.heading, active: "/projects", status: status,
-                                  error: error ?? (errors.isEmpty ? nil : "请修改标出的\(errors.count)处问题"), body)
+        return try await req.page(
+            "projects/form", title: body.heading, active: "/projects", status: status,
+            error: error ?? (errors.isEmpty ? nil : "请修改标出的\(errors.count)处问题"), body)
     }
 
     func newForm(req: Request) async throws -> Response {
@@ -168,8 +176,9 @@ extension ProjectPages {
             try await ProjectService.update(project, with: fields, actor: req.auditActor, on: req.db)
         } catch let refusal as Refusal {
             let errors = FormErrors(refusal)
-            return try await formPage(req: req, form: form, project: project, errors: errors.fields, status: errors.status,
-                                      error: errors.message, reload: errors.stale)
+            return try await formPage(
+                req: req, form: form, project: project, errors: errors.fields, status: errors.status,
+                error: errors.message, reload: errors.stale)
         }
         return req.redirect(to: "/projects/\(project.id!.uuidString)?notice=saved")
     }

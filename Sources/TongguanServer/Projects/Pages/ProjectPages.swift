@@ -65,7 +65,8 @@ struct ProjectPages: RouteCollection {
         let link = { (page: Int) -> String in "/projects" + filter.queryString(adding: [("page", String(page))]) }
         var narrowing: String? = nil
         if let stage = filter.milestoneStage {
-            let place = filter.roundID.flatMap { id in rounds.first { $0.id == id } }.map { "在「\($0.name)」" }
+            let place =
+                filter.roundID.flatMap { id in rounds.first { $0.id == id } }.map { "在「\($0.name)」" }
                 ?? [filter.from.map { "\($0)起" }, filter.to.map { "至\($0)" }].compactMap { $0 }.joined()
             narrowing = "仅显示\(place)\(stage.label)的项目"
         } else if filter.from != nil || filter.to != nil {
@@ -73,7 +74,8 @@ struct ProjectPages: RouteCollection {
         }
         let body = ListBody(
             rows: projects.map { p in
-                Row(id: p.id?.uuidString ?? "", name: p.name, investor: p.investorName,
+                Row(
+                    id: p.id?.uuidString ?? "", name: p.name, investor: p.investorName,
                     division: names[p.divisionCode] ?? p.divisionCode, industry: p.industry,
                     totalWan: Fen.rounded(p.totalInvestmentFen, unit: Fen.perWan, places: 2),
                     stage: ProjectService.plan(p.milestones).furthest?.label ?? "未签约")
@@ -151,18 +153,22 @@ struct ProjectPages: RouteCollection {
         return try await detailPage(req: req, project: project)
     }
 
-    func detailPage(req: Request, project: Project, status: HTTPResponseStatus = .ok, error: String? = nil,
-                    form: MilestoneForm = .init(), errors: [FieldProblem] = []) async throws -> Response {
+    func detailPage(
+        req: Request, project: Project, status: HTTPResponseStatus = .ok, error: String? = nil,
+        form: MilestoneForm = .init(), errors: [FieldProblem] = []
+    ) async throws -> Response {
         let caller = try req.caller
         let milestones = try await ProjectService.milestones(of: project, on: req.db)
         let roundIDs = milestones.compactMap { $0.$round.id }
-        let roundNames = Dictionary(uniqueKeysWithValues: try await Round.query(on: req.db).filter(\.$id ~~ roundIDs).all()
-            .map { ($0.id!, $0.name) })
+        let roundNames = Dictionary(
+            uniqueKeysWithValues: try await Round.query(on: req.db).filter(\.$id ~~ roundIDs).all()
+                .map { ($0.id!, $0.name) })
         let steps = Stage.allCases.map { stage -> Step in
             let m = milestones.first { $0.stage == stage }
             let roundID = m?.$round.id
-            return Step(stage: stage.rawValue, label: stage.label, reached: m != nil, date: m?.date,
-                        round: roundID.flatMap { roundNames[$0] }, roundHref: roundID.map { "/projects/rounds/\($0.uuidString)" })
+            return Step(
+                stage: stage.rawValue, label: stage.label, reached: m != nil, date: m?.date,
+                round: roundID.flatMap { roundNames[$0] }, roundHref: roundID.map { "/projects/rounds/\($0.uuidString)" })
         }
         var audit: [AuditRow] = []
         var auditTotal = 0
@@ -171,8 +177,9 @@ struct ProjectPages: RouteCollection {
             let (rows, total) = try await filter.run(scope: caller.scope, paging: PageRequest(page: 1, per: 50), on: req.db)
             auditTotal = total
             audit = rows.map { r in
-                AuditRow(time: ChinaDate.display(r.occurred_at), actor: r.actor, action: AuditLabels.action(r.action),
-                         changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
+                AuditRow(
+                    time: ChinaDate.display(r.occurred_at), actor: r.actor, action: AuditLabels.action(r.action),
+                    changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             }
         }
         let rounds = try await RoundService.visible(caller.scope, on: req.db).sort(\.$date, .descending).limit(200).all()
@@ -189,7 +196,9 @@ struct ProjectPages: RouteCollection {
             milestoneStages: Stage.allCases.map {
                 SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == (form.stage ?? next?.rawValue))
             },
-            milestoneRounds: rounds.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name)(\($0.date))", selected: $0.id?.uuidString == form.round_id) },
+            milestoneRounds: rounds.map {
+                SelectOption(value: $0.id!.uuidString, label: "\($0.name)(\($0.date))", selected: $0.id?.uuidString == form.round_id)
+            },
             milestoneDate: form.date ?? "", milestoneErrors: errors.isEmpty ? nil : errors)
         return try await req.page("projects/show", title: project.name, active: "/projects", status: status, error: error, body)
     }
@@ -215,8 +224,9 @@ struct ProjectPages: RouteCollection {
         }
         if problems.isEmpty {
             do {
-                try await ProjectService.setMilestone(project, .init(stage: stage!, date: date!, roundID: roundID),
-                                                      actor: req.auditActor, on: req.db)
+                try await ProjectService.setMilestone(
+                    project, .init(stage: stage!, date: date!, roundID: roundID),
+                    actor: req.auditActor, on: req.db)
                 return req.redirect(to: "/projects/\(project.id!.uuidString)?notice=saved")
             } catch let refusal as Refusal {
                 let errors = FormErrors(refusal)
@@ -227,8 +237,9 @@ struct ProjectPages: RouteCollection {
                 for p in errors.fields { problems.add(p.field, p.message) }
             }
         }
-        return try await detailPage(req: req, project: project, status: .unprocessableEntity,
-                                    error: problems.problems.map(\.message).joined(separator: ";"), form: form, errors: problems.problems)
+        return try await detailPage(
+            req: req, project: project, status: .unprocessableEntity,
+            error: problems.problems.map(\.message).joined(separator: ";"), form: form, errors: problems.problems)
     }
 
     func removeMilestone(req: Request) async throws -> Response {

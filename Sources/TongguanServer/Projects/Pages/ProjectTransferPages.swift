@@ -21,13 +21,15 @@ struct ProjectTransferPages: RouteCollection {
         let form = try req.content.decode(UploadForm.self)
         let extra = try req.content.decode(Options.self)
         guard let (data, filename) = req.uploadedFile(form) else {
-            return try await req.importReport(ProjectImport.Report.chooseAFile, title: "导入项目", active: "/projects",
-                                              filename: "", back: "/projects", backLabel: "返回项目列表")
+            return try await req.importReport(
+                ProjectImport.Report.chooseAFile, title: "导入项目", active: "/projects",
+                filename: "", back: "/projects", backLabel: "返回项目列表")
         }
         let options = ProjectImport.Options(dryRun: form.dryRun, createRounds: extra.create_rounds == "on")
         let report = try await ProjectImport.run(data: data, options: options, scope: caller.scope, actor: req.auditActor, on: req.db)
-        return try await req.importReport(report, title: "导入项目", active: "/projects", filename: filename,
-                                          back: "/projects", backLabel: "返回项目列表")
+        return try await req.importReport(
+            report, title: "导入项目", active: "/projects", filename: filename,
+            back: "/projects", backLabel: "返回项目列表")
     }
 
     func download(req: Request) async throws -> Response {

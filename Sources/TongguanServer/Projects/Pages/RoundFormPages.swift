@@ -36,10 +36,12 @@ struct RoundFormPages: RouteCollection {
         let caller = try req.caller
         let selected = form.division_code ?? round?.divisionCode ?? caller.scope.root.rawValue
         let divisions = try await Division.options(in: caller.scope, selected: selected, levels: [.city, .county], withCode: true, on: req.db)
-        let body = Body(id: round?.id?.uuidString, form: form, divisions: divisions,
-                        version: round?.version ?? 0, errors: errors.isEmpty ? nil : errors)
-        return try await req.page("projects/round-form", title: round == nil ? "新建活动批次" : "修改活动批次", active: "/projects",
-                                  status: status, error: errors.isEmpty ? nil : "请修改标出的问题", body)
+        let body = Body(
+            id: round?.id?.uuidString, form: form, divisions: divisions,
+            version: round?.version ?? 0, errors: errors.isEmpty ? nil : errors)
+        return try await req.page(
+            "projects/round-form", title: round == nil ? "新建活动批次" : "修改活动批次", active: "/projects",
+            status: status, error: errors.isEmpty ? nil : "请修改标出的问题", body)
     }
 
     /// The form's values checked like the API's, every problem at once.
@@ -48,7 +50,13 @@ struct RoundFormPages: RouteCollection {
         var fields = RoundService.Fields()
         do {
             let name = try TextPolicy.singleLine(form.name ?? "")
-            if name.isEmpty { problems.add("name", "此项为必填") } else if name.count > 50 { problems.add("name", "不能超过50个字符") } else { fields.name = name }
+            if name.isEmpty {
+                problems.add("name", "此项为必填")
+            } else if name.count > 50 {
+                problems.add("name", "不能超过50个字符")
+            } else {
+                fields.name = name
+            }
         } catch { problems.add("name", error.message) }
         do { fields.date = try CivilDate.validatingISO(TextPolicy.trimmed(form.date ?? "")) } catch {
             problems.add("date", (form.date ?? "").isEmpty ? "请填写日期" : error.message)
@@ -82,7 +90,8 @@ struct RoundFormPages: RouteCollection {
         let caller = try req.caller
         try caller.require(\.canEditRecords)
         let round = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
-        return try await page(req, round: round, form: Form(name: round.name, date: round.date, venue: round.venue, division_code: round.divisionCode), errors: [])
+        return try await page(
+            req, round: round, form: Form(name: round.name, date: round.date, venue: round.venue, division_code: round.divisionCode), errors: [])
     }
 
     func update(req: Request) async throws -> Response {
@@ -99,8 +108,9 @@ struct RoundFormPages: RouteCollection {
         } catch let refusal as Refusal {
             let fresh = try await RoundService.findEditable(req.parameters.get("id"), scope: caller.scope, on: req.db)
             let errors = FormErrors(refusal)
-            return try await page(req, round: fresh, form: form, errors: [FieldProblem(field: "version", message: errors.message ?? refusal.message)] + errors.fields,
-                                  status: errors.status)
+            return try await page(
+                req, round: fresh, form: form, errors: [FieldProblem(field: "version", message: errors.message ?? refusal.message)] + errors.fields,
+                status: errors.status)
         }
         return req.redirect(to: "/projects/rounds/\(round.id!.uuidString)?notice=saved")
     }
@@ -112,8 +122,9 @@ struct RoundFormPages: RouteCollection {
         do {
             try await RoundService.delete(round, actor: req.auditActor, on: req.db)
         } catch let refusal as Refusal {
-            return try await page(req, round: round, form: Form(name: round.name, date: round.date, venue: round.venue, division_code: round.divisionCode),
-                                  errors: [FieldProblem(field: "round", message: refusal.message)], status: FormErrors(refusal).status)
+            return try await page(
+                req, round: round, form: Form(name: round.name, date: round.date, venue: round.venue, division_code: round.divisionCode),
+                errors: [FieldProblem(field: "round", message: refusal.message)], status: FormErrors(refusal).status)
         }
         return req.redirect(to: "/projects/rounds?notice=deleted")
     }

@@ -38,8 +38,11 @@ struct RoundReportPages: RouteCollection {
         let year = rounds.first.flatMap { CivilDate(iso: $0.date)?.year }
         let body = RoundsBody(
             canEdit: caller.role.canEditRecords,
-            rounds: rounds.map { RoundRow(id: $0.id!.uuidString, name: $0.name, date: $0.date, venue: $0.venue ?? "",
-                                          division: names[$0.divisionCode] ?? $0.divisionCode) },
+            rounds: rounds.map {
+                RoundRow(
+                    id: $0.id!.uuidString, name: $0.name, date: $0.date, venue: $0.venue ?? "",
+                    division: names[$0.divisionCode] ?? $0.divisionCode)
+            },
             empty: rounds.isEmpty,
             from: year.map { "\($0)-01-01" } ?? "", to: year.map { "\($0)-12-31" } ?? "")
         return try await req.page("projects/rounds", title: "活动批次", active: "/projects", body)
@@ -91,8 +94,9 @@ struct RoundReportPages: RouteCollection {
         guard let round = try await RoundService.find(req.parameters.get("id").flatMap(UUID.init(uuidString:)), visibleTo: caller.scope, on: req.db)
         else { throw Refusal.notFound }
         let venue = round.venue.map { " · \($0)" } ?? ""
-        return try await report(req: req, request: .init(roundID: round.id), link: [("round_id", round.id!.uuidString)],
-                                heading: "\(round.name)三个一批活动", subtitle: "\(round.date)\(venue)", from: "", to: "")
+        return try await report(
+            req: req, request: .init(roundID: round.id), link: [("round_id", round.id!.uuidString)],
+            heading: "\(round.name)三个一批活动", subtitle: "\(round.date)\(venue)", from: "", to: "")
     }
 
     func rangeReport(req: Request) async throws -> Response {
@@ -100,31 +104,37 @@ struct RoundReportPages: RouteCollection {
         do {
             request = try ProjectSummary.Request(from: req)
         } catch let failure as ValidationFailure {
-            let empty = ReportBody(heading: "三个一批统计", subtitle: "", from: req.query[String.self, at: "from"] ?? "",
-                                   to: req.query[String.self, at: "to"] ?? "", isRange: true, hasData: false, sentences: [], sentence: "",
-                                   stages: Stage.allCases.map(\.label), byCounty: [], byIndustry: [],
-                                   total: TableRow(label: "合计", cells: []), charts: [])
-            return try await req.page("projects/report", title: "三个一批统计", active: "/projects", status: .unprocessableEntity,
-                                      error: failure.problems.map(\.message).joined(separator: ";"), empty)
+            let empty = ReportBody(
+                heading: "三个一批统计", subtitle: "", from: req.query[String.self, at: "from"] ?? "",
+                to: req.query[String.self, at: "to"] ?? "", isRange: true, hasData: false, sentences: [], sentence: "",
+                stages: Stage.allCases.map(\.label), byCounty: [], byIndustry: [],
+                total: TableRow(label: "合计", cells: []), charts: [])
+            return try await req.page(
+                "projects/report", title: "三个一批统计", active: "/projects", status: .unprocessableEntity,
+                error: failure.problems.map(\.message).joined(separator: ";"), empty)
         }
         request.roundID = nil
         request.division = nil
         request.groupBy = .stage
         let from = request.from?.description, to = request.to?.description
-        let period = switch (from, to) {
-        case let (f?, t?): "\(f) 至 \(t)"
-        case let (f?, nil): "\(f) 以来"
-        case let (nil, t?): "截至 \(t)"
-        case (nil, nil): "全部时间"
-        }
+        let period =
+            switch (from, to) {
+            case let (f?, t?): "\(f) 至 \(t)"
+            case let (f?, nil): "\(f) 以来"
+            case let (nil, t?): "截至 \(t)"
+            case (nil, nil): "全部时间"
+            }
         let link = [("from", from), ("to", to)].compactMap { k, v in v.map { (k, $0) } }
-        return try await report(req: req, request: request, link: link, heading: "三个一批统计", subtitle: period,
-                                from: from ?? "", to: to ?? "")
+        return try await report(
+            req: req, request: request, link: link, heading: "三个一批统计", subtitle: period,
+            from: from ?? "", to: to ?? "")
     }
 
     /// The sentences, tables and charts for one round or period; `link` names it in list links.
-    func report(req: Request, request: ProjectSummary.Request, link: [(String, String)], heading: String, subtitle: String,
-                from: String, to: String) async throws -> Response {
+    func report(
+        req: Request, request: ProjectSummary.Request, link: [(String, String)], heading: String, subtitle: String,
+        from: String, to: String
+    ) async throws -> Response {
         let caller = try req.caller
         let href = { (stage: Stage, extra: [(String, String)]) -> String in
             "/projects" + QueryString.encode(link + [("milestone_stage", stage.rawValue)] + extra)
@@ -142,16 +152,18 @@ struct RoundReportPages: RouteCollection {
         let stages = Stage.allCases
         let sentences = stages.enumerated().map { i, stage -> Sentence in
             let row = stageRows.first { $0.stage == stage }
-            return Sentence(lead: "\(stage.label)一批项目", count: row?.count ?? 0, amount: Fen.yiText(row?.totalInvestmentFen ?? 0),
-                            href: href(stage, []), separator: i < stages.count - 1 ? ";" : "")
+            return Sentence(
+                lead: "\(stage.label)一批项目", count: row?.count ?? 0, amount: Fen.yiText(row?.totalInvestmentFen ?? 0),
+                href: href(stage, []), separator: i < stages.count - 1 ? ";" : "")
         }
         let sentence = sentences.map { "\($0.lead)\($0.count)个,总投资额\($0.amount)\($0.separator)" }.joined()
 
         func cells(_ rows: [ProjectSummary.Row], group: String?, key: String) -> [Cell] {
             stages.map { stage in
                 let row = rows.first { $0.stage == stage && $0.group == group }
-                return Cell(count: row?.count ?? 0, amount: Fen.rounded(row?.totalInvestmentFen ?? 0, unit: Fen.perYi, places: 2),
-                            href: href(stage, group.map { [(key, $0)] } ?? []))
+                return Cell(
+                    count: row?.count ?? 0, amount: Fen.rounded(row?.totalInvestmentFen ?? 0, unit: Fen.perYi, places: 2),
+                    href: href(stage, group.map { [(key, $0)] } ?? []))
             }
         }
         let counties = Array(Set(divisionRows.compactMap(\.group))).sorted()

@@ -73,12 +73,13 @@ enum ProjectSummary {
         try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         for row in try await db.sql.raw(query).all() {
             guard let stage = Stage(rawValue: try row.decode(column: "stage", as: String.self)) else { continue }
-            rows.append(Row(
-                stage: stage,
-                group: try row.decodeNil(column: "grp") ? nil : try row.decode(column: "grp", as: String.self),
-                count: try row.decode(column: "n", as: Int.self),
-                totalInvestmentFen: try row.decode(column: "total", as: Int64.self),
-                expectedAnnualOutputFen: try row.decode(column: "output", as: Int64.self)))
+            rows.append(
+                Row(
+                    stage: stage,
+                    group: try row.decodeNil(column: "grp") ? nil : try row.decode(column: "grp", as: String.self),
+                    count: try row.decode(column: "n", as: Int.self),
+                    totalInvestmentFen: try row.decode(column: "total", as: Int64.self),
+                    expectedAnnualOutputFen: try row.decode(column: "output", as: Int64.self)))
         }
         if r.groupBy == .stage {
             // Every stage is always present, with zeros when nothing matched.

@@ -18,7 +18,7 @@ struct ProjectFields: Sendable {
     var contactPhone: String?
     var notes: String?
 
-    static let maxFen: Int64 = 100_000_000_000_000_000 / 100 // 10 万亿元: far above any project
+    static let maxFen: Int64 = 100_000_000_000_000_000 / 100  // 10 万亿元: far above any project
 
     /// Reads every field, adding a problem for each bad one; `required` for creation.
     static func read(_ input: inout InputReader, required: Bool) -> ProjectFields {
@@ -65,7 +65,9 @@ struct ProjectFields: Sendable {
     /// Applies the given fields and returns what changed, for the audit trail.
     func apply(to p: Project) -> AuditDiff {
         var diff = AuditDiff()
-        func set<T: Equatable & CustomStringConvertible>(_ field: String, _ keyPath: ReferenceWritableKeyPath<Project, T>, _ value: T?, personal: PersonalData? = nil) {
+        func set<T: Equatable & CustomStringConvertible>(
+            _ field: String, _ keyPath: ReferenceWritableKeyPath<Project, T>, _ value: T?, personal: PersonalData? = nil
+        ) {
             guard let value else { return }
             let isNew = p.id == nil
             let before = isNew ? nil : p[keyPath: keyPath].description

@@ -41,21 +41,35 @@ struct ProjectFilter: Sendable {
         if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
         if let industry { query = query.filter(\.$industry == industry) }
         if let q {
-            query = query.filter(.sql(embed: "(\(TextSearch.contains(Project.schema, "name", q)) OR \(TextSearch.contains(Project.schema, "investor_name", q)))"))
+            query = query.filter(
+                .sql(embed: "(\(TextSearch.contains(Project.schema, "name", q)) OR \(TextSearch.contains(Project.schema, "investor_name", q)))"))
         }
         if let stage {
-            query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") = \(bind: stage.rawValue))"))
+            query = query.filter(
+                .sql(
+                    embed:
+                        "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") = \(bind: stage.rawValue))"
+                ))
             let later = Stage.allCases.filter { $0 > stage }.map(\.rawValue)
             if !later.isEmpty {
-                query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") NOT IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") IN (\(binds: later)))"))
+                query = query.filter(
+                    .sql(
+                        embed:
+                            "\(ident: Project.schema).\(ident: "id") NOT IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") IN (\(binds: later)))"
+                    ))
             }
         }
         if let roundID {
-            query = query.filter(.sql(embed: "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "round_id") = \(bind: roundID))"))
+            query = query.filter(
+                .sql(
+                    embed:
+                        "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "round_id") = \(bind: roundID))"
+                ))
         }
         if milestoneStage != nil || from != nil || to != nil {
             // One milestone row must satisfy the stage, the round and the dates together.
-            var sub: SQLQueryString = "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE 1 = 1"
+            var sub: SQLQueryString =
+                "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE 1 = 1"
             if let milestoneStage { sub += " AND \(ident: "stage") = \(bind: milestoneStage.rawValue)" }
             if let roundID, milestoneStage != nil { sub += " AND \(ident: "round_id") = \(bind: roundID)" }
             if let from { sub += " AND \(ident: "date") >= \(bind: from.description)" }

@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import TongguanDomain
 import Vapor
 
@@ -13,7 +13,8 @@ enum ProjectService {
 
     static func find(_ raw: String?, in scope: DivisionScope, on db: any Database) async throws -> Project {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let p = try await Project.find(id, on: db),
-              scope.contains(p.divisionCode) else { throw Refusal.notFound }
+            scope.contains(p.divisionCode)
+        else { throw Refusal.notFound }
         return p
     }
 
@@ -21,7 +22,8 @@ enum ProjectService {
     /// `fields` may hold only one of the two (a PATCH): the project's own value fills in.
     static func nameTaken(_ fields: ProjectFields, except project: Project? = nil, on db: any Database) async throws -> Bool {
         guard let code = fields.creditCode ?? project?.creditCode, let name = fields.name ?? project?.name,
-              fields.creditCode != nil || fields.name != nil else { return false }
+            fields.creditCode != nil || fields.name != nil
+        else { return false }
         var query = Project.query(on: db).filter(\.$creditCode == code).filter(\.$name == name)
         if let id = project?.id { query = query.filter(\.$id != id) }
         return try await query.first() != nil
@@ -47,12 +49,14 @@ enum ProjectService {
         try await db.audited(by: actor) { tx, audit in
             let diff = fields.apply(to: project)
             try await project.create(on: tx)
-            audit.record("project.create", entityType: "project", entityID: project.id!.uuidString,
-                         divisionCode: project.divisionCode, changes: diff.changes)
+            audit.record(
+                "project.create", entityType: "project", entityID: project.id!.uuidString,
+                divisionCode: project.divisionCode, changes: diff.changes)
             for m in milestones {
                 try await Milestone(projectID: project.id!, stage: m.stage, date: m.date, roundID: m.roundID).create(on: tx)
-                audit.record("milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
-                             changes: milestoneChanges(m, before: nil))
+                audit.record(
+                    "milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
+                    changes: milestoneChanges(m, before: nil))
             }
         }
         return project
@@ -64,11 +68,13 @@ enum ProjectService {
         guard !diff.isEmpty else { return }
         try await db.audited(by: actor) { tx, audit in
             try await project.saveVersioned(on: tx)
-            audit.record("project.update", entityType: "project", entityID: project.id!.uuidString,
-                         divisionCode: project.divisionCode, changes: diff.changes)
+            audit.record(
+                "project.update", entityType: "project", entityID: project.id!.uuidString,
+                divisionCode: project.divisionCode, changes: diff.changes)
             if before != project.divisionCode {
-                audit.record("project.moved_out", entityType: "project", entityID: project.id!.uuidString,
-                             divisionCode: before, changes: diff.changes)
+                audit.record(
+                    "project.moved_out", entityType: "project", entityID: project.id!.uuidString,
+                    divisionCode: before, changes: diff.changes)
             }
         }
     }
@@ -82,8 +88,9 @@ enum ProjectService {
             diff.add("name", before: project.name, after: nil)
             diff.add("total_investment_fen", before: String(project.totalInvestmentFen), after: nil)
             diff.add("milestones", before: milestones.map { "\($0.stage.rawValue):\($0.date)" }.sorted().joined(separator: ","), after: nil)
-            audit.record("project.delete", entityType: "project", entityID: project.id!.uuidString,
-                         divisionCode: project.divisionCode, changes: diff.changes)
+            audit.record(
+                "project.delete", entityType: "project", entityID: project.id!.uuidString,
+                divisionCode: project.divisionCode, changes: diff.changes)
         }
     }
 
@@ -103,8 +110,9 @@ enum ProjectService {
                 try await Milestone(projectID: project.id!, stage: input.stage, date: input.date, roundID: input.roundID).create(on: tx)
             }
             try await project.saveVersioned(on: tx)
-            audit.record("milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
-                         changes: milestoneChanges(input, before: before))
+            audit.record(
+                "milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
+                changes: milestoneChanges(input, before: before))
         }
     }
 
@@ -119,8 +127,9 @@ enum ProjectService {
             try await project.saveVersioned(on: tx)
             var diff = AuditDiff()
             diff.add("\(stage.rawValue).date", before: current.date, after: nil)
-            audit.record("milestone.remove", entityType: "project", entityID: project.id!.uuidString,
-                         divisionCode: project.divisionCode, changes: diff.changes)
+            audit.record(
+                "milestone.remove", entityType: "project", entityID: project.id!.uuidString,
+                divisionCode: project.divisionCode, changes: diff.changes)
         }
     }
 

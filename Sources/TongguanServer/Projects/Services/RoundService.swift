@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import TongguanDomain
 import Vapor
 
@@ -26,7 +26,8 @@ enum RoundService {
 
     static func findEditable(_ raw: String?, scope: DivisionScope, on db: any Database) async throws -> Round {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let round = try await Round.find(id, on: db),
-              isVisible(round, to: scope) else { throw Refusal.notFound }
+            isVisible(round, to: scope)
+        else { throw Refusal.notFound }
         guard scope.contains(round.divisionCode) else { throw Refusal.forbidden("上级单位的活动批次只能查看,不能修改") }
         return round
     }
