@@ -21,7 +21,7 @@ enum LedgerItemSearch {
 
     static func run(
         _ query: LedgerItemQuery, ctx: LedgerContext, scope: DivisionScope, paging: PageRequest, keys: KeyRing?,
-        on sql: any SQLDatabase
+        on sql: any SQLDatabase, drivingLimit: Int = LedgerItemSearch.drivingLimit, allowTallies: Bool = true
     ) async throws -> Result {
         guard var conditions = LedgerFilterSQL.placed(item: "i", ledgerID: ctx.id, scope: scope, division: query.division) else {
             return Result(items: [], total: 0)
@@ -36,7 +36,7 @@ enum LedgerItemSearch {
         // The most selective field condition, if it is selective enough to drive.
         var driver: (index: Int, count: Int)?
         for (i, filter) in query.filters.enumerated() {
-            let n = try await boundedCount(filter, ctx: ctx, keys: keys, on: sql)
+            let n = try await boundedCount(filter, ctx: ctx, keys: keys, limit: drivingLimit, on: sql)
             if n <= drivingLimit, driver.map({ n < $0.count }) ?? true { driver = (i, n) }
         }
         var from: SQLQueryString = "\(ident: LedgerItemRecord.schema) i"
@@ -54,7 +54,7 @@ enum LedgerItemSearch {
                 + " AND i.seq = d.item_seq AND " + where_
         }
         let total: Int
-        if driver == nil, let tallied = try await talliedTotal(query, ctx: ctx, scope: scope, on: sql) {
+        if driver == nil, allowTallies, let tallied = try await talliedTotal(query, ctx: ctx, scope: scope, on: sql) {
             total = tallied
         } else {
             struct Row: Decodable { var c: Int64 }
@@ -68,11 +68,12 @@ enum LedgerItemSearch {
     }
 
     /// How many value rows pass the condition, counted no further than past the limit.
-    static func boundedCount(_ filter: LedgerFieldFilter, ctx: LedgerContext, keys: KeyRing?, on sql: any SQLDatabase) async throws -> Int {
+    static func boundedCount(_ filter: LedgerFieldFilter, ctx: LedgerContext, keys: KeyRing?, limit: Int, on sql: any SQLDatabase) async throws -> Int
+    {
         struct Row: Decodable { var c: Int64 }
         let q: SQLQueryString =
             "SELECT COUNT(*) AS c FROM (SELECT 1 FROM \(ident: LedgerStore.values) d WHERE d.ledger_id = \(bind: ctx.id) AND d.field_key = \(bind: filter.key) AND "
-            + (try LedgerFilterSQL.match(filter, alias: "d", keys: keys)) + " LIMIT \(literal: drivingLimit + 1)) x"
+            + (try LedgerFilterSQL.match(filter, alias: "d", keys: keys)) + " LIMIT \(literal: limit + 1)) x"
         return Int(try await sql.raw(q).first(decoding: Row.self)?.c ?? 0)
     }
 

@@ -33,7 +33,8 @@ enum LedgerQueries {
         if let groupBy { parameters["group_by"] = groupBy }
         if let state { parameters["state"] = state }
         if let division { parameters["division"] = division.rawValue }
-        let query = try aggregateQuery(parameters, definition: definition)
+        let query: LedgerAggregateQuery
+        do { query = try aggregateQuery(parameters, definition: definition) } catch let failure as ValidationFailure { throw failure.refusal }
         let rows = try await LedgerAggregateSQL.run(query, ctx: ctx, scope: scope, keys: nil, on: db.sql)
         var groupLinks: [String?: String] = [:]
         for row in rows { groupLinks[row.group] = itemsLink(code: code, query: query, group: row.group) }
