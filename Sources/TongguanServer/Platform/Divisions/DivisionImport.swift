@@ -183,6 +183,7 @@ enum DivisionImport {
             report.refuse(tally)
             return report
         }
+        progress.update("检查", done: checker.dataRows)
         if !checker.headerSeen {
             checker.tally.addFile(RowProblem(row: 1, column: "文件", message: "文件为空"))
         } else if checker.columns != nil, checker.dataRows == 0, checker.tally.isEmpty {
