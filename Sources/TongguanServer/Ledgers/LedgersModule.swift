@@ -9,7 +9,7 @@ struct LedgersModule: TongguanModule {
     let name = "ledgers"
     var migrations: [any Migration] { [CreateLedgerTables()] }
     var schemas: [String: JSONSchema] {
-        LedgersAPI.schemas.merging(LedgerItemsAPI.schemas) { a, _ in a }
+        LedgersAPI.schemas.merging(LedgerItemsAPI.schemas) { a, _ in a }.merging(LedgerTransferAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         [
@@ -23,9 +23,16 @@ struct LedgersModule: TongguanModule {
         ModuleCard(href: "/ledgers", name: "台账", summary: "自定义台账:驻村工作队、整顿村、排污口、巡查组、政务服务事项……字段、状态、导入导出与汇总。", order: 40)
     }
 
+    var sheets: [SheetKind] {
+        [SheetKind(name: "ledger", summary: "台账表,参数为台账代码和文件", importCommand: ImportLedger(), exportCommand: ExportLedger())]
+    }
+
+    var indicatorQueries: [IndicatorQueryKind] { [LedgerIndicatorQueries.aggregate] }
+
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: LedgersAPI())
         try routes.api.register(collection: LedgerItemsAPI())
+        try routes.api.register(collection: LedgerTransferAPI())
     }
 
     func seed(_ app: Application) async throws {

@@ -78,7 +78,8 @@ import Vapor
         let root = Caller(userID: UUID(), username: "test", role: .admin, scope: DivisionScope(DivisionCode("141100")!))
         let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
         let definition = try LedgerDefinition(json: LedgerJSON.parse(JSONSerialization.data(withJSONObject: definitionJSON)))
-        for raw in ["141124100", "141124100201", "141124200", "141123100"] {
+        // Townships are seeded; the rest is made here.
+        for raw in ["141124100", "141124100201", "141124200", "141123100"] where try await Division.find(raw, on: t.db) == nil {
             try await Division(code: DivisionCode(raw)!, name: "测试\(raw)", parentCode: DivisionCode(raw)!.parent!.rawValue).create(on: t.db)
         }
         let ledger = try await LedgerService.create(definition, caller: root, actor: actor, on: t.db)

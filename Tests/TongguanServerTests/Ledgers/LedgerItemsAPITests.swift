@@ -127,7 +127,7 @@ import VaporTesting
 
     @Test func editsNeedIfMatchAndStateChangesAreEvents() async throws {
         try await TestApp.with { t in
-            let token = try await LedgerSamples.define(t)
+            try await LedgerSamples.define(t)
             try await t.createUser("lin.op", role: .operator, division: "141124")
             try await t.createUser("lin.sup", role: .supervisor, division: "141124")
             let op = try await t.token("lin.op"), sup = try await t.token("lin.sup")

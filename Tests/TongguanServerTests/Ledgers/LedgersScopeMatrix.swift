@@ -57,7 +57,19 @@ extension ScopeMatrixTests {
             Case(
                 method: .GET, path: "/api/v1/ledgers/:code/aggregate",
                 make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/aggregate?group_by=division", nil) }, expected: ledgerVisible),
+            Case(
+                method: .GET, path: "/api/v1/ledgers/:code/export",
+                make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/export?format=xlsx", nil) }, expected: ledgerVisible),
+            Case(
+                method: .GET, path: "/api/v1/ledgers/:code/template",
+                make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/template", nil) }, expected: ledgerVisible),
             // Items of the city's ledger, in each place.
+            Case(
+                method: .POST, path: "/api/v1/ledgers/:code/import",
+                make: { f, place in
+                    ("/api/v1/ledgers/m-city/import", ["__raw": "区划代码,名称,类别,身份证号,状态\n\(divisionOf[place]!),导入\(f.freshName()),甲,,待办\n"])
+                },
+                expected: editorsOnly(success: .ok, outside: .unprocessableEntity)),
             Case(
                 method: .POST, path: "/api/v1/ledgers/:code/items",
                 make: { f, place in

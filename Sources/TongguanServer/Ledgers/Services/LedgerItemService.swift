@@ -104,36 +104,17 @@ enum LedgerItemService {
         _ content: LedgerItemContent, event: LedgerStateEvent, in ctx: LedgerContext, actor: AuditActor, protection: LedgerProtection,
         on db: any Database
     ) async throws -> LedgerItemRecord {
-        let data = try LedgerItemCodec.encode(content.values, protection: protection)
-        let keys = try ctx.hasResidentIDs ? protection.ring() : nil
-        return try await db.audited(by: actor) { tx, audit in
-            let sql = tx.sql
+        try await db.audited(by: actor) { tx, audit in
+            var writer = try LedgerItemWriter(tx: tx, audit: audit, ctx: ctx, actor: actor, protection: protection)
             if let field = try await LedgerStore.takenUniqueField(
-                content.values, except: nil, ledgerID: ctx.id, definition: ctx.definition, keys: keys, on: sql)
+                content.values, except: nil, ledgerID: ctx.id, definition: ctx.definition, keys: writer.keys, on: tx.sql)
             {
                 throw LedgerValues.duplicate(field)
             }
-            let seq = try await LedgerStore.nextSeq(on: sql)
-            let now = Date()
-            let record = LedgerItemRecord()
-            record.id = UUID()
-            record.ledgerID = ctx.id
-            record.seq = seq
-            record.version = 1
-            record.createdAt = now
-            record.createdBy = actor.name
-            fill(record, with: content, data: data, definition: ctx.definition, at: now, by: actor.name)
-            try await record.create(on: tx)
-            try await LedgerStore.insertRows([(seq, content.values)], ledgerID: ctx.id, definition: ctx.definition, keys: keys, on: sql)
-            var delta = LedgerStore.TallyDelta()
-            delta.replace(nil, with: content)
-            try await delta.write(ledgerID: ctx.id, on: sql)
-            try await recordEvent(event, item: record, ordinal: 1, ledgerID: ctx.id, actor: actor, at: now, on: tx)
-            audit.record(
-                "ledger_item.create", entityType: "ledger_item", entityID: record.id!.uuidString, divisionCode: record.divisionCode,
-                changes: changes(from: nil, to: content, definition: ctx.definition) + [
-                    AuditChange(field: "ledger", before: nil, after: ctx.definition.code)
-                ])
+            let written = try await writer.insert([(content, event)])
+            try await writer.finish()
+            // Read back, so the record can be saved again as an existing row.
+            guard let record = try await LedgerItemRecord.find(written[0].id, on: tx) else { throw Refusal.notFound }
             return record
         }
     }
@@ -145,43 +126,16 @@ enum LedgerItemService {
         in ctx: LedgerContext, actor: AuditActor, protection: LedgerProtection, on db: any Database
     ) async throws {
         guard old != new else { return }
-        let valuesChanged = old.values != new.values
-        let data = valuesChanged ? try LedgerItemCodec.encode(new.values, protection: protection) : record.data
-        let keys = try ctx.hasResidentIDs && valuesChanged ? protection.ring() : nil
-        let movedFrom = record.divisionCode
         try await db.audited(by: actor) { tx, audit in
-            let sql = tx.sql
-            if valuesChanged,
+            var writer = try LedgerItemWriter(tx: tx, audit: audit, ctx: ctx, actor: actor, protection: protection)
+            if old.values != new.values,
                 let field = try await LedgerStore.takenUniqueField(
-                    new.values, except: record.seq, ledgerID: ctx.id, definition: ctx.definition, keys: keys, on: sql)
+                    new.values, except: record.seq, ledgerID: ctx.id, definition: ctx.definition, keys: writer.keys, on: tx.sql)
             {
                 throw LedgerValues.duplicate(field)
             }
-            let now = Date()
-            fill(record, with: new, data: data, definition: ctx.definition, at: now, by: actor.name)
-            try await record.saveVersioned(on: tx)
-            if valuesChanged {
-                try await LedgerStore.deleteRows(items: [record.seq], on: sql)
-                try await LedgerStore.insertRows([(record.seq, new.values)], ledgerID: ctx.id, definition: ctx.definition, keys: keys, on: sql)
-            }
-            var delta = LedgerStore.TallyDelta()
-            delta.replace(old, with: new)
-            try await delta.write(ledgerID: ctx.id, on: sql)
-            let id = record.id!.uuidString
-            var contentChanges = changes(from: old, to: new, definition: ctx.definition)
-            if let event {
-                try await recordEvent(event, item: record, ordinal: nil, ledgerID: ctx.id, actor: actor, at: now, on: tx)
-                contentChanges.removeAll { $0.field == "state" }
-                audit.record(
-                    "ledger_item.state", entityType: "ledger_item", entityID: id, divisionCode: record.divisionCode, changes: stateChanges(event))
-            }
-            if !contentChanges.isEmpty {
-                audit.record(
-                    "ledger_item.update", entityType: "ledger_item", entityID: id, divisionCode: record.divisionCode, changes: contentChanges)
-            }
-            if movedFrom != record.divisionCode {
-                audit.record("ledger_item.moved_out", entityType: "ledger_item", entityID: id, divisionCode: movedFrom, changes: contentChanges)
-            }
+            try await writer.update(record, from: old, to: new, event: event)
+            try await writer.finish()
         }
     }
 
