@@ -33,6 +33,7 @@ struct LedgersModule: TongguanModule {
         try routes.api.register(collection: LedgersAPI())
         try routes.api.register(collection: LedgerItemsAPI())
         try routes.api.register(collection: LedgerTransferAPI())
+        try routes.pages.register(collection: LedgerPages())
     }
 
     func seed(_ app: Application) async throws {

@@ -1,0 +1,94 @@
+"""Browser test of the 台账 pages: an administrator defines a ledger field by field in the
+designer (no JavaScript needed), adds an item through the generated form (after seeing the
+Chinese message of a bad value), and finds it in the ledger's list and on its item page.
+Screenshots land in Tests/Browser/artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from test_web import WAIT_S, css, login_ok, path_of, wait_gone
+
+
+def submit(drv, form, selector: str = "button.primary") -> None:
+    form.find_element(By.CSS_SELECTOR, selector).click()
+    wait_gone(drv, form)
+
+
+def test_define_a_ledger_add_an_item_and_see_it_listed(browser, base_url, artifacts):
+    code = "outfalls-" + uuid.uuid4().hex[:6]
+    login_ok(browser, base_url)
+
+    # The designer: the ledger, then one row per field.
+    browser.get(base_url + "/ledgers")
+    css(browser, "#new-ledger").click()
+    form = WebDriverWait(browser, WAIT_S).until(EC.presence_of_element_located((By.CSS_SELECTOR, "form#ledger-form")))
+    form.find_element(By.NAME, "code").send_keys(code)
+    form.find_element(By.NAME, "name").send_keys("入河排污口")
+    form.find_element(By.NAME, "has_due_date").click()
+    rows = [
+        ("number", "编号", "text", ""),
+        ("river", "所在河流", "choice", "汾河、黄河、三川河"),
+        ("registered", "登记", "bool", ""),
+        ("cost", "投资", "money", ""),
+    ]
+    for i, (key, label, kind, options) in enumerate(rows):
+        form.find_element(By.NAME, f"field_key_{i}").send_keys(key)
+        form.find_element(By.NAME, f"field_label_{i}").send_keys(label)
+        Select(form.find_element(By.NAME, f"field_type_{i}")).select_by_value(kind)
+        if options:
+            form.find_element(By.NAME, f"field_options_{i}").send_keys(options)
+    form.find_element(By.NAME, "field_required_0").click()
+    form.find_element(By.NAME, "field_unique_0").click()
+    # One more row than the form had: the form comes back with empty rows added.
+    submit(browser, form, "#more-fields")
+    form = css(browser, "form#ledger-form")
+    assert form.find_element(By.NAME, "field_key_0").get_attribute("value") == "number"
+    form.find_element(By.NAME, "field_key_5").send_keys("note")
+    form.find_element(By.NAME, "field_label_5").send_keys("备注")
+    browser.save_screenshot(str(artifacts / "ledger-designer.png"))
+    submit(browser, form)
+    assert path_of(browser) == f"/ledgers/{code}", browser.current_url
+    assert css(browser, "#ledger-name").text == "入河排污口"
+
+    # The item form generated from the fields: a bad amount is refused in Chinese, beside it.
+    css(browser, "#new-item").click()
+    form = WebDriverWait(browser, WAIT_S).until(EC.presence_of_element_located((By.CSS_SELECTOR, "form#item-form")))
+    Select(form.find_element(By.NAME, "division_code")).select_by_value("141124")
+    form.find_element(By.NAME, "v_number").send_keys("LX-001")
+    Select(form.find_element(By.NAME, "v_river")).select_by_visible_text("黄河")
+    Select(form.find_element(By.NAME, "v_registered")).select_by_visible_text("是")
+    form.find_element(By.NAME, "v_cost").send_keys("12.345")
+    submit(browser, form)
+    errors = css(browser, "#form-errors").text
+    assert "「投资」" in errors, errors
+    form = css(browser, "form#item-form")
+    assert form.find_element(By.NAME, "v_number").get_attribute("value") == "LX-001"
+    cost = form.find_element(By.NAME, "v_cost")
+    cost.clear()
+    cost.send_keys("12.34")
+    browser.save_screenshot(str(artifacts / "ledger-item-form.png"))
+    submit(browser, form)
+    assert re.fullmatch(rf"/ledgers/{code}/items/[0-9A-Fa-f-]{{36}}", path_of(browser)), browser.current_url
+    values = css(browser, "#item-values").text
+    assert "LX-001" in values and "黄河" in values and "12.34" in values and "待办" in values
+    assert "待办" in css(browser, "#item-history").text
+
+    # The list shows it, and filtering by another river hides it.
+    browser.get(base_url + f"/ledgers/{code}")
+    table = css(browser, "#item-table")
+    assert "LX-001" in table.text and "临县" in table.text
+    assert "共 1 条" in css(browser, "#item-total").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#ledger-aggregate svg.bar-chart")) == 1
+    browser.save_screenshot(str(artifacts / "ledger-items.png"))
+    filters = css(browser, "form#item-filters")
+    Select(filters.find_element(By.NAME, "f.river")).select_by_visible_text("汾河")
+    filters.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: "f.river=" in d.current_url)
+    assert "共 0 条" in css(browser, "#item-total").text
