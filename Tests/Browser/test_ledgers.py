@@ -92,3 +92,38 @@ def test_define_a_ledger_add_an_item_and_see_it_listed(browser, base_url, artifa
     filters.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, WAIT_S).until(lambda d: "f.river=" in d.current_url)
     assert "共 0 条" in css(browser, "#item-total").text
+
+
+def test_cli_seeds_imports_and_exports_a_ledger(tmp_path):
+    """`tongguan ledgers seed`, `import ledger` (all or nothing, by row and column; again:
+    nothing changes) and `export ledger` (resident IDs masked)."""
+    from test_cli import run
+
+    db = tmp_path / "t.sqlite"
+    seeded = run(db, "ledgers", "seed")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "驻村工作队员" in seeded.stdout
+    assert "均已存在" in run(db, "ledgers", "seed").stdout
+
+    header = "区划代码,工作队编号,派驻村,姓名,身份证号,职务,派出单位,派驻日期,状态"
+    sheet = tmp_path / "members.csv"
+    sheet.write_text(header + "\n141124,驻村0001,141124100,王建国,11010519491231002X,第一书记,市财政局,2021-06-01,待办\n"
+                     + "141124,驻村0001,141124100,李四,11010519491231002X,书记,市财政局,2021-06-31,待办\n", encoding="utf-8")
+    bad = run(db, "import", "ledger", "village-task-force", str(sheet))
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+    assert "第3行「职务」" in bad.stderr and "第3行「派驻日期」" in bad.stderr, bad.stderr
+    assert "11010519491231002X" not in bad.stderr
+
+    sheet.write_text(header + "\n141124,驻村0001,141124100,王建国,11010519491231002X,第一书记,市财政局,2021-06-01,待办\n"
+                     + "141124,驻村0001,141124100,李四,141124199001011238,队员,市财政局,2021-06-02,待办\n", encoding="utf-8-sig")
+    done = run(db, "import", "ledger", "village-task-force", str(sheet))
+    assert done.returncode == 0, done.stderr
+    assert "新增 2 条" in done.stdout, done.stdout
+    again = run(db, "import", "ledger", "village-task-force", str(sheet))
+    assert "未变 2 条" in again.stdout, again.stdout
+
+    out = tmp_path / "out.csv"
+    exported = run(db, "export", "ledger", "village-task-force", "--output", str(out))
+    assert exported.returncode == 0, exported.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert "王建国" in text and "110105********002X" in text and "11010519491231002X" not in text

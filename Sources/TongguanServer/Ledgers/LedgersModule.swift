@@ -29,6 +29,8 @@ struct LedgersModule: TongguanModule {
 
     var indicatorQueries: [IndicatorQueryKind] { [LedgerIndicatorQueries.aggregate] }
 
+    var commands: [String: any AnyAsyncCommand] { ["ledgers": LedgerCommands()] }
+
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: LedgersAPI())
         try routes.api.register(collection: LedgerItemsAPI())
@@ -38,5 +40,9 @@ struct LedgersModule: TongguanModule {
 
     func seed(_ app: Application) async throws {
         app.prepareLedgerKeys()
+    }
+
+    func loadDemo(_ demo: DemoContext) async throws -> String? {
+        try await LedgerDemo.load(demo)
     }
 }
