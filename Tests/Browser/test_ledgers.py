@@ -94,6 +94,54 @@ def test_define_a_ledger_add_an_item_and_see_it_listed(browser, base_url, artifa
     assert "共 0 条" in css(browser, "#item-total").text
 
 
+def upload(browser, path) -> None:
+    form = css(browser, "form#import-form")
+    form.find_element(By.NAME, "file").send_keys(str(path))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_gone(browser, form)
+
+
+def test_import_a_sheet_through_the_upload_form_and_read_the_aggregate(browser, base_url, artifacts, tmp_path):
+    code = "inspect-" + uuid.uuid4().hex[:6]
+    login_ok(browser, base_url)
+    browser.get(base_url + "/ledgers/new")
+    form = css(browser, "form#ledger-form")
+    form.find_element(By.NAME, "code").send_keys(code)
+    form.find_element(By.NAME, "name").send_keys("巡回检查组")
+    for i, (key, label, kind) in enumerate([("group", "组别", "text"), ("members", "人数", "integer")]):
+        form.find_element(By.NAME, f"field_key_{i}").send_keys(key)
+        form.find_element(By.NAME, f"field_label_{i}").send_keys(label)
+        Select(form.find_element(By.NAME, f"field_type_{i}")).select_by_value(kind)
+    form.find_element(By.NAME, "field_unique_0").click()
+    submit(browser, form)
+    assert path_of(browser) == f"/ledgers/{code}", browser.current_url
+
+    # A bad sheet: nothing imported, every bad row on the shared report page.
+    sheet = tmp_path / "groups.csv"
+    sheet.write_text("区划代码,组别,人数,状态\n141124,第1组,3,待办\n141123,第2组,三,待办\n141199,第3组,4,待办\n", encoding="utf-8")
+    upload(browser, sheet)
+    problems = browser.find_elements(By.CSS_SELECTOR, ".import-problem")
+    assert len(problems) == 2, browser.page_source[:3000]
+    assert "人数" in problems[0].text and "区划代码" in problems[1].text
+    browser.save_screenshot(str(artifacts / "ledger-import-refused.png"))
+
+    # The corrected sheet imports; the aggregate per division counts it.
+    sheet.write_text("区划代码,组别,人数,状态\n141124,第1组,3,待办\n141123,第2组,4,待办\n141124,第3组,4,已完成\n", encoding="utf-8")
+    browser.get(base_url + f"/ledgers/{code}")
+    upload(browser, sheet)
+    assert "新增 3 条" in browser.find_element(By.TAG_NAME, "body").text, browser.page_source[:3000]
+    browser.get(base_url + f"/ledgers/{code}")
+    assert "共 3 条" in css(browser, "#item-total").text
+    figures = {row.find_elements(By.TAG_NAME, "td")[0].text: row.find_elements(By.TAG_NAME, "td")[1].text
+               for row in browser.find_elements(By.CSS_SELECTOR, "#aggregate-table tbody tr")}
+    assert figures == {"临县": "2", "兴县": "1"}, figures
+    browser.save_screenshot(str(artifacts / "ledger-aggregate.png"))
+    # A figure links to the items it counts.
+    next(a for a in browser.find_elements(By.CSS_SELECTOR, "#aggregate-table a") if a.text == "2").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: "division=141124" in d.current_url)
+    assert "共 2 条" in css(browser, "#item-total").text
+
+
 def test_cli_seeds_imports_and_exports_a_ledger(tmp_path):
     """`tongguan ledgers seed`, `import ledger` (all or nothing, by row and column; again:
     nothing changes) and `export ledger` (resident IDs masked)."""
