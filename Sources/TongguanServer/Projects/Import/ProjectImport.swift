@@ -325,13 +325,13 @@ enum ProjectImport {
         // New projects go out a batch at a time as they come, so no second list of the
         // whole file's rows is built.
         var batch: [ProjectWriter.NewProject] = []
-        batch.reserveCapacity(ProjectWriter.batch)
+        batch.reserveCapacity(writer.batchSize)
         for row in matched {
             let d = row.draft
             guard let existing = row.existing else {
                 batch.append(ProjectWriter.NewProject(values: d.values, milestones: milestones(d)))
                 outcome.created += 1
-                if batch.count == ProjectWriter.batch {
+                if batch.count == writer.batchSize {
                     try await writer.create(batch)
                     batch.removeAll(keepingCapacity: true)
                 }

@@ -9,7 +9,8 @@ import TongguanDomain
 /// and, for milestones, `<stage>.date` / `<stage>.round_id`.
 ///
 /// Creation is batched (an import's 100,000 rows must not become 300,000 round trips); the
-/// API's create is a batch of one.
+/// API's create is a batch of one. Every write also rewrites the project's stage facts
+/// (`StageFact`) in the same transaction, so the summary never sees them out of step.
 struct ProjectWriter {
     let tx: any Database
     let audit: AuditRecorder
@@ -42,13 +43,37 @@ struct ProjectWriter {
     func create(_ projects: [NewProject]) async throws {
         var start = 0
         while start < projects.count {
-            let end = min(start + Self.batch, projects.count)
+            let end = min(start + batchSize, projects.count)
             try await insert(projects[start..<end])
             start = end
         }
     }
 
+    /// Projects per write: SQLite's multi-row INSERTs stay well under its limit of 32,766
+    /// bound values; PostgreSQL's COPY takes thousands at a time.
+    var batchSize: Int { postgres == nil ? Self.batch : 5000 }
+
     private func insert(_ projects: ArraySlice<NewProject>) async throws {
+        for p in projects {
+            var diff = p.values.auditFields()
+            for stage in Stage.allCases {
+                guard let m = p.milestones[stage] else { continue }
+                Self.addMilestone(stage, before: nil, after: m, to: &diff)
+            }
+            audit.record(
+                "project.create", entityType: "project", entityID: p.id.uuidString, divisionCode: p.values.divisionCode, changes: diff.changes)
+        }
+        if let pg = postgres {
+            try await copyInsert(projects, into: pg)
+        } else {
+            try await multiRowInsert(projects)
+        }
+        // A large import does not keep its events in memory until the commit.
+        try await audit.flush(on: tx.sql)
+    }
+
+    /// SQLite's side: multi-row INSERTs of projects and milestones, then their stage facts.
+    private func multiRowInsert(_ projects: ArraySlice<NewProject>) async throws {
         typealias P = Project.FieldKeys
         typealias M = Milestone.FieldKeys
         let now = Date()
@@ -66,13 +91,9 @@ struct ProjectWriter {
                 SQLBind(v.developmentZone), SQLBind(v.industry), SQLBind(v.totalInvestmentFen), SQLBind(v.expectedAnnualOutputFen),
                 SQLBind(v.contactPerson), SQLBind(v.contactPhone), SQLBind(v.notes), SQLBind(1), SQLBind(now), SQLBind(now),
             ])
-            var diff = v.auditFields()
             for stage in Stage.allCases {
-                guard let m = p.milestones[stage] else { continue }
-                milestones.append((p.id, stage, m))
-                Self.addMilestone(stage, before: nil, after: m, to: &diff)
+                if let m = p.milestones[stage] { milestones.append((p.id, stage, m)) }
             }
-            audit.record("project.create", entityType: "project", entityID: p.id.uuidString, divisionCode: v.divisionCode, changes: diff.changes)
         }
         try await rows.run()
         var start = 0
@@ -86,8 +107,7 @@ struct ProjectWriter {
             try await insert.run()
             start += Self.batch
         }
-        // A large import does not keep its events in memory until the commit.
-        try await audit.flush(on: tx.sql)
+        try await StageFact.refresh(projects.map(\.id), replacing: false, on: tx)
     }
 
     // MARK: update
@@ -127,6 +147,7 @@ struct ProjectWriter {
         }
         project.values = values
         try await project.saveVersioned(on: tx)
+        try await StageFact.refresh([id], on: tx)
         audit.record(action, entityType: "project", entityID: id.uuidString, divisionCode: project.divisionCode, changes: diff.changes)
         if movedFrom != project.divisionCode {
             audit.record("project.moved_out", entityType: "project", entityID: id.uuidString, divisionCode: movedFrom, changes: diff.changes)
@@ -159,6 +180,7 @@ struct ProjectWriter {
     func delete(_ project: Project) async throws {
         let id = try project.requireID()
         let milestones = try await Milestone.query(on: tx).filter(\.$project.$id == id).all()
+        try await StageFact.remove([id], on: tx)
         try await Milestone.query(on: tx).filter(\.$project.$id == id).delete()
         try await project.delete(on: tx)
         var diff = project.values.auditFields(removed: true)
