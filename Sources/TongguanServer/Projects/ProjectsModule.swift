@@ -7,7 +7,10 @@ import Vapor
 struct ProjectsModule: TongguanModule {
     let name = "projects"
     var migrations: [any Migration] {
-        [CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes(), CreateStageFacts(), DropJoinSummaryIndexes()]
+        [
+            CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes(), CreateStageFacts(),
+            DropJoinSummaryIndexes(), AddProjectNameIndex(),
+        ]
     }
     var schemas: [String: JSONSchema] {
         RoundsAPI.schemas.merging(ProjectsAPI.schemas) { a, _ in a }.merging(ProjectTransferAPI.schemas) { a, _ in a }

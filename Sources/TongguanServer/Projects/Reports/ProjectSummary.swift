@@ -44,10 +44,12 @@ enum ProjectSummary {
         var expectedAnnualOutputFen: Int64
     }
 
-    /// A division code that starts with `prefix`, compared exactly on both engines (no
-    /// LIKE: its case rules and collations differ between them).
+    /// A division code that starts with `prefix`, as a range the planners can estimate
+    /// (see `ProjectService.within`; PostgreSQL chose a sort spilling to disk for an
+    /// opaque `SUBSTR(…) = …`).
     static func within(_ prefix: String) -> SQLQueryString {
-        "SUBSTR(\(col: StageFact.FieldKeys.divisionCode), 1, \(literal: prefix.count)) = \(bind: prefix)"
+        let key = StageFact.FieldKeys.divisionCode
+        return "\(col: key) >= \(bind: prefix) AND \(col: key) <= \(bind: ProjectService.lastCode(prefix))"
     }
 
     static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [Row] {

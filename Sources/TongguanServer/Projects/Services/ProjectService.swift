@@ -8,8 +8,19 @@ import Vapor
 /// `ProjectWriter`, the one write path the import and the demo loader use too.
 enum ProjectService {
     static func scoped(_ scope: DivisionScope, on db: any Database) -> QueryBuilder<Project> {
-        Project.query(on: db).filter(\.$divisionCode =~ scope.prefix)
+        within(scope.prefix, Project.query(on: db))
     }
+
+    /// Projects whose division code starts with `prefix`, as a range an index can serve.
+    /// Exact: codes are 6, 9 or 12 digits, and among digit strings of at most 12
+    /// characters those starting with `prefix` are exactly those from `prefix` to `prefix`
+    /// followed by nines.
+    static func within(_ prefix: String, _ query: QueryBuilder<Project>) -> QueryBuilder<Project> {
+        query.filter(\.$divisionCode >= prefix).filter(\.$divisionCode <= lastCode(prefix))
+    }
+
+    /// The greatest division code that starts with `prefix`.
+    static func lastCode(_ prefix: String) -> String { prefix + String(repeating: "9", count: max(0, 12 - prefix.count)) }
 
     static func find(_ raw: String?, in scope: DivisionScope, on db: any Database) async throws -> Project {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let p = try await Project.find(id, on: db),

@@ -47,7 +47,15 @@ struct ProjectWriter {
             try await insert(projects[start..<end])
             start = end
         }
+        // PostgreSQL plans the summary from table statistics; after a large import they
+        // would be stale until autovacuum comes by (ANALYZE samples, ~0.1 s at 100,000).
+        if postgres != nil, projects.count >= Self.analyzeAfter {
+            try await tx.sql.raw("ANALYZE \(ident: StageFact.schema)").run()
+        }
     }
+
+    /// New projects in one create from which PostgreSQL's statistics are refreshed.
+    static let analyzeAfter = 5000
 
     /// Projects per write: SQLite's multi-row INSERTs stay well under its limit of 32,766
     /// bound values; PostgreSQL's COPY takes thousands at a time.
