@@ -45,8 +45,8 @@ enum ProjectSummary {
     }
 
     /// A division code that starts with `prefix`, as a range the planners can estimate
-    /// (see `ProjectService.within`; PostgreSQL chose a sort spilling to disk for an
-    /// opaque `SUBSTR(…) = …`).
+    /// (exact, see `ProjectService.lastCode`; PostgreSQL chose a sort spilling to disk for
+    /// an opaque `SUBSTR(…) = …`). No LIKE: its case rules differ between the engines.
     static func within(_ prefix: String) -> SQLQueryString {
         let key = StageFact.FieldKeys.divisionCode
         return "\(col: key) >= \(bind: prefix) AND \(col: key) <= \(bind: ProjectService.lastCode(prefix))"

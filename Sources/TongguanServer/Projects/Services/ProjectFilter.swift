@@ -41,7 +41,7 @@ struct ProjectFilter: Sendable {
         typealias M = Milestone.FieldKeys
         let projectID: SQLQueryString = "\(ident: Project.schema).\(col: P.id)"
         var query = query
-        if let division, let code = DivisionCode(division) { query = ProjectService.within(code.significantPrefix, query) }
+        if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
         if let industry { query = query.filter(\.$industry == industry) }
         if let q {
             query = query.filter(
