@@ -9,7 +9,7 @@ enum RegistryPart {
     static var migrations: [any Migration] { [CreateRegistry()] }
 
     static var schemas: [String: JSONSchema] {
-        HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }
+        HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }.merging(RegistryTransferAPI.schemas) { a, _ in a }
     }
 
     static let auditLabels: [String: String] = [
@@ -19,11 +19,14 @@ enum RegistryPart {
         "members.import": "导入农户成员表", "members.export_ids": "导出含完整身份证号的成员表", "keys.rotate": "更换数据密钥",
     ]
 
-    static var sheets: [SheetKind] { [] }
+    static var sheets: [SheetKind] {
+        [SheetKind(name: "members", summary: "农户成员表(一户一码)", importCommand: ImportMembers(), exportCommand: ExportMembers())]
+    }
 
     static var commands: [String: any AnyAsyncCommand] { ["keys": KeyCommands()] }
 
     static func routes(_ routes: ModuleRoutes) throws {
+        try routes.api.register(collection: RegistryTransferAPI())
         try routes.api.register(collection: HouseholdsAPI())
         try routes.api.register(collection: MembersAPI())
     }
