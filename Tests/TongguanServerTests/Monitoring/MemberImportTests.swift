@@ -127,7 +127,7 @@ import VaporTesting
             let res = try await t.importMembers(R.csv(bad), token: token)
             #expect(res.status == .unprocessableEntity)
             #expect(try res.json()["row_count"] as? Int == 6000)
-            #expect(try (try res.json()["rows"] as? [Any])?.count == RowProblemTally.reportLimit)
+            #expect((try res.json()["rows"] as? [Any])?.count == RowProblemTally.reportLimit)
             let summary = try #require(try res.json()["row_summary"] as? [[String: Any]])
             #expect(summary.contains { $0["column"] as? String == "劳动能力" && $0["count"] as? Int == 3000 })
         }
