@@ -155,3 +155,102 @@ def test_ids_stay_sealed_in_logs_backup_wal_and_default_export(debug_server, tmp
     # The key file was made beside the database, readable by its owner only.
     key = db.with_name(db.name + ".key")
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600
+
+
+# --- the pages, in the shared browser session ------------------------------------------------
+
+BROWSER_VILLAGE = "141124100801"
+
+
+def add_villages(base_url: str) -> None:
+    from conftest import ADMIN_PASSWORD, ADMIN_USER
+    status, body = call(base_url + "/api/v1/auth/token", "POST",
+                        body=json.dumps({"username": ADMIN_USER, "password": ADMIN_PASSWORD}).encode())
+    assert status == 200, body
+    token = json.loads(body)["token"]
+    sheet = "区划代码,城乡分类代码,名称\r\n141124100801,220,监测测试村一\r\n141124100802,220,监测测试村二\r\n"
+    status, body = call(base_url + "/api/v1/divisions/import", "POST", token, sheet.encode(), "text/csv")
+    assert status == 200, body
+
+
+def test_create_a_household_add_a_member_reveal_and_import(browser, base_url, tmp_path, artifacts):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from test_web import WAIT_S, body_text, css, login_ok, path_of, wait_gone
+
+    def submit(form):
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_gone(browser, form)
+
+    add_villages(base_url)
+    login_ok(browser, base_url)
+    head_id, child_id = resident_id(8101), resident_id(8102, born=1990)
+    browser.get(base_url + "/monitoring/households/new")
+    form = css(browser, "form#household-form")
+    Select(form.find_element(By.NAME, "division_code")).select_by_value(BROWSER_VILLAGE)
+    form.find_element(By.NAME, "address").send_keys("监测测试村一组8号")
+    form.find_element(By.NAME, "phone").send_keys("13912345678")
+    form.find_element(By.NAME, "name").send_keys("浏览器户主")
+    wrong = head_id[:-1] + ("1" if head_id[-1] != "1" else "2")
+    form.find_element(By.NAME, "resident_id").send_keys(wrong)
+    Select(form.find_element(By.NAME, "labour_capacity")).select_by_value("full")
+    Select(form.find_element(By.NAME, "work_status")).select_by_value("farming")
+    submit(form)
+    # Refused with the problem beside its field, in Chinese, the input kept.
+    error = css(browser, '.form-field[data-field="resident_id"] .field-error').text
+    assert "校验" in error, error
+    assert wrong not in error
+    form = css(browser, "form#household-form")
+    assert form.find_element(By.NAME, "name").get_attribute("value") == "浏览器户主"
+    box = form.find_element(By.NAME, "resident_id")
+    box.clear()
+    box.send_keys(head_id)
+    submit(form)
+    WebDriverWait(browser, WAIT_S).until(lambda d: re.fullmatch(r"/monitoring/households/\d{16}[\dX]", path_of(d)))
+    code = css(browser, "#household-code").text
+    assert path_of(browser).endswith(code) and code.startswith(BROWSER_VILLAGE)
+    table = css(browser, "#member-table")
+    assert "浏览器户主" in table.text and f"{head_id[:6]}********{head_id[-4:]}" in table.text
+    assert head_id not in browser.page_source
+
+    # A child through the member form.
+    form = css(browser, "form#member-form")
+    form.find_element(By.NAME, "name").send_keys("浏览器子女")
+    form.find_element(By.NAME, "resident_id").send_keys(child_id)
+    Select(form.find_element(By.NAME, "relation")).select_by_value("child")
+    Select(form.find_element(By.NAME, "labour_capacity")).select_by_value("none")
+    Select(form.find_element(By.NAME, "school_stage")).select_by_value("compulsory")
+    Select(form.find_element(By.NAME, "work_status")).select_by_value("none")
+    submit(form)
+    assert css(browser, "#household-count").text == "2", body_text(browser)[100:1500]
+    assert "浏览器子女" in css(browser, "#member-table").text and child_id not in browser.page_source
+
+    # Reveal the head's ID with a reason: shown on the answer, never in its address.
+    row = browser.find_elements(By.CSS_SELECTOR, "#member-table tr.member-row")[0]
+    reveal = row.find_element(By.CSS_SELECTOR, "form.reveal-form")
+    reveal.find_element(By.NAME, "reason").send_keys("核对低保材料")
+    submit(reveal)
+    assert css(browser, "#member-table td.member-id.revealed").text == head_id
+    assert head_id not in browser.current_url
+    browser.save_screenshot(str(artifacts / "household-page.png"))
+
+    # Import two more households through the upload page; the report uses the shared page.
+    sheet, ids, _ = member_sheet(2, start=8200)
+    path = tmp_path / "members.csv"
+    path.write_text(sheet.replace(VILLAGE, BROWSER_VILLAGE), encoding="utf-8")
+    browser.get(base_url + "/monitoring/households/import")
+    form = css(browser, "form#import-form")
+    form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
+    submit(form)
+    WebDriverWait(browser, WAIT_S).until(lambda d: "导入完成" in body_text(d))
+    assert "新建 2 户" in body_text(browser)
+    assert not any(rid in browser.page_source for rid in ids)
+
+    # The list, filtered by the village, has all three; by head name, one.
+    browser.get(base_url + f"/monitoring/households?division={BROWSER_VILLAGE}")
+    assert "共 3 户" in css(browser, "#household-total").text
+    browser.get(base_url + "/monitoring/households?q=浏览器户主")
+    assert "共 1 户" in css(browser, "#household-total").text
+    assert code in css(browser, "#household-table").text
+    browser.save_screenshot(str(artifacts / "households-list.png"))

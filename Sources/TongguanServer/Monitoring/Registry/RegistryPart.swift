@@ -34,6 +34,7 @@ enum RegistryPart {
         try routes.api.register(collection: RegistryTransferAPI())
         try routes.api.register(collection: HouseholdsAPI())
         try routes.api.register(collection: MembersAPI())
+        try routes.pages.register(collection: RegistryPages())
     }
 
     /// The home page's entries for a role.
@@ -41,7 +42,6 @@ enum RegistryPart {
         var entries = [
             MonitoringHomePage.Entry(href: "/monitoring/households", title: "农户", summary: "一户一码:农户与成员的登记、变更、户码卡片。")
         ]
-        entries.append(.init(href: "/monitoring/quality", title: "数据质量", summary: "无户主、子女年长于户主、超过110岁、空户、适龄未在校等问题。"))
         if role.canEditRecords {
             entries.append(.init(href: "/monitoring/households/import", title: "导入", summary: "按成员导入农户成员表(CSV 或 xlsx),全部成功或全部不导入。"))
         }
