@@ -235,6 +235,13 @@ def test_create_a_household_add_a_member_reveal_and_import(browser, base_url, tm
     assert head_id not in browser.current_url
     browser.save_screenshot(str(artifacts / "household-page.png"))
 
+    # The printable card: the code as text and a QR code drawn by the server.
+    css(browser, "#card-link").click()
+    WebDriverWait(browser, WAIT_S).until(lambda d: path_of(d).endswith("/card"))
+    assert css(browser, "#card-code").text == code
+    assert browser.find_elements(By.CSS_SELECTOR, "#household-qr svg path")
+    browser.save_screenshot(str(artifacts / "household-card.png"))
+
     # Import two more households through the upload page; the report uses the shared page.
     sheet, ids, _ = member_sheet(2, start=8200)
     path = tmp_path / "members.csv"

@@ -92,4 +92,56 @@ import VaporTesting
             #expect(twice.status == .conflict && !twice.body.string.contains(F.id(80)))
         }
     }
+
+    @Test func theCardsQRCodeOpensTheHouseholdPage() async throws {
+        try await TestApp.with(configure: { $0.baseURL = "https://tongguan.example.gov.cn/lvliang" }) { t in
+            try await F.addVillages(t)
+            let admin = try await t.adminToken()
+            let household = try await F.household(t, token: admin, headID: F.id(90), headName: "欧阳娜娜", members: [F.member(F.id(91), name: "王二小")])
+            let code = household["household_code"] as! String
+            let web = WebClient(t)
+            try await web.signIn()
+            let card = try await web.get("/monitoring/households/\(code)/card")
+            #expect(card.status == .ok)
+            let html = card.body.string
+            #expect(html.contains("id=\"card-code\">\(code)<") && html.contains("欧阳**") && !html.contains("欧阳娜娜"))
+            #expect(html.contains("id=\"card-count\">2<") && html.contains("测试村一"))
+            for id in [F.id(90), F.id(91)] { #expect(!html.contains(id)) }
+            let start = try #require(html.range(of: "<svg"))
+            let end = try #require(html.range(of: "</svg>", range: start.upperBound..<html.endIndex))
+            let svg = String(html[start.lowerBound..<end.upperBound])
+            let decoded = try Self.decodeQR(svg)
+            #expect(decoded == "https://tongguan.example.gov.cn/lvliang/monitoring/households/\(code)")
+        }
+    }
+
+    /// Renders the SVG with rsvg-convert and reads it with zbarimg (Debian librsvg2-bin,
+    /// zbar-tools), as a phone's camera would.
+    static func decodeQR(_ svg: String) throws -> String {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("card-\(UUID().uuidString)")
+        let svgURL = base.appendingPathExtension("svg"), pngURL = base.appendingPathExtension("png")
+        defer {
+            try? FileManager.default.removeItem(at: svgURL)
+            try? FileManager.default.removeItem(at: pngURL)
+        }
+        try Data(svg.utf8).write(to: svgURL)
+        _ = try run("/usr/bin/rsvg-convert", ["--format=png", "--output=" + pngURL.path, svgURL.path])
+        let out = try run("/usr/bin/zbarimg", ["--nodbus", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", pngURL.path])
+        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    static func run(_ tool: String, _ arguments: [String]) throws -> Data {
+        try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: apt-get install zbar-tools librsvg2-bin")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(tool) failed with \(process.terminationStatus)")
+        return data
+    }
 }
