@@ -144,4 +144,37 @@ import VaporTesting
         try #require(process.terminationStatus == 0, "\(tool) failed with \(process.terminationStatus)")
         return data
     }
+
+    @Test func leaveTransferAndCloseFromThePageNeedAConfirmation() async throws {
+        try await TestApp.with { t in
+            try await F.addVillages(t)
+            let admin = try await t.adminToken()
+            let source = try await F.household(
+                t, token: admin, headID: F.id(100), members: [F.member(F.id(101), name: "要离户"), F.member(F.id(102), name: "要转出")])
+            let target = try await F.household(t, token: admin, village: F.linVillage2, headID: F.id(103))
+            let code = source["household_code"] as! String, targetCode = target["household_code"] as! String
+            let ids = (source["members"] as! [[String: Any]]).reduce(into: [String: String]()) { $0[$1["name"] as! String] = $1["id"] as? String }
+            let web = WebClient(t)
+            try await web.signIn()
+            let page = try await web.get("/monitoring/households/\(code)")
+            #expect(page.body.string.contains("id=\"leave-form\"") && page.body.string.contains("id=\"close-form\""))
+            let unconfirmed = try await web.post(
+                "/monitoring/households/\(code)/leave", form: ["member_id": ids["要离户"]!, "reason": "death", "date": "2024-03-01"])
+            #expect(unconfirmed.status == .unprocessableEntity && unconfirmed.body.string.contains("请勾选「确认」"))
+            let left = try await web.post(
+                "/monitoring/households/\(code)/leave", form: ["member_id": ids["要离户"]!, "reason": "death", "date": "2024-03-01", "confirm": "on"])
+            #expect(left.status == .seeOther)
+            let moved = try await web.post(
+                "/monitoring/households/\(code)/transfer",
+                form: ["member_id": ids["要转出"]!, "to_household_code": targetCode, "relation": "other", "confirm": "on"])
+            #expect(moved.status == .seeOther && moved.headers.first(name: .location) == "/monitoring/households/\(targetCode)")
+            let refused = try await web.post(
+                "/monitoring/households/\(code)/close", form: ["reason": "merged", "date": "2024-03-02", "confirm": "on"])
+            #expect(refused.status == .conflict || refused.status == .unprocessableEntity)
+            let after = try await t.request(.GET, "/api/v1/households/\(code)", token: admin).json()
+            #expect(after["member_count"] as? Int == 1 && after["status"] as? String == "active")
+            let targetAfter = try await t.request(.GET, "/api/v1/households/\(targetCode)", token: admin).json()
+            #expect(targetAfter["member_count"] as? Int == 2)
+        }
+    }
 }

@@ -18,6 +18,9 @@ struct RegistryPages: RouteCollection {
         households.get(":code", use: show)
         households.get(":code", "card", use: card)
         households.post(":code", "members", use: addMember)
+        households.post(":code", "leave", use: leave)
+        households.post(":code", "transfer", use: transfer)
+        households.post(":code", "close", use: close)
         routes.grouped("monitoring", "members").post(":id", "reveal", use: reveal)
     }
 
@@ -122,6 +125,12 @@ struct RegistryPages: RouteCollection {
         var canAudit: Bool
         var audit: [AuditRow]
         var form: MemberFormBody?
+        /// The present members, for the leave and transfer forms.
+        var presentMembers: [SelectOption]
+        var leaveReasons: [SelectOption]
+        var closeReasons: [SelectOption]
+        var relations: [SelectOption]
+        var today: String
     }
 
     /// `revealed`: the one member whose ID this answer shows in full (just revealed).
@@ -168,7 +177,12 @@ struct RegistryPages: RouteCollection {
             },
             canEdit: caller.role.canEditRecords && household.status == HouseholdStatus.active.rawValue,
             canReveal: caller.role.canRevealResidentIDs, canAudit: caller.role.canReadAudit, audit: audit,
-            form: form ?? (caller.role.canEditRecords ? Self.memberForm(action: "/monitoring/households/\(household.code)/members") : nil))
+            form: form ?? (caller.role.canEditRecords ? Self.memberForm(action: "/monitoring/households/\(household.code)/members") : nil),
+            presentMembers: dtos.filter { $0.status == MemberStatus.present.rawValue }.map {
+                SelectOption(value: $0.id.uuidString, label: "\($0.name)(\(Self.label(TongguanDomain.Relation.self, $0.relation)))", selected: false)
+            },
+            leaveReasons: Self.choices(LeaveReason.self, selected: nil), closeReasons: Self.choices(HouseholdCloseReason.self, selected: nil),
+            relations: Self.choices(TongguanDomain.Relation.self, selected: nil), today: RegistryFinder.today().description)
         let response = try await req.page(
             "monitoring/household", title: "农户 \(household.code)", active: Self.active, status: status, error: error, body)
         // A page that may hold a revealed ID is never kept by a cache.
@@ -196,6 +210,88 @@ struct RegistryPages: RouteCollection {
         let clear = try await RegistryService.reveal(
             member, in: household, reason: reason, ring: try req.registryKeys, actor: req.auditActor, on: req.db)
         return try await detail(req, household, revealed: (member.id!, clear))
+    }
+
+    // MARK: leave, transfer, close (each form asks to confirm)
+
+    struct ChangeForm: Content {
+        var member_id: String?
+        var reason: String?
+        var date: String?
+        var new_head_id: String?
+        var to_household_code: String?
+        var relation: String?
+        var confirm: String?
+    }
+
+    /// Runs a change from the household page; a refusal or a bad field is shown on the page.
+    func change(
+        _ req: Request, _ household: Household, _ form: ChangeForm, _ body: () async throws -> String
+    ) async throws -> Response {
+        guard form.confirm == "on" else {
+            return try await detail(req, household, status: .unprocessableEntity, error: "请勾选「确认」后再提交")
+        }
+        do {
+            return req.redirect(to: try await body())
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            let detailText = ([errors.message] + errors.fields.map { Optional($0.message) }).compactMap { $0 }.joined(separator: ";")
+            return try await detail(req, household, status: errors.status, error: detailText)
+        } catch let failure as ValidationFailure {
+            return try await detail(req, household, status: .unprocessableEntity, error: failure.problems.map(\.message).joined(separator: ";"))
+        }
+    }
+
+    static func member(_ raw: String?, of household: Household, on db: any Database) async throws -> Member {
+        guard let raw, let id = UUID(uuidString: raw), let member = try await Member.find(id, on: db), member.householdID == household.id
+        else { throw Refusal.invalid([FieldProblem(field: "member_id", message: "请选择本户的一名在户成员")]) }
+        return member
+    }
+
+    func leave(req: Request) async throws -> Response {
+        try req.caller.require(\.canEditRecords)
+        let household = try await HouseholdsAPI.household(req)
+        let form = try req.content.decode(ChangeForm.self)
+        return try await change(req, household, form) {
+            let member = try await Self.member(form.member_id, of: household, on: req.db)
+            let departure = try RegistryForms.departure(reason: form.reason ?? "", date: form.date ?? "")
+            let newHead = form.new_head_id.flatMap { UUID(uuidString: $0) }
+            try await RegistryService.leave(member, in: household, departure, newHead: newHead, actor: req.auditActor, on: req.db)
+            return "/monitoring/households/\(household.code)"
+        }
+    }
+
+    func transfer(req: Request) async throws -> Response {
+        let caller = try req.caller
+        try caller.require(\.canEditRecords)
+        let household = try await HouseholdsAPI.household(req)
+        let form = try req.content.decode(ChangeForm.self)
+        return try await change(req, household, form) {
+            let member = try await Self.member(form.member_id, of: household, on: req.db)
+            let code = (form.to_household_code ?? "").trimmingCharacters(in: .whitespaces)
+            guard (try? HouseholdCode(validating: code)) != nil else {
+                throw Refusal.invalid([FieldProblem(field: "to_household_code", message: "转入户码有误(17位,末位为校验码),请核对")])
+            }
+            let target = try await RegistryFinder.household(code: code, in: caller.scope, on: req.db)
+            guard let relation = form.relation.flatMap({ TongguanDomain.Relation(rawValue: $0) }) else {
+                throw Refusal.invalid([FieldProblem(field: "relation", message: "请选择在转入户中与户主的关系")])
+            }
+            let newHead = form.new_head_id.flatMap { UUID(uuidString: $0) }
+            try await RegistryService.transfer(
+                member, from: household, to: target, relation: relation, newSourceHead: newHead, actor: req.auditActor, on: req.db)
+            return "/monitoring/households/\(target.code)"
+        }
+    }
+
+    func close(req: Request) async throws -> Response {
+        try req.caller.require(\.canEditRecords)
+        let household = try await HouseholdsAPI.household(req)
+        let form = try req.content.decode(ChangeForm.self)
+        return try await change(req, household, form) {
+            let closure = try RegistryForms.closure(reason: form.reason ?? "", date: form.date ?? "")
+            try await RegistryService.close(household, closure, actor: req.auditActor, on: req.db)
+            return "/monitoring/households/\(household.code)"
+        }
     }
 
     // MARK: the household card
