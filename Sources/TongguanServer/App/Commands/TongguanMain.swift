@@ -2,6 +2,7 @@ import ConsoleKit
 import Fluent
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import TongguanDomain
 import Vapor
 
@@ -30,6 +31,7 @@ public enum TongguanMain {
                 app.asyncCommands.use(PreparedServe(inner: await app.servers.asyncCommand, demo: demo), as: "serve", isDefault: true)
                 app.asyncCommands.use(MigrateCommand(), as: "migrate")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
+                app.asyncCommands.use(KeyCommands(), as: "keys")
                 app.asyncCommands.use(ImportCommands(kinds: Modules.sheets), as: "import")
                 app.asyncCommands.use(ExportCommands(kinds: Modules.sheets), as: "export")
                 for module in Modules.all {
@@ -70,6 +72,28 @@ public enum TongguanMain {
         } else {
             try? LoggingSystem.bootstrap(from: &env)
         }
+    }
+}
+
+/// Messages for the person at the console, printed once after start-up preparation.
+final class ConsoleNotices: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+    func add(_ notice: String) { lines.withLockedValue { $0.append(notice) } }
+    func drain() -> [String] {
+        lines.withLockedValue { l in
+            defer { l = [] }; return l
+        }
+    }
+}
+
+private struct ConsoleNoticesKey: StorageKey { typealias Value = ConsoleNotices }
+
+extension Application {
+    var consoleNotices: ConsoleNotices {
+        if let notices = storage[ConsoleNoticesKey.self] { return notices }
+        let notices = ConsoleNotices()
+        storage[ConsoleNoticesKey.self] = notices
+        return notices
     }
 }
 
@@ -124,6 +148,12 @@ enum Startup {
                 ================================================================
 
                 """)
+        }
+        // What a module needs the person at the console to know once (a key file it made).
+        for notice in app.consoleNotices.drain() {
+            print(
+                "\n================================================================\n" + notice
+                    + "\n================================================================\n")
         }
     }
 
