@@ -1,3 +1,4 @@
+import Foundation
 import TongguanDomain
 
 /// Reads `TONGGUAN_*` variables, collecting every bad value (named by its variable) so that
@@ -85,6 +86,20 @@ struct EnvironmentReader {
             }
         }
         return ranges
+    }
+
+    /// An absolute `http`/`https` URL without query or fragment, trailing slash removed.
+    mutating func baseURL(_ variable: String) -> String? {
+        guard let raw = text(variable) else { return nil }
+        guard let parts = URLComponents(string: raw), let scheme = parts.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = parts.host, !host.isEmpty, parts.query == nil, parts.fragment == nil, parts.user == nil
+        else {
+            problem(variable, "应为 http:// 或 https:// 开头的网址,如 https://tongguan.example.gov.cn(现为「\(raw.prefix(80))」)")
+            return nil
+        }
+        var url = raw
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 
     func finish() throws(SettingsError) {

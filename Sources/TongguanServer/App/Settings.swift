@@ -26,6 +26,13 @@ public struct Settings: Sendable {
     public var trustedProxies: [IPAddressRange] = []
     /// When set, `/metrics` answers only requests bearing it; else only loopback clients.
     public var metricsToken: String?
+    /// Where the key that protects personal data comes from (`TONGGUAN_DATA_KEY`).
+    public var dataKey: DataKeySource = .temporary
+    /// `TONGGUAN_DATA_KEY_NEW`: during a key rotation, the key values are re-sealed under.
+    public var newDataKey: SecretText?
+    /// `TONGGUAN_BASE_URL`: the address printed in QR codes (`https://host[:port][/path]`,
+    /// no trailing slash); nil derives it from each request's Host.
+    public var baseURL: String?
 
     public init(
         database: DatabaseTarget, adminPassword: String? = nil, tls: Bool = false,
@@ -78,10 +85,49 @@ public struct Settings: Sendable {
         if let token = settings.metricsToken, token.count < 16 {
             reader.problem("TONGGUAN_METRICS_TOKEN", "至少16个字符")
         }
+        if let raw = reader.text("TONGGUAN_DATA_KEY") {
+            do {
+                _ = try DataKey(base64: raw)
+                settings.dataKey = .environment(SecretText(raw))
+            } catch { reader.problem("TONGGUAN_DATA_KEY", error.message) }
+        } else {
+            switch database {
+            case .sqlite(let path): settings.dataKey = .file(path: path + ".key")
+            case .postgres:
+                reader.problem(
+                    "TONGGUAN_DATA_KEY", "使用 PostgreSQL 时必须设置:32字节随机数的 base64(可用 openssl rand -base64 32 生成),并与数据库分开保存")
+            }
+        }
+        if let raw = reader.text("TONGGUAN_DATA_KEY_NEW") {
+            do {
+                _ = try DataKey(base64: raw)
+                settings.newDataKey = SecretText(raw)
+            } catch { reader.problem("TONGGUAN_DATA_KEY_NEW", error.message) }
+        }
+        settings.baseURL = reader.baseURL("TONGGUAN_BASE_URL")
         _ = reader.choice("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"], default: "info")
         try reader.finish()
         return settings
     }
+}
+
+/// Where the data key comes from. Its value is never printed or logged.
+public enum DataKeySource: Sendable, Equatable {
+    /// `TONGGUAN_DATA_KEY`.
+    case environment(SecretText)
+    /// SQLite without the variable: a key file beside the database, made on first start.
+    case file(path: String)
+    /// Settings built in code without a key (tests): a random key for this process only.
+    case temporary
+}
+
+/// A secret read from the environment: its description is masked, so printing the settings
+/// (or an error that holds them) never shows it.
+public struct SecretText: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "******" }
+    public var debugDescription: String { "******" }
 }
 
 /// The settings that are wrong, each naming its variable.

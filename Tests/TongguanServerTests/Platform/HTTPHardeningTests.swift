@@ -137,7 +137,7 @@ import VaporTesting
         #expect(error?.description.contains("TONGGUAN_TOKEN_HOURS") == true)
         let good = try Settings.fromEnvironment([
             "TONGGUAN_TOKEN_HOURS": "0.5", "TONGGUAN_MAX_BODY": "2mb", "TONGGUAN_TRUSTED_PROXIES": "10.0.0.1, ::1",
-            "DATABASE_URL": "postgresql://u:p@h/db",
+            "DATABASE_URL": "postgresql://u:p@h/db", "TONGGUAN_DATA_KEY": DataKey.generate().base64,
         ])
         #expect(good.tokenLifetime == 1800 && good.maxBodySize == "2mb" && good.trustedProxies.count == 2)
         #expect(good.database == .postgres(url: "postgresql://u:p@h/db", schema: nil))

@@ -2,6 +2,7 @@ import ConsoleKit
 import Fluent
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import TongguanDomain
 import Vapor
 
@@ -73,6 +74,28 @@ public enum TongguanMain {
     }
 }
 
+/// Messages for the person at the console, printed once after start-up preparation.
+final class ConsoleNotices: Sendable {
+    private let lines = NIOLockedValueBox<[String]>([])
+    func add(_ notice: String) { lines.withLockedValue { $0.append(notice) } }
+    func drain() -> [String] {
+        lines.withLockedValue { l in
+            defer { l = [] }; return l
+        }
+    }
+}
+
+private struct ConsoleNoticesKey: StorageKey { typealias Value = ConsoleNotices }
+
+extension Application {
+    var consoleNotices: ConsoleNotices {
+        if let notices = storage[ConsoleNoticesKey.self] { return notices }
+        let notices = ConsoleNotices()
+        storage[ConsoleNoticesKey.self] = notices
+        return notices
+    }
+}
+
 /// A command's own failure: its message is for the operator, its exit code for scripts.
 struct CommandFailure: Error {
     var message: String
@@ -124,6 +147,12 @@ enum Startup {
                 ================================================================
 
                 """)
+        }
+        // What a module needs the person at the console to know once (a key file it made).
+        for notice in app.consoleNotices.drain() {
+            print(
+                "\n================================================================\n" + notice
+                    + "\n================================================================\n")
         }
     }
 

@@ -1,0 +1,59 @@
+import ConsoleKit
+import Fluent
+import TongguanDomain
+import Vapor
+
+/// The household registry (一户一码) as a part of 监测: households and members, resident IDs
+/// sealed at rest, the member sheet, the household card, data quality and demo households.
+enum RegistryPart {
+    static var migrations: [any Migration] { [CreateRegistry()] }
+
+    static var schemas: [String: JSONSchema] {
+        HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }
+    }
+
+    static let auditLabels: [String: String] = [
+        "household.create": "新建农户", "household.update": "修改农户", "household.moved_out": "农户迁出本区划",
+        "household.close": "销户", "member.add": "登记成员", "member.update": "修改成员", "member.leave": "成员离户",
+        "member.transfer": "成员转出", "member.transfer_in": "成员转入", "member.reveal": "查看完整身份证号",
+        "members.import": "导入农户成员表", "members.export_ids": "导出含完整身份证号的成员表", "keys.rotate": "更换数据密钥",
+    ]
+
+    static var sheets: [SheetKind] { [] }
+
+    static var commands: [String: any AnyAsyncCommand] { ["keys": KeyCommands()] }
+
+    static func routes(_ routes: ModuleRoutes) throws {
+        try routes.api.register(collection: HouseholdsAPI())
+        try routes.api.register(collection: MembersAPI())
+    }
+
+    /// The home page's entries for a role.
+    static func entries(for role: Role) -> [MonitoringHomePage.Entry] {
+        var entries = [
+            MonitoringHomePage.Entry(href: "/monitoring/households", title: "农户", summary: "一户一码:农户与成员的登记、变更、户码卡片。")
+        ]
+        entries.append(.init(href: "/monitoring/quality", title: "数据质量", summary: "无户主、子女年长于户主、超过110岁、空户、适龄未在校等问题。"))
+        if role.canEditRecords {
+            entries.append(.init(href: "/monitoring/households/import", title: "导入", summary: "按成员导入农户成员表(CSV 或 xlsx),全部成功或全部不导入。"))
+        }
+        return entries
+    }
+
+    /// Loads the data keys (making the key file on first start) and refuses a key that
+    /// cannot read what the database holds.
+    static func seed(_ app: Application) async throws {
+        let ring: KeyRing
+        do {
+            let (loaded, notice) = try DataProtection.load(app.tongguan.settings, logger: app.logger)
+            ring = loaded
+            if let notice { app.consoleNotices.add(notice) }
+            try await DataProtection.checkStoredValues(ring, on: app.db)
+        } catch let failure as DataProtection.LoadFailure {
+            throw CommandFailure(message: failure.description, exitCode: 2)
+        }
+        app.setRegistryKeys(ring)
+    }
+
+    static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+}
