@@ -170,3 +170,13 @@ extension MemberSheet {
         return reading
     }
 }
+
+extension RegistryForms.MemberFields {
+    /// A checked sheet row's fields (it passed the same rules as the API's).
+    public init(_ draft: MemberDraft) {
+        self.init(
+            name: draft.name, resident: draft.resident, relation: draft.relation, labourCapacity: draft.labourCapacity,
+            disability: draft.disability, chronicIllness: draft.chronicIllness, schoolStage: draft.schoolStage,
+            workStatus: draft.workStatus, basicMedicalInsurance: draft.basicMedicalInsurance)
+    }
+}

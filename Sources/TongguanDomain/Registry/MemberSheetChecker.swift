@@ -16,12 +16,21 @@ public struct MemberSheetChecker: Sendable {
     /// Refused rows' IDs: (line, resident, household it heads), for the file-wide checks.
     private var refused: [(line: Int, resident: ResidentIdentity?, headsGroup: ResidentIdentity?)] = []
     private var problems: [RowProblem] = []
+    /// In the bounded mode (`tallying`), row problems are counted here instead of kept.
+    private var tally: RowProblemTally?
     public private(set) var dataRows = 0
 
-    public init(today: CivilDate, villages: MemberSheet.Villages? = nil) {
+    /// `tallying`: keep the problems of single rows in a `RowProblemTally` (the full count,
+    /// the first few, counts per column and reason) rather than all of them, so a file of a
+    /// million bad rows costs little memory; read the outcome with `finish(into:)`.
+    public init(today: CivilDate, villages: MemberSheet.Villages? = nil, tallying: Bool = false) {
         self.today = today
         self.villages = villages
+        self.tally = tallying ? RowProblemTally() : nil
     }
+
+    /// True once a problem has been found (the file will not be imported).
+    public var hasProblems: Bool { !problems.isEmpty || !(tally?.isEmpty ?? true) || headerRefused }
 
     public mutating func add(_ row: SheetRow) {
         guard !headerRefused else { return }
@@ -40,8 +49,36 @@ public struct MemberSheetChecker: Sendable {
         if let draft = reading.draft {
             drafts.append(draft)
         } else {
-            problems += reading.problems
+            if tally != nil { tally!.add(reading.problems) } else { problems += reading.problems }
             refused.append((row.line, reading.resident, reading.headsGroup))
+        }
+    }
+
+    /// As `finish()`, adding every problem to `report` (bounded): the header's, the rows',
+    /// then the file-wide ones by row. Nil when there was any.
+    public consuming func finish(into report: inout RowProblemTally) -> MemberSheet.Households? {
+        let rowTally = tally
+        tally = nil
+        let fileLevel = headerRefused || layout == nil || dataRows == 0 && (rowTally?.isEmpty ?? true)
+        switch finish() {
+        case .success(let households):
+            if let rowTally, !rowTally.isEmpty { report = rowTally; return nil }
+            return households
+        case .failure(let failure):
+            if fileLevel {
+                report.addHeader(failure.problems)
+                return nil
+            }
+            if let rowTally { report = rowTally }
+            var i = 0
+            let found = failure.problems
+            while i < found.count {
+                var j = i + 1
+                while j < found.count && found[j].row == found[i].row { j += 1 }
+                report.add(Array(found[i..<j]))
+                i = j
+            }
+            return nil
         }
     }
 
@@ -62,9 +99,15 @@ public struct MemberSheetChecker: Sendable {
         while i < ids.count {
             var j = i + 1
             while j < ids.count && ids[j].digits == ids[i].digits { j += 1 }
+            if j > i + 1 {
+                // The first row names its repeats in one problem (at most five, then how many).
+                let repeats = ids[(i + 1)..<j].map { "第\($0.line)行" }
+                var named = repeats.prefix(5).joined(separator: "、")
+                if repeats.count > 5 { named += "等\(repeats.count)行" }
+                found.append(problem(ids[i].line, .residentID, "身份证号与\(named)重复"))
+            }
             for k in (i + 1)..<j {
                 found.append(problem(ids[k].line, .residentID, "身份证号与第\(ids[i].line)行重复"))
-                found.append(problem(ids[i].line, .residentID, "身份证号与第\(ids[k].line)行重复"))
             }
             i = j
         }

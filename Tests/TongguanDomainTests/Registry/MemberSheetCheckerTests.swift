@@ -63,7 +63,7 @@ struct MemberSheetCheckerTests {
         #expect(bad.map(\.row) == [3])
     }
 
-    @Test("an ID on two rows names both rows; on three, each repeat and the first")
+    @Test("an ID on two rows names both rows; on three, each repeat names the first and the first names both")
     func duplicates() {
         let twice = problems(family + [F.values(name: "张小", id: F.childID, relation: "子女", school: "义务教育")])
         #expect(
@@ -75,8 +75,7 @@ struct MemberSheetCheckerTests {
         let thrice = problems(family + [child, child])
         #expect(
             thrice == [
-                RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行重复"),
-                RowProblem(row: 2, column: "身份证号", message: "身份证号与第6行重复"),
+                RowProblem(row: 2, column: "身份证号", message: "身份证号与第5行、第6行重复"),
                 RowProblem(row: 5, column: "身份证号", message: "身份证号与第2行重复"),
                 RowProblem(row: 6, column: "身份证号", message: "身份证号与第2行重复"),
             ])

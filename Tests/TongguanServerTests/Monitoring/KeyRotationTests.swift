@@ -52,13 +52,15 @@ import VaporTesting
             struct Stop: Error {}
             // The first run stops after two batches (a crash, a Ctrl-C)…
             await #expect(throws: Stop.self) {
-                _ = try await KeyRotation.run(ring: ring, batch: 5, actor: .cli(), on: t.db) { n in if n == 2 { throw Stop() } }
+                _ = try await KeyRotation.run(ring: ring, columns: RegistryPart.sealedColumns, batch: 5, actor: .cli(), on: t.db) { n in
+                    if n == 2 { throw Stop() }
+                }
             }
-            #expect(try await KeyRotation.remaining(ring: ring, on: t.db) == expected.count - 10)
+            #expect(try await KeyRotation.remaining(ring: ring, columns: t.app.sealedColumns, on: t.db) == expected.count - 10)
             let addedIDs = [F.id(900), F.id(901)]
             let checks = CheckLog()
             // …and the second finishes, with the application in use between its batches.
-            let outcome = try await KeyRotation.run(ring: ring, batch: 5, actor: .cli(), on: t.db) { n in
+            let outcome = try await KeyRotation.run(ring: ring, columns: RegistryPart.sealedColumns, batch: 5, actor: .cli(), on: t.db) { n in
                 let code = codes[n % codes.count]
                 let household = try await t.request(.GET, "/api/v1/households/\(code)", token: token).json()
                 let member = (household["members"] as! [[String: Any]])[0]
@@ -79,9 +81,9 @@ import VaporTesting
             }
             #expect(checks.all && checks.count > 10)
             #expect(outcome.rotated == expected.count - 10)
-            #expect(try await KeyRotation.remaining(ring: ring, on: t.db) == 0)
+            #expect(try await KeyRotation.remaining(ring: ring, columns: t.app.sealedColumns, on: t.db) == 0)
             // A second run finds nothing to do.
-            #expect(try await KeyRotation.run(ring: ring, batch: 5, actor: .cli(), on: t.db).rotated == 0)
+            #expect(try await KeyRotation.run(ring: ring, columns: RegistryPart.sealedColumns, batch: 5, actor: .cli(), on: t.db).rotated == 0)
             let audit = try await t.request(.GET, "/api/v1/audit?entity_type=data_key&per=100", token: token)
             #expect((try audit.json()["metadata"] as? [String: Any])?["total"] as? Int ?? 0 >= 6)
             return addedIDs

@@ -81,6 +81,13 @@ extension ScopeMatrixTests {
                 method: .POST, path: "/api/v1/households/:code/close",
                 make: { f, place in ("/api/v1/households/\(f.id("empty", place))/close", ["reason": "moved_out", "date": "2024-05-02"]) },
                 expected: editorsOnly(success: .ok)),
+            Case(
+                method: .POST, path: "/api/v1/households/import",
+                make: { f, place in ("/api/v1/households/import", ["__raw": registrySheet(f, place)]) },
+                expected: editorsOnly(success: .ok, outside: .unprocessableEntity)),
+            Case(
+                method: .GET, path: "/api/v1/households/export",
+                make: { _, place in ("/api/v1/households/export?division=\(addressOf[place]!)", nil) }, expected: { _, _ in .ok }),
         ],
         setUp: { t, fixture in
             try await RegistryFixture.addVillages(t)

@@ -85,3 +85,45 @@ enum RegistryFixture {
 extension TestingHTTPResponse {
     var text: String { body.string }
 }
+
+/// Member sheets for import tests.
+enum MemberRows {
+    static func row(
+        _ name: String, _ id: String, head: String? = nil, village: String = RegistryFixture.linVillage, relation: String = "户主",
+        labour: String = "有", school: String = "无", work: String = "务农", phone: String = "", address: String = ""
+    ) -> [String] {
+        [name, id, head ?? id, village, relation, labour, "否", "否", school, work, "是", phone, address]
+    }
+
+    static func csv(_ rows: [[String]], notice: Bool = false) -> Data {
+        var lines = notice ? [MemberSheet.personalDataNotice(withIDs: true)] : []
+        lines.append(MemberSheet.header.joined(separator: ","))
+        lines += rows.map { CSVParser.line($0) }
+        return Data(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// `count` households of `size` members each in `village`, IDs from `start`.
+    static func households(
+        _ count: Int, size: Int = 3, village: String = RegistryFixture.linVillage, start: Int = 1000
+    ) -> (rows: [[String]], ids: [String]) {
+        var rows: [[String]] = []
+        var ids: [String] = []
+        for h in 0..<count {
+            let head = RegistryFixture.id(start + h * size, born: 1960 + h % 20)
+            ids.append(head)
+            rows.append(row("户主\(h)", head, village: village, phone: "1391234\(String(format: "%04d", h % 10000))", address: "第\(h)号"))
+            for m in 1..<size {
+                let id = RegistryFixture.id(start + h * size + m, born: 1990 + m)
+                ids.append(id)
+                rows.append(row("成员\(h)-\(m)", id, head: head, village: village, relation: m == 1 ? "配偶" : "子女", labour: "弱"))
+            }
+        }
+        return (rows, ids)
+    }
+}
+
+extension TestApp {
+    func importMembers(_ data: Data, token: String, dryRun: Bool = false) async throws -> TestingHTTPResponse {
+        try await importFile("/api/v1/households/import" + (dryRun ? "?dry_run=true" : ""), data, token: token)
+    }
+}

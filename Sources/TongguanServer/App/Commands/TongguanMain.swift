@@ -31,6 +31,7 @@ public enum TongguanMain {
                 app.asyncCommands.use(PreparedServe(inner: await app.servers.asyncCommand, demo: demo), as: "serve", isDefault: true)
                 app.asyncCommands.use(MigrateCommand(), as: "migrate")
                 app.asyncCommands.use(BackupCommand(), as: "backup")
+                app.asyncCommands.use(KeyCommands(), as: "keys")
                 app.asyncCommands.use(ImportCommands(kinds: Modules.sheets), as: "import")
                 app.asyncCommands.use(ExportCommands(kinds: Modules.sheets), as: "export")
                 for module in Modules.all {

@@ -9,7 +9,7 @@ enum RegistryPart {
     static var migrations: [any Migration] { [CreateRegistry()] }
 
     static var schemas: [String: JSONSchema] {
-        HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }
+        HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }.merging(RegistryTransferAPI.schemas) { a, _ in a }
     }
 
     static let auditLabels: [String: String] = [
@@ -19,11 +19,19 @@ enum RegistryPart {
         "members.import": "导入农户成员表", "members.export_ids": "导出含完整身份证号的成员表", "keys.rotate": "更换数据密钥",
     ]
 
-    static var sheets: [SheetKind] { [] }
+    static var sheets: [SheetKind] {
+        [SheetKind(name: "members", summary: "农户成员表(一户一码)", importCommand: ImportMembers(), exportCommand: ExportMembers())]
+    }
 
-    static var commands: [String: any AnyAsyncCommand] { ["keys": KeyCommands()] }
+    static var commands: [String: any AnyAsyncCommand] { [:] }
+
+    /// Resident IDs, sealed under the platform's data key (`DataProtection`).
+    static let sealedColumns = [
+        SealedColumn(table: Member.schema, sealed: "resident_id_sealed", blindIndex: "resident_id_index", label: "身份证号")
+    ]
 
     static func routes(_ routes: ModuleRoutes) throws {
+        try routes.api.register(collection: RegistryTransferAPI())
         try routes.api.register(collection: HouseholdsAPI())
         try routes.api.register(collection: MembersAPI())
     }
@@ -40,20 +48,20 @@ enum RegistryPart {
         return entries
     }
 
-    /// Loads the data keys (making the key file on first start) and refuses a key that
-    /// cannot read what the database holds.
+    /// Loads the platform's data keys (making the key file on first start) and refuses a key
+    /// that cannot read the resident IDs the database holds.
     static func seed(_ app: Application) async throws {
-        let ring: KeyRing
-        do {
-            let (loaded, notice) = try DataProtection.load(app.tongguan.settings, logger: app.logger)
-            ring = loaded
-            if let notice { app.consoleNotices.add(notice) }
-            try await DataProtection.checkStoredValues(ring, on: app.db)
-        } catch let failure as DataProtection.LoadFailure {
-            throw CommandFailure(message: failure.description, exitCode: 2)
-        }
-        app.setRegistryKeys(ring)
+        try await DataProtection.prepare(app, columns: sealedColumns)
     }
 
     static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+}
+
+extension Application {
+    /// The platform's data keys, under the name the registry's code has used since part 1.
+    var registryKeys: KeyRing { get throws { try dataKeys } }
+}
+
+extension Request {
+    var registryKeys: KeyRing { get throws { try application.dataKeys } }
 }

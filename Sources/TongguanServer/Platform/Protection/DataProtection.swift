@@ -10,9 +10,18 @@ import Vapor
     import Darwin
 #endif
 
-/// The keys that protect resident IDs, loaded once at start (`RegistryModule.seed`):
-/// `TONGGUAN_DATA_KEY`, or on SQLite a key file beside the database created on first start,
-/// plus `TONGGUAN_DATA_KEY_NEW` during a rotation. Neither key is ever logged or printed.
+/// The platform's protection of personal data at rest (resident IDs and the like): one data
+/// key for every module, from `TONGGUAN_DATA_KEY`, or on SQLite a key file beside the
+/// database created on first start (mode 0600, with a console notice); on PostgreSQL the
+/// settings refuse to start without the variable. During a rotation `TONGGUAN_DATA_KEY_NEW`
+/// joins it (`KeyRing`: reads open under either key, writes seal under the new one).
+/// Neither key is ever logged or printed.
+///
+/// A module that keeps sealed values declares its columns (`SealedColumn`) and calls
+/// `DataProtection.prepare(app, columns:)` from its `seed`; it then seals with
+/// `app.dataKeys` / `req.dataKeys` (`seal`, `open`, `blindIndex`, `blindIndexes` for lookups
+/// during a rotation). The platform refuses to start with a key that cannot open what a
+/// declared column holds, and `tongguan keys rotate` re-seals every declared column.
 enum DataProtection {
     /// A random key for settings built in code without one (tests): one per process, so an
     /// application restarted in the same process still reads what it wrote.
@@ -99,35 +108,76 @@ enum DataProtection {
 
     /// Refuses to start with a key that cannot open what is stored: sealing new IDs under a
     /// different key would leave a database that no single key reads.
-    static func checkStoredValues(_ ring: KeyRing, on db: any Database) async throws {
-        struct Row: Decodable { var resident_id_sealed: String }
-        guard
-            let row = try await db.sql.select().column("resident_id_sealed").from(Member.schema).limit(1)
-                .first(decoding: Row.self)
-        else { return }
-        let id = FieldCipher.keyID(of: row.resident_id_sealed) ?? "?"
-        guard id == ring.current.keyID || id == ring.next?.keyID else {
-            throw LoadFailure(
-                description: "数据库中的身份证号由另一个数据密钥加密(密钥标识 \(id)),当前密钥标识为 \(ring.current.keyID):"
-                    + "请设置正确的 TONGGUAN_DATA_KEY(或放回原来的密钥文件)后再启动")
+    static func checkStoredValues(_ ring: KeyRing, columns: [SealedColumn], on db: any Database) async throws {
+        struct Row: Decodable { var value: String }
+        for column in columns {
+            guard
+                let row = try await db.sql.select().column(SQLIdentifier(column.sealed), as: "value").from(column.table)
+                    .where(SQLIdentifier(column.sealed), .isNot, SQLLiteral.null).limit(1).first(decoding: Row.self)
+            else { continue }
+            let id = FieldCipher.keyID(of: row.value) ?? "?"
+            guard id == ring.current.keyID || id == ring.next?.keyID else {
+                throw LoadFailure(
+                    description: "数据库中的\(column.label)由另一个数据密钥加密(密钥标识 \(id)),当前密钥标识为 \(ring.current.keyID):"
+                        + "请设置正确的 TONGGUAN_DATA_KEY(或放回原来的密钥文件)后再启动")
+            }
+        }
+    }
+
+    /// Loads the key ring once per application (making the key file on first start and
+    /// queueing its console notice), records `columns` as sealed for the start-up check and
+    /// for `keys rotate`, and refuses a key that cannot open what those columns hold. Call
+    /// it from a module's `seed`; a failure stops the start with its message (exit code 2).
+    @discardableResult
+    static func prepare(_ app: Application, columns: [SealedColumn]) async throws -> KeyRing {
+        do {
+            let ring: KeyRing
+            if let loaded = app.storage[DataKeysKey.self] {
+                ring = loaded
+            } else {
+                let (loaded, notice) = try load(app.tongguan.settings, logger: app.logger)
+                if let notice { app.consoleNotices.add(notice) }
+                app.storage[DataKeysKey.self] = loaded
+                ring = loaded
+            }
+            let known = app.storage[SealedColumnsKey.self] ?? []
+            app.storage[SealedColumnsKey.self] = known + columns.filter { !known.contains($0) }
+            try await checkStoredValues(ring, columns: columns, on: app.db)
+            return ring
+        } catch let failure as LoadFailure {
+            throw CommandFailure(message: failure.description, exitCode: 2)
         }
     }
 }
 
-private struct RegistryKeysKey: StorageKey { typealias Value = KeyRing }
+/// A column of values sealed under the data key (`FieldCipher`: `v1.<key id>.<base64>`),
+/// optionally with the column of their blind index (HMAC-SHA256 under a derived key, for
+/// exact lookup and uniqueness). The table's primary key `id` must be a UUID (rotation walks
+/// it in order).
+struct SealedColumn: Sendable, Hashable {
+    var table: String
+    var sealed: String
+    var blindIndex: String?
+    /// What the values are, in Chinese, for the start-up refusal ("身份证号").
+    var label: String
+}
+
+private struct DataKeysKey: StorageKey { typealias Value = KeyRing }
+private struct SealedColumnsKey: StorageKey { typealias Value = [SealedColumn] }
 
 extension Application {
-    /// The data keys, set at start by the module's seed.
-    var registryKeys: KeyRing {
+    /// The data keys, loaded by `DataProtection.prepare` at start.
+    var dataKeys: KeyRing {
         get throws {
-            guard let ring = storage[RegistryKeysKey.self] else { throw Abort(.internalServerError, reason: "data keys not loaded") }
+            guard let ring = storage[DataKeysKey.self] else { throw Abort(.internalServerError, reason: "data keys not loaded") }
             return ring
         }
     }
 
-    func setRegistryKeys(_ ring: KeyRing) { storage[RegistryKeysKey.self] = ring }
+    /// Every column the modules declared as sealed.
+    var sealedColumns: [SealedColumn] { storage[SealedColumnsKey.self] ?? [] }
 }
 
 extension Request {
-    var registryKeys: KeyRing { get throws { try application.registryKeys } }
+    var dataKeys: KeyRing { get throws { try application.dataKeys } }
 }

@@ -4,9 +4,9 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-/// `tongguan keys …`: the data key that protects resident IDs.
+/// `tongguan keys …`: the data key that protects personal data (every module's sealed columns).
 struct KeyCommands: AsyncCommandGroup {
-    var help: String { "数据密钥(加密身份证号):rotate 更换密钥,generate 生成新密钥" }
+    var help: String { "数据密钥(加密身份证号等个人信息):rotate 更换密钥,generate 生成新密钥" }
     var commands: [String: any AnyAsyncCommand] { ["rotate": RotateKeys(), "generate": GenerateKey()] }
 }
 
@@ -28,24 +28,25 @@ struct RotateKeys: PreparedCommand {
     }
 
     var help: String {
-        "用 TONGGUAN_DATA_KEY_NEW 重新加密全部身份证号(分批进行,可中断后重跑)。期间请让服务也带着 TONGGUAN_DATA_KEY_NEW 运行"
+        "用 TONGGUAN_DATA_KEY_NEW 重新加密全部身份证号等个人信息(分批进行,可中断后重跑)。期间请让服务也带着 TONGGUAN_DATA_KEY_NEW 运行"
     }
 
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let ring = try app.registryKeys
+        let ring = try await DataProtection.prepare(app, columns: [])
+        let columns = app.sealedColumns
         guard ring.isRotating else {
             throw CommandFailure(message: "请设置 TONGGUAN_DATA_KEY_NEW(新密钥,可用 tongguan keys generate 生成)后再运行", exitCode: 2)
         }
         let batch = signature.batch ?? KeyRotation.defaultBatch
         guard (1...10_000).contains(batch) else { throw CommandFailure(message: "--batch 应为1到10000之间的整数", exitCode: 2) }
         let progress = Progress.forConsole()
-        let outcome = try await KeyRotation.run(ring: ring, batch: batch, actor: .cli(), on: app.db, progress: progress)
-        let left = try await KeyRotation.remaining(ring: ring, on: app.db)
+        let outcome = try await KeyRotation.run(ring: ring, columns: columns, batch: batch, actor: .cli(), on: app.db, progress: progress)
+        let left = try await KeyRotation.remaining(ring: ring, columns: columns, on: app.db)
         guard left == 0 else {
-            throw CommandFailure(message: "仍有 \(left) 条身份证号未更换密钥(可能有人同时用旧密钥写入):请再运行一次")
+            throw CommandFailure(message: "仍有 \(left) 条加密数据未更换密钥(可能有人同时用旧密钥写入):请再运行一次")
         }
-        var lines = ["已用新密钥(标识 \(ring.sealing.keyID))重新加密 \(outcome.rotated) 条身份证号,共检查 \(outcome.scanned) 条。"]
+        var lines = ["已用新密钥(标识 \(ring.sealing.keyID))重新加密 \(outcome.rotated) 条数据,共检查 \(outcome.scanned) 条。"]
         if case .file(let path) = app.tongguan.settings.dataKey, let next = app.tongguan.settings.newDataKey {
             let absolute = DataProtection.absolute(path)
             try DataProtection.writeKeyFile(try DataKey(base64: next.value), to: absolute, replacing: true)
