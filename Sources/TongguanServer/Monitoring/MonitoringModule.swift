@@ -18,6 +18,7 @@ struct MonitoringModule: TongguanModule {
     }
     var sheets: [SheetKind] { RegistryPart.sheets + WorkflowPart.sheets }
     var commands: [String: any AnyAsyncCommand] { RegistryPart.commands.merging(WorkflowPart.commands) { a, _ in a } }
+    var indicatorQueries: [IndicatorQueryKind] { WorkflowPart.indicatorQueries }
 
     func routes(_ routes: ModuleRoutes) throws {
         try routes.pages.register(collection: MonitoringHomePage())

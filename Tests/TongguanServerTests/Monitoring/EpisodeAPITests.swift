@@ -192,6 +192,9 @@ import VaporTesting
             }
             #expect(try await ids("").count == 3)
             #expect(try await ids("state=monitored") == [rich])
+            #expect(try await ids("phase=monitoring") == [rich])
+            #expect(Set(try await ids("phase=identifying")) == [other])
+            #expect(try await ids("as_of=2024-06-10&phase=identifying&division=141124") == [rich])
             #expect(try await ids("category=sudden_hardship&risk_type=accident") == [rich])
             #expect(try await ids("state=not_included") == [poor])
             #expect(Set(try await ids("division=141124")) == [rich, poor])

@@ -55,6 +55,7 @@ extension ScopeMatrixTests {
                 method: .POST, path: "/api/v1/monitoring/warnings/:id/resolve",
                 make: { f, place in ("/api/v1/monitoring/warnings/\(f.id("wf-warning", place))/resolve", ["note": "已核实"]) },
                 expected: editorsOnly(success: .ok)),
+            Case(method: .GET, path: "/api/v1/monitoring/rules", make: { _, _ in ("/api/v1/monitoring/rules", nil) }, expected: { _, _ in .ok }),
             Case(
                 method: .POST, path: "/api/v1/monitoring/scan", make: { _, _ in ("/api/v1/monitoring/scan", nil) },
                 expected: { role, _ in role == .admin ? .ok : .forbidden }),

@@ -22,7 +22,7 @@ enum WorkflowPart {
 
     static var sheets: [SheetKind] { [] }
 
-    static var commands: [String: any AnyAsyncCommand] { [:] }
+    static var commands: [String: any AnyAsyncCommand] { ["monitoring": MonitoringCommands()] }
 
     static func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: MonitoringConfigAPI())
@@ -35,4 +35,7 @@ enum WorkflowPart {
     static func entries(for role: Role) -> [MonitoringHomePage.Entry] { [] }
 
     static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+
+    /// Figures 监测 offers to 指标.
+    static var indicatorQueries: [IndicatorQueryKind] { [MonitoringIndicatorQueries.summary] }
 }

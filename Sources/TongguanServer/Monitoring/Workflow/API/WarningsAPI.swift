@@ -17,17 +17,25 @@ struct WarningsAPI: RouteCollection {
             .init(
                 summary: "解除预警(须填写说明)", tag: "监测", body: .object([("note", .string())], required: ["note"]), response: .ref("Warning"),
                 errors: [403, 404, 409, 422]))
+        monitoring.get("rules", use: rules).openAPI(
+            .init(summary: "预警规则表(编码、名称、触发条件、所用参数)", tag: "监测", response: .array(.ref("WarningRule"))))
         monitoring.post("scan", use: scan).openAPI(
             .init(
                 summary: "按各户最新评估和当前成员重新运行预警规则(管理员;可重复执行)", tag: "监测", response: .ref("WarningScan"), errors: [403]))
     }
 
     static let schemas: [String: JSONSchema] = [
+        "WarningRule": .object(
+            [
+                ("code", .string(values: EarlyWarningRule.allCases.map(\.rawValue))), ("name", .string()),
+                ("condition", .string(description: "触发条件")),
+                ("parameters", .array(.string(description: "所用参数:line 为当年监测收入线,其余为监测参数的字段名"))),
+            ], required: ["code", "name", "condition", "parameters"]),
         "WarningScan": .object(
             [
                 ("households", .integer(description: "检查的农户数")), ("without_line", .integer(description: "最新评估年度无监测收入线而未检查的农户数")),
                 ("raised", .integer()), ("resolved", .integer()), ("superseded", .integer()),
-            ], required: ["households", "without_line", "raised", "resolved", "superseded"])
+            ], required: ["households", "without_line", "raised", "resolved", "superseded"]),
     ]
 
     struct ScanDTO: Content {
@@ -41,6 +49,18 @@ struct WarningsAPI: RouteCollection {
             households = r.households; withoutLine = r.withoutLine; raised = r.outcome.raised; resolved = r.outcome.resolved
             superseded = r.outcome.superseded
         }
+    }
+
+    struct RuleDTO: Content {
+        var code: String
+        var name: String
+        var condition: String
+        var parameters: [String]
+    }
+
+    func rules(req: Request) async throws -> [RuleDTO] {
+        _ = try req.caller
+        return EarlyWarningRule.table.map { RuleDTO(code: $0.code, name: $0.name, condition: $0.condition, parameters: $0.parameters) }
     }
 
     func list(req: Request) async throws -> Page<WarningDTO> {

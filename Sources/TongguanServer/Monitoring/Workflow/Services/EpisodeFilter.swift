@@ -107,7 +107,7 @@ struct EpisodeFilter: Sendable, Equatable {
         }
         if let division { sql += " AND h.division_code LIKE \(bind: division.significantPrefix + "%")" }
         if let state { sql += " AND \(stateColumn) = \(bind: state.rawValue)" }
-        if let phase { sql += " AND \(stateColumn) IN (\(SQLBind.group(phase.states.map(\.rawValue))))" }
+        if let phase { sql += " AND \(stateColumn) IN (\(binds: phase.states.map(\.rawValue)))" }
         let identifiedBy = asOf.map { " AND e.identified_on <= \(bind: $0.description)" as SQLQueryString } ?? ""
         if let category { sql += " AND e.category = \(bind: category.rawValue)" + identifiedBy }
         if let riskType { sql += " AND (',' || e.risk_types || ',') LIKE \(bind: "%," + riskType.rawValue + ",%")" + identifiedBy }
