@@ -29,10 +29,16 @@ enum WorkflowPart {
         try routes.api.register(collection: AssessmentsAPI())
         try routes.api.register(collection: WarningsAPI())
         try routes.api.register(collection: EpisodesAPI())
+        try routes.pages.register(collection: WorkflowPages())
     }
 
     /// The home page's entries for a role.
-    static func entries(for role: Role) -> [MonitoringHomePage.Entry] { [] }
+    static func entries(for role: Role) -> [MonitoringHomePage.Entry] {
+        [
+            MonitoringHomePage.Entry(href: "/monitoring/episodes", title: "监测记录", summary: "识别、帮扶、风险消除:每户的监测步骤和帮扶措施。"),
+            MonitoringHomePage.Entry(href: "/monitoring/warnings", title: "预警", summary: "收入低于或临近监测线、收入骤减、刚性支出大、三保障风险。"),
+        ]
+    }
 
     static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
 
