@@ -86,6 +86,9 @@ extension ScopeMatrixTests {
                 make: { f, place in ("/api/v1/households/import", ["__raw": registrySheet(f, place)]) },
                 expected: editorsOnly(success: .ok, outside: .unprocessableEntity)),
             Case(
+                method: .GET, path: "/api/v1/households/quality",
+                make: { _, place in ("/api/v1/households/quality?division=\(addressOf[place]!)", nil) }, expected: { _, _ in .ok }),
+            Case(
                 method: .GET, path: "/api/v1/households/export",
                 make: { _, place in ("/api/v1/households/export?division=\(addressOf[place]!)", nil) }, expected: { _, _ in .ok }),
         ],

@@ -10,6 +10,7 @@ enum RegistryPart {
 
     static var schemas: [String: JSONSchema] {
         HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }.merging(RegistryTransferAPI.schemas) { a, _ in a }
+            .merging(RegistryQualityAPI.schemas) { a, _ in a }
     }
 
     static let auditLabels: [String: String] = [
@@ -32,8 +33,11 @@ enum RegistryPart {
 
     static func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: RegistryTransferAPI())
+        try routes.api.register(collection: RegistryQualityAPI())
+        try routes.pages.register(collection: RegistryQualityPage())
         try routes.api.register(collection: HouseholdsAPI())
         try routes.api.register(collection: MembersAPI())
+        try routes.pages.register(collection: RegistryPages())
     }
 
     /// The home page's entries for a role.
@@ -54,7 +58,28 @@ enum RegistryPart {
         try await DataProtection.prepare(app, columns: sealedColumns)
     }
 
-    static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+    /// The demo villages (示范村一、二 of 临县, 示范村三、四 of 岚县) the divisions' demo adds.
+    static let demoVillages = ["141124100901", "141124100902", "141127101901", "141127101902"]
+    static let demoPerVillage = 75
+
+    /// A few hundred generated households (`DemoHouseholds`) in the demo villages, through
+    /// the member import (so the demo exercises the same path); nothing when they hold any.
+    static func loadDemo(_ demo: DemoContext) async throws -> String? {
+        let known = try await RegistryFinder.villages(on: demo.db)
+        let villages = demoVillages.compactMap(DivisionCode.init).filter { known.contains($0) }
+        guard !villages.isEmpty else { return nil }
+        if try await Household.query(on: demo.db).filter(\.$divisionCode ~~ villages.map(\.rawValue)).first() != nil {
+            return "示范村已有农户,未再载入演示农户。"
+        }
+        let rows = DemoHouseholds.rows(villages: villages, perVillage: demoPerVillage)
+        let text = ([MemberSheet.header] + rows).map { CSVParser.line($0) }.joined(separator: "\r\n")
+        let report = try await MemberImport.run(
+            .data(Data(text.utf8)), options: .init(), scope: demo.scope, ring: try demo.app.dataKeys, actor: demo.actor, on: demo.db)
+        guard report.applied else {
+            throw DemoRefused(message: "无法载入演示农户:" + report.problems.prefix(5).map(\.text).joined(separator: ";"))
+        }
+        return "已载入演示农户 \(report.householdsCreated) 户、\(report.membersCreated) 人(示范村一至四,姓名均以「演示」开头,身份证号为生成的有效号码),打开 /monitoring/households 查看。"
+    }
 }
 
 extension Application {
