@@ -40,7 +40,7 @@ enum WorkflowPart {
         ]
     }
 
-    static func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+    static func loadDemo(_ demo: DemoContext) async throws -> String? { try await WorkflowDemo.load(demo) }
 
     /// Figures 监测 offers to 指标.
     static var indicatorQueries: [IndicatorQueryKind] { [MonitoringIndicatorQueries.summary] }
