@@ -53,6 +53,14 @@ public struct MonitoringEpisode: Hashable, Sendable {
         var problems: [FieldProblem] = []
         let text = checkedNote(note, into: &problems)
         if date > today { problems.append(FieldProblem(field: "date", message: "日期不能晚于今天")) }
+        // Episodes of one household follow each other: the household's state on any day is
+        // that of one episode, which the as-of-date reports rely on.
+        if let ended = existing.compactMap(\.closedOn).max(), date < ended {
+            problems.append(FieldProblem(field: "date", message: "日期不能早于该户上一次监测结束的日期(\(ended.chinese))"))
+        }
+        if channel == .departmentWarning && warningIDs.isEmpty {
+            problems.append(FieldProblem(field: "warning_ids", message: "部门筛查预警须关联至少一条预警"))
+        }
         if !problems.isEmpty { throw Refusal.invalid(problems) }
         var ids: [UUID] = []
         for id in warningIDs where !ids.contains(id) { ids.append(id) }

@@ -9,19 +9,21 @@ import Vapor
 /// beside the registry's.
 struct MonitoringModule: TongguanModule {
     let name = "monitoring"
-    var migrations: [any Migration] { RegistryPart.migrations }
-    var schemas: [String: JSONSchema] { RegistryPart.schemas }
-    var auditLabels: [String: String] { RegistryPart.auditLabels }
+    var migrations: [any Migration] { RegistryPart.migrations + WorkflowPart.migrations }
+    var schemas: [String: JSONSchema] { RegistryPart.schemas.merging(WorkflowPart.schemas) { a, _ in a } }
+    var auditLabels: [String: String] { RegistryPart.auditLabels.merging(WorkflowPart.auditLabels) { a, _ in a } }
     var navigation: [NavigationEntry] { [NavigationEntry(href: "/monitoring", label: "监测", order: 20)] }
     var card: ModuleCard? {
         ModuleCard(href: "/monitoring", name: "监测", summary: "防止返贫动态监测和帮扶:一户一码的农户与成员登记、数据质量检查,身份证号加密保存。", order: 20)
     }
-    var sheets: [SheetKind] { RegistryPart.sheets }
-    var commands: [String: any AnyAsyncCommand] { RegistryPart.commands }
+    var sheets: [SheetKind] { RegistryPart.sheets + WorkflowPart.sheets }
+    var commands: [String: any AnyAsyncCommand] { RegistryPart.commands.merging(WorkflowPart.commands) { a, _ in a } }
+    var indicatorQueries: [IndicatorQueryKind] { WorkflowPart.indicatorQueries }
 
     func routes(_ routes: ModuleRoutes) throws {
         try routes.pages.register(collection: MonitoringHomePage())
         try RegistryPart.routes(routes)
+        try WorkflowPart.routes(routes)
     }
 
     func seed(_ app: Application) async throws {
@@ -29,7 +31,10 @@ struct MonitoringModule: TongguanModule {
     }
 
     func loadDemo(_ demo: DemoContext) async throws -> String? {
-        try await RegistryPart.loadDemo(demo)
+        let registry = try await RegistryPart.loadDemo(demo)
+        let workflow = try await WorkflowPart.loadDemo(demo)
+        let lines = [registry, workflow].compactMap { $0 }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 }
 
@@ -49,7 +54,8 @@ struct MonitoringHomePage: RouteCollection {
         routes.get("monitoring") { req async throws -> Response in
             let caller = try req.caller
             return try await req.page(
-                "monitoring/home", title: "监测", active: "/monitoring", Body(entries: RegistryPart.entries(for: caller.role)))
+                "monitoring/home", title: "监测", active: "/monitoring",
+                Body(entries: RegistryPart.entries(for: caller.role) + WorkflowPart.entries(for: caller.role)))
         }
     }
 }

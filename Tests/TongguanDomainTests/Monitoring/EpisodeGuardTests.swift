@@ -296,5 +296,20 @@ struct EpisodeGuardTests {
         }
         #expect(open([], MonitoringActor(role: .supervisor, scopeLevel: .county))?.kind == .forbidden)
         #expect(open([], on: "2026-01-01")?.problems.map(\.field) == ["date"])
+        // A new episode starts on or after the day the previous one ended.
+        var ended = episode(.riskEliminated)
+        ended.closedOn = MF.d("2024-01-01")
+        #expect(open([ended], on: "2024-01-01") == nil)
+        #expect(open([ended], on: "2023-12-31")?.problems.map(\.field) == ["date"])
+        // A department warning names the warnings it comes from.
+        let noWarning = refusal { () throws(Refusal) in
+            try MonitoringEpisode.open(channel: .departmentWarning, on: MF.d("2024-01-01"), by: MF.villageOperator, existing: [], today: today)
+        }
+        #expect(noWarning?.problems.map(\.field) == ["warning_ids"])
+        #expect(
+            refusal { () throws(Refusal) in
+                try MonitoringEpisode.open(
+                    channel: .departmentWarning, on: MF.d("2024-01-01"), warningIDs: [UUID()], by: MF.villageOperator, existing: [], today: today)
+            } == nil)
     }
 }
