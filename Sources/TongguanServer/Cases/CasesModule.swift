@@ -33,6 +33,13 @@ struct CasesModule: TongguanModule {
         try routes.api.register(collection: CaseSettingsAPI())
         try routes.api.register(collection: CasesAPI())
         try routes.api.register(collection: UnitsAPI())
+        try routes.pages.register(collection: CaseListPages())
+        try routes.pages.register(collection: CaseAdminPages())
+        try routes.pages.register(collection: CasePages())
+    }
+
+    func reminders(for caller: Caller, on req: Request) async throws -> [Reminder] {
+        try await CaseReminders.reminders(for: caller, on: req.db)
     }
 
     func seed(_ app: Application) async throws {
