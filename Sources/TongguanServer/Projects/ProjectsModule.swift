@@ -25,6 +25,8 @@ struct ProjectsModule: TongguanModule {
         [SheetKind(name: "projects", summary: "三个一批项目表", importCommand: ImportProjects(), exportCommand: ExportProjects())]
     }
 
+    var indicatorQueries: [IndicatorQueryKind] { [ProjectIndicatorQueries.summary] }
+
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: RoundsAPI())
         try routes.api.register(collection: ProjectsAPI())

@@ -14,6 +14,10 @@ enum Modules {
         PlaceholderModule(path: "indicators", title: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。", order: 50),
     ]
 
+    /// Every query kind the modules offer to 指标, by kind.
+    static let indicatorQueries: [String: IndicatorQueryKind] = Dictionary(
+        all.flatMap(\.indicatorQueries).map { ($0.spec.kind, $0) }, uniquingKeysWith: { first, _ in first })
+
     /// Every sheet kind, for the App-level import and export commands.
     static var sheets: [SheetKind] { all.flatMap(\.sheets) }
 

@@ -25,6 +25,8 @@ protocol TongguanModule: Sendable {
     var sheets: [SheetKind] { get }
     /// The module's own operator commands (`tongguan NAME …`).
     var commands: [String: any AnyAsyncCommand] { get }
+    /// Figures the module computes for 指标 (computed indicators and the briefing).
+    var indicatorQueries: [IndicatorQueryKind] { get }
     /// Registers the module's routes on the builders the application hands it.
     func routes(_ routes: ModuleRoutes) throws
     /// Data every database needs, run after migration at every start; must be idempotent.
@@ -44,6 +46,7 @@ extension TongguanModule {
     var card: ModuleCard? { nil }
     var sheets: [SheetKind] { [] }
     var commands: [String: any AnyAsyncCommand] { [:] }
+    var indicatorQueries: [IndicatorQueryKind] { [] }
     func routes(_ routes: ModuleRoutes) throws {}
     func seed(_ app: Application) async throws {}
     func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
