@@ -34,6 +34,8 @@ struct CasesModule: TongguanModule {
         try routes.api.register(collection: CasesAPI())
         try routes.api.register(collection: UnitsAPI())
         try routes.pages.register(collection: CaseListPages())
+        try routes.pages.register(collection: CaseDashboardPages())
+        try routes.publicPages.register(collection: CasePublicPage())
         try routes.pages.register(collection: CaseAdminPages())
         try routes.pages.register(collection: CasePages())
     }

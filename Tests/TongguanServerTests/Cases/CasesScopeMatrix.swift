@@ -64,6 +64,9 @@ extension ScopeMatrixTests {
                 method: .GET, path: "/api/v1/cases", make: { _, place in ("/api/v1/cases?division=\(divisionOf[place]!)", nil) },
                 expected: { _, _ in .ok }),
             Case(
+                method: .GET, path: "/api/v1/cases/stats",
+                make: { _, place in ("/api/v1/cases/stats?group_by=source&division=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
+            Case(
                 method: .POST, path: "/api/v1/cases",
                 make: { _, place in
                     (

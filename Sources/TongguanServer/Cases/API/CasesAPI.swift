@@ -20,11 +20,30 @@ struct CasesAPI: RouteCollection {
                     .init(name: "backlog", description: "积案", schema: .boolean), .init(name: "flagged", description: "挂牌督办", schema: .boolean),
                     .init(name: "overdue_on", description: "在该日已逾期(所等待步骤的期限早于该日)", schema: .date),
                     .init(name: "due_within", description: "今天起若干个工作日内到期", schema: .integer(minimum: 0, maximum: 250)),
-                    .init(name: "q", description: "标题或编号包含"), .page, .per,
+                    .init(name: "q", description: "标题或编号包含"),
+                    .init(name: "from", description: "登记日期起(backlog=true 时按原始登记日期)", schema: .date),
+                    .init(name: "to", description: "登记日期止(含)", schema: .date),
+                    .init(
+                        name: "measure", description: "统计数字背后的诉求(与 /cases/stats 同一条件)",
+                        schema: .string(values: CaseStats.Measure.allCases.map(\.rawValue))),
+                    .init(name: "handed_down_by", description: "交办机关(积案)"), .page, .per,
                 ],
                 response: .page(of: .ref("CaseListItem")), errors: [422]))
         cases.post(use: create).openAPI(
             .init(summary: "登记诉求", tag: "诉求", body: .ref("NewCase"), response: .ref("Case"), status: 201, errors: [403, 409]))
+        cases.get("stats", use: stats).openAPI(
+            .init(
+                summary: "诉求统计:登记、办结、化解、按期、逾期未办、满意、回访(由诉求记录实时计算)", tag: "诉求",
+                query: [
+                    .init(name: "from", description: "登记日期起(积案按原始登记日期)", schema: .date),
+                    .init(name: "to", description: "登记日期止(含)", schema: .date),
+                    .init(name: "source", description: "来源", schema: .string(values: CaseSource.allCases.map(\.rawValue))),
+                    .init(name: "division", description: "区划代码(含下级)"), .init(name: "backlog", description: "积案", schema: .boolean),
+                    .init(name: "owner_leader", description: "包案领导编号,或 any"),
+                    .init(name: "handed_down_by", description: "交办机关(积案)"),
+                    .init(name: "group_by", description: "分组", schema: .string(values: CaseStats.Grouping.allCases.map(\.rawValue))),
+                ],
+                response: .ref("CaseStats"), errors: [422]))
         cases.get(":id", use: show).openAPI(.init(summary: "查看诉求(含办理过程、分解任务和期限)", tag: "诉求", response: .ref("Case"), errors: [404]))
         cases.patch(":id", use: update).openAPI(
             .init(
@@ -66,6 +85,7 @@ struct CasesAPI: RouteCollection {
             required: ["level"]),
         "RevealRequest": .object([("reason", .string())], required: ["reason"]),
         "RevealedID": .object([("resident_id", .string())], required: ["resident_id"]),
+        "CaseStats": .object([("rows", .array(CaseStatsRowDTO.schema))], required: ["rows"]),
     ]
 
     func list(req: Request) async throws -> Page<CaseListItemDTO> {
@@ -78,6 +98,12 @@ struct CasesAPI: RouteCollection {
         let total = try await query.count()
         let rows = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
         return Page(items: rows.map { CaseListItemDTO($0, today: today) }, metadata: .init(page: paging.page, per: paging.per, total: total))
+    }
+
+    func stats(req: Request) async throws -> CaseStatsDTO {
+        let caller = try req.caller
+        let request = try CaseStats.Request(from: req)
+        return CaseStatsDTO(rows: try await CaseStats.run(request, scope: caller.scope, on: req.db).map(CaseStatsRowDTO.init))
     }
 
     static func respond(_ c: CaseRecord, status: HTTPResponseStatus = .ok, req: Request) async throws -> Response {

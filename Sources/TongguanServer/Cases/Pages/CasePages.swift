@@ -55,6 +55,36 @@ struct CasePages: RouteCollection {
         var quick: [SelectOption]
         var canEdit: Bool
         var canManage: Bool
+        /// Filters the form has no field for (from a figure's or a list's link), kept as hidden
+        /// fields and described above the table.
+        var kept: [SelectOption]
+        var criteria: String?
+    }
+
+    /// The filters beyond the form's fields: hidden fields, and what they mean in words.
+    static func kept(_ f: CaseFilter) -> ([SelectOption], String?) {
+        var kept: [SelectOption] = []
+        var words: [String] = []
+        func keep(_ name: String, _ value: String?, _ text: String) {
+            guard let value else { return }
+            kept.append(SelectOption(value: value, label: name, selected: true))
+            words.append(text)
+        }
+        let dateWord = f.backlog == true ? "原始登记日期" : "登记日期"
+        keep("from", f.from?.description, "\(dateWord)不早于\(f.from?.description ?? "")")
+        keep("to", f.to?.description, "\(dateWord)不晚于\(f.to?.description ?? "")")
+        keep("measure", f.measure?.rawValue, "统计口径「\(f.measure?.label ?? "")」")
+        keep("backlog", f.backlog.map { String($0) }, f.backlog == true ? "积案" : "非积案")
+        keep("handed_down_by", f.handedDownBy, "交办机关「\(f.handedDownBy ?? "")」")
+        switch f.owner {
+        case .any: keep("owner_leader", "any", "领导包案")
+        case .leader(let id): keep("owner_leader", id.uuidString, "指定领导包案")
+        case nil: break
+        }
+        keep("flagged", f.flagged.map { String($0) }, f.flagged == true ? "挂牌督办" : "未挂牌")
+        keep("overdue_on", f.overdueOn?.description, "在\(f.overdueOn?.description ?? "")已逾期")
+        keep("due_within", f.dueWithin.map(String.init), "\(f.dueWithin ?? 0)个工作日内到期")
+        return (kept, words.isEmpty ? nil : words.joined(separator: ","))
     }
 
     static func rows(_ cases: [CaseRecord], today: CivilDate, on db: any Database) async throws -> [Row] {
@@ -106,7 +136,8 @@ struct CasePages: RouteCollection {
             kinds: CaseKind.allCases.map { SelectOption(value: $0.label, label: $0.label, selected: $0 == filter.kind) },
             divisions: try await Division.options(in: caller.scope, selected: filter.division?.rawValue, levels: [.city, .county], on: req.db),
             units: units.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.unit) },
-            quick: Self.quickLinks(today: today), canEdit: caller.role.canEditRecords, canManage: caller.role.canManageUsers)
+            quick: Self.quickLinks(today: today), canEdit: caller.role.canEditRecords, canManage: caller.role.canManageUsers,
+            kept: Self.kept(filter).0, criteria: Self.kept(filter).1)
         return try await req.page("cases/list", title: "诉求", active: "/cases", body)
     }
 

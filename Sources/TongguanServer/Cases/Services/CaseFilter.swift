@@ -24,6 +24,13 @@ struct CaseFilter: Sendable {
     var overdueOn: CivilDate?
     var dueWithin: Int?
     var q: String?
+    /// Received between (by the original received date when `backlog` is true, as the
+    /// statistics count).
+    var from: CivilDate?
+    var to: CivilDate?
+    /// The cases behind one statistics figure (see `CaseStats.Measure`).
+    var measure: CaseStats.Measure?
+    var handedDownBy: String?
     /// Open cases only (the unit's and the leader's lists).
     var openOnly = false
     /// Cases of units whose division's parent is this division (escalation to the level above).
@@ -57,6 +64,9 @@ struct CaseFilter: Sendable {
             if let n = Int(raw), (0...250).contains(n) { dueWithin = n } else { query.add("due_within", "应为0到250之间的整数(工作日)") }
         }
         q = query.text("q")
+        (from, to) = query.dateRange()
+        measure = query.enumeration("measure", CaseStats.Measure.self)
+        handedDownBy = query.text("handed_down_by")
         try query.finish()
     }
 
@@ -83,6 +93,11 @@ struct CaseFilter: Sendable {
             let end = calendar.addingWorkingDays(dueWithin, after: today).date
             query = query.filter(\.$pendingDue >= today.description).filter(\.$pendingDue <= end.description)
         }
+        let dateField = backlog == true ? "count_on" : "received_on"
+        if let from { query = query.filter(.sql(embed: "\(ident: CaseRecord.schema).\(ident: dateField) >= \(bind: from.description)")) }
+        if let to { query = query.filter(.sql(embed: "\(ident: CaseRecord.schema).\(ident: dateField) <= \(bind: to.description)")) }
+        if let condition = measure?.condition(today: today) { query = query.filter(.sql(embed: condition)) }
+        if let handedDownBy { query = query.filter(\.$handedDownBy == handedDownBy) }
         if openOnly { query = query.filter(\.$state != CaseState.closed.rawValue) }
         if let escalatedTo {
             query = query.filter(\.$pendingDue < today.description)
@@ -117,7 +132,7 @@ struct CaseFilter: Sendable {
             ("source", source?.rawValue), ("state", state?.rawValue), ("kind", kind?.label), ("division", division?.rawValue),
             ("unit", unit?.uuidString), ("owner_leader", owner), ("backlog", backlog.map { String($0) }),
             ("flagged", flagged.map { String($0) }), ("overdue_on", overdueOn?.description), ("due_within", dueWithin.map(String.init)),
-            ("q", q),
+            ("q", q), ("from", from?.description), ("to", to?.description), ("measure", measure?.rawValue), ("handed_down_by", handedDownBy),
         ]
         return QueryString.encode(items.compactMap { k, v in v.map { (k, $0) } } + extra)
     }
