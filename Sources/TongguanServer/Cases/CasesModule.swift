@@ -27,6 +27,7 @@ struct CasesModule: TongguanModule {
     var card: ModuleCard? {
         ModuleCard(href: "/cases", name: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30)
     }
+    var indicatorQueries: [IndicatorQueryKind] { [CaseIndicatorQueries.stats] }
     var commands: [String: any AnyAsyncCommand] { ["calendar": CalendarCommands()] }
 
     func routes(_ routes: ModuleRoutes) throws {

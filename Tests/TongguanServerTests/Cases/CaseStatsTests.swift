@@ -190,4 +190,64 @@ struct CaseStatsTests {
             #expect(html.contains("<td>离石区</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td>"))
         }
     }
+
+    @Test("cases.stats for 指标: every measure's value equals the statistics endpoint's, and its link lists exactly those cases")
+    func indicatorQuery() async throws {
+        try await TestApp.with { t in
+            let f = try await CaseStatsFixture.make(t)
+            let kind = try #require(Modules.indicatorQueries["cases.stats"])
+            #expect(kind.spec.parameter("measure")?.required == true)
+            #expect(Set(kind.spec.parameters.map(\.name)) == ["measure", "source", "backlog", "owner_leader", "handed_down_by"])
+            let city = DivisionScope(DivisionCode("141100")!)
+            let linxian = DivisionCode("141124")!
+            let web = WebClient(t)
+            try await web.signIn()
+            let cases: [(Period, [String: String], String)] = [
+                (Period.month(year: 2024, month: 9)!, [:], "from=2024-09-01&to=2024-09-30&division=141124"),
+                (Period.year(2024)!, ["source": "liaison_station"], "from=2024-01-01&to=2024-12-31&division=141124&source=liaison_station"),
+                (Period.year(2024)!, ["owner_leader": "any"], "from=2024-01-01&to=2024-12-31&division=141124&owner_leader=any"),
+                (
+                    Period.year(2016)!, ["backlog": "true", "handed_down_by": "中央联席办"],
+                    "from=2016-01-01&to=2016-12-31&division=141124&backlog=true&handed_down_by=%E4%B8%AD%E5%A4%AE%E8%81%94%E5%B8%AD%E5%8A%9E"
+                ),
+            ]
+            for (period, parameters, query) in cases {
+                let expected = try #require(try await Self.rows(t, query, token: f.kit.admin).first)
+                for m in CaseStats.Measure.allCases {
+                    var p = parameters
+                    p["measure"] = m.rawValue
+                    let figure = try await kind.evaluate(.init(parameters: p, period: period, division: linxian, scope: city, db: t.db))
+                    #expect(figure.value == ExactDecimal(expected[m.rawValue] as! Int), "\(query) \(m.rawValue)")
+                    #expect(figure.link.hasPrefix("/cases?") && figure.link.contains("division=141124"))
+                    if m != .batches {
+                        let list = try await web.get(figure.link).body.string
+                        #expect(list.contains("共 <strong>\(expected[m.rawValue] as! Int)</strong> 件"), "\(figure.link)")
+                    }
+                }
+            }
+            // The figures the fixture fixes: resolved ≠ closed, backlog by its original year.
+            func value(_ p: [String: String], _ period: Period) async throws -> ExactDecimal {
+                try await kind.evaluate(.init(parameters: p, period: period, division: linxian, scope: city, db: t.db)).value
+            }
+            #expect(try await value(["measure": "closed"], .year(2024)!) == ExactDecimal(3))
+            #expect(try await value(["measure": "resolved"], .year(2024)!) == ExactDecimal(2))
+            #expect(try await value(["measure": "batches", "source": "liaison_station"], .year(2024)!) == ExactDecimal(2))
+            #expect(try await value(["measure": "resolved", "backlog": "true", "handed_down_by": "中央联席办"], .year(2016)!) == ExactDecimal(1))
+            #expect(try await value(["measure": "received", "backlog": "true"], .year(2024)!) == ExactDecimal(0))
+            // A county's scope never counts another county's cases.
+            let lishi = try await kind.evaluate(
+                .init(
+                    parameters: ["measure": "received"], period: .year(2024)!, division: DivisionCode("141102")!,
+                    scope: DivisionScope(DivisionCode("141102")!),
+                    db: t.db))
+            #expect(lishi.value == ExactDecimal(1))
+            await #expect(throws: (any Error).self) {
+                _ = try await kind.evaluate(.init(parameters: ["measure": "count"], period: .year(2024)!, division: linxian, scope: city, db: t.db))
+            }
+            await #expect(throws: (any Error).self) {
+                _ = try await kind.evaluate(
+                    .init(parameters: ["measure": "received", "owner_leader": "x"], period: .year(2024)!, division: linxian, scope: city, db: t.db))
+            }
+        }
+    }
 }
