@@ -28,6 +28,7 @@ struct CasesModule: TongguanModule {
         ModuleCard(href: "/cases", name: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30)
     }
     var indicatorQueries: [IndicatorQueryKind] { [CaseIndicatorQueries.stats] }
+    var sheets: [SheetKind] { [SheetKind(name: "cases", summary: "信访积案清单", importCommand: ImportCases(), exportCommand: nil)] }
     var commands: [String: any AnyAsyncCommand] { ["calendar": CalendarCommands()] }
 
     func routes(_ routes: ModuleRoutes) throws {
@@ -38,6 +39,7 @@ struct CasesModule: TongguanModule {
         try routes.pages.register(collection: CaseDashboardPages())
         try routes.publicPages.register(collection: CasePublicPage())
         try routes.pages.register(collection: CaseAdminPages())
+        try routes.pages.register(collection: CaseImportPages())
         try routes.pages.register(collection: CasePages())
     }
 

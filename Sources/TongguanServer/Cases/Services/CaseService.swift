@@ -42,6 +42,11 @@ enum CaseService {
         var open311Token: String?
         var number: CaseNumber?
         var note: String?
+        /// The first event when it is not a plain registration (an imported case's).
+        var event: CaseEvent?
+        /// An imported case's state, with its unit's division.
+        var snapshot: CaseSnapshot?
+        var unitDivisionCode: String?
     }
 
     /// The checks that need the database: the division exists, the owner leader may own it.
@@ -104,11 +109,12 @@ enum CaseService {
         c.flagged = false
         c.openSubtasks = 0
         c.version = 1
-        c.apply(d.registeredSnapshot)
+        c.apply(extra.snapshot ?? d.registeredSnapshot)
+        c.unitDivisionCode = extra.unitDivisionCode
         c.refreshDeadlines(policy: settings.policy(d.source), calendar: settings.calendar)
         try await c.create(on: tx)
-        var event = d.registeredEvent
-        event.note = extra.note
+        var event = extra.event ?? d.registeredEvent
+        if let note = extra.note { event.note = note }
         try await CaseEventRecord(caseID: c.id!, seq: 1, event: event, actor: actorName).create(on: tx)
         var diff = AuditDiff()
         diff.created("number", c.number)
