@@ -43,6 +43,10 @@ struct CasesModule: TongguanModule {
         try routes.pages.register(collection: CasePages())
     }
 
+    func loadDemo(_ demo: DemoContext) async throws -> String? {
+        try await CaseDemo.load(demo)
+    }
+
     func reminders(for caller: Caller, on req: Request) async throws -> [Reminder] {
         try await CaseReminders.reminders(for: caller, on: req.db)
     }

@@ -47,6 +47,8 @@ enum CaseService {
         /// An imported case's state, with its unit's division.
         var snapshot: CaseSnapshot?
         var unitDivisionCode: String?
+        /// An answered case's reply (the demo's).
+        var replyText: String?
     }
 
     /// The checks that need the database: the division exists, the owner leader may own it.
@@ -111,7 +113,10 @@ enum CaseService {
         c.version = 1
         c.apply(extra.snapshot ?? d.registeredSnapshot)
         c.unitDivisionCode = extra.unitDivisionCode
+        c.replyText = extra.replyText
         c.refreshDeadlines(policy: settings.policy(d.source), calendar: settings.calendar)
+        // A case written already answered (import, demo): on time when replied by the handle due date.
+        if let replied = c.repliedOn, let due = c.dueHandle { c.onTime = replied <= due }
         try await c.create(on: tx)
         var event = extra.event ?? d.registeredEvent
         if let note = extra.note { event.note = note }
