@@ -15,7 +15,7 @@ struct CasesModule: TongguanModule {
     var auditLabels: [String: String] {
         var labels: [String: String] = [
             "case.create": "登记诉求", "case.update": "修改诉求", "case.supervise": "督办", "case.subtask_add": "分解任务",
-            "case.subtask_done": "完成分解任务", "case.reveal": "查看完整身份证号", "case.import": "导入积案清单",
+            "case.subtask_done": "完成分解任务", "case.reveal": "查看完整身份证号", "case.import": "导入积案清单", "case.export": "导出诉求清单",
             "case_unit.create": "新建承办单位", "case_unit.update": "修改承办单位", "case_unit.member_add": "加入承办单位",
             "case_unit.member_remove": "移出承办单位", "case_leader.create": "新建领导", "case_policy.set": "修改办理时限",
             "case_calendar.import": "导入工作日历", "case_calendar.set": "设置日历日", "case_calendar.remove": "删除日历日",
@@ -28,7 +28,7 @@ struct CasesModule: TongguanModule {
         ModuleCard(href: "/cases", name: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30)
     }
     var indicatorQueries: [IndicatorQueryKind] { [CaseIndicatorQueries.stats] }
-    var sheets: [SheetKind] { [SheetKind(name: "cases", summary: "信访积案清单", importCommand: ImportCases(), exportCommand: nil)] }
+    var sheets: [SheetKind] { [SheetKind(name: "cases", summary: "信访积案清单", importCommand: ImportCases(), exportCommand: ExportCases())] }
     var commands: [String: any AnyAsyncCommand] { ["calendar": CalendarCommands()] }
 
     func routes(_ routes: ModuleRoutes) throws {

@@ -95,4 +95,33 @@ struct CaseImportTests {
             #expect(try await CaseRecord.query(on: t.db).filter(\.$backlog == true).count() == 3)
         }
     }
+
+    @Test("export: the list's cases with the import's columns, read back by the importer's checks; for editors only, audited")
+    func export() async throws {
+        try await TestApp.with { t in
+            let kit = try await CaseKit.make(t)
+            let root = DivisionScope(DivisionCode("141100")!)
+            _ = try await CaseImport.run(data: Self.csv(Self.good), options: .init(handedDownBy: "中央联席办"), scope: root, actor: .cli(), on: t.db)
+            _ = try await kit.register(CaseKit.body(division: "141102", received: "2024-09-02"))
+            let web = WebClient(t)
+            try await web.signIn()
+            let res = try await web.get("/cases/export?backlog=true")
+            #expect(res.status == .ok)
+            let rows = try SheetFile.read(Data(res.body.string.utf8))
+            #expect(rows.count == 4)
+            #expect(rows[0].cells.map(\.text) == CaseSheet.Column.allCases.map(\.rawValue))
+            let columns = try CaseSheet.columns(in: rows[0].cells.map(\.text)).get()
+            let drafts = try CaseSheet.drafts(Array(rows.dropFirst()), columns: columns, today: CaseClock.today()).get()
+            #expect(drafts.map(\.number?.description) == ["141124-2019-000137", "141124-2019-000138", "141124-2020-000001"])
+            #expect(drafts.map(\.state) == [.closed, .inProgress, .registered])
+            #expect(drafts[0].unitName == "临县信访局" && drafts[0].ownerLeaderName == "王市长" && drafts[0].outcome == .resolved)
+            // A viewer may not download names and phones; the download is in the audit trail.
+            try await t.createUser("lin.viewer", role: .viewer, division: "141124")
+            let viewer = WebClient(t)
+            try await viewer.signIn("lin.viewer", password: TestApp.password)
+            #expect(try await viewer.get("/cases/export").status == .forbidden)
+            let audit = try await t.sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'case.export'").first()
+            #expect(try audit?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
 }

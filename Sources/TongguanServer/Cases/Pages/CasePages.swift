@@ -59,6 +59,8 @@ struct CasePages: RouteCollection {
         /// fields and described above the table.
         var kept: [SelectOption]
         var criteria: String?
+        /// The list's cases as a sheet (same filters).
+        var export: String
     }
 
     /// The filters beyond the form's fields: hidden fields, and what they mean in words.
@@ -137,7 +139,7 @@ struct CasePages: RouteCollection {
             divisions: try await Division.options(in: caller.scope, selected: filter.division?.rawValue, levels: [.city, .county], on: req.db),
             units: units.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.unit) },
             quick: Self.quickLinks(today: today), canEdit: caller.role.canEditRecords, canManage: caller.role.canManageUsers,
-            kept: Self.kept(filter).0, criteria: Self.kept(filter).1)
+            kept: Self.kept(filter).0, criteria: Self.kept(filter).1, export: "/cases/export" + filter.queryString())
         return try await req.page("cases/list", title: "诉求", active: "/cases", body)
     }
 
