@@ -1,9 +1,9 @@
 import Foundation
 
-/// The body of `POST /api/v1/cases` (and `PUT` of a case's details), as sent:
-/// `{"source", "kind", "title", "content", "requester": {"name", "phone", "resident_id"},
-/// "division_code", "received_on", "station": {"name", "batch"}, "owner_leader_id",
-/// "backlog": {"handed_down_by", "original_received_on"}}`.
+/// The body of `POST /api/v1/cases` (and `PATCH` of a case's details), as sent:
+/// `{"source", "kind" (the Chinese label, e.g. 投诉), "title", "content", "requester": {"name",
+/// "phone", "resident_id"}, "division_code", "received_on", "station": {"name", "batch"},
+/// "owner_leader_id", "backlog" (bool), "handed_down_by", "original_received_on"}`.
 public struct CaseInput: Hashable, Sendable, Codable {
     public struct Requester: Hashable, Sendable, Codable {
         public var name: String?
@@ -32,21 +32,6 @@ public struct CaseInput: Hashable, Sendable, Codable {
         }
     }
 
-    public struct Backlog: Hashable, Sendable, Codable {
-        public var handedDownBy: String?
-        public var originalReceivedOn: String?
-
-        public init(handedDownBy: String? = nil, originalReceivedOn: String? = nil) {
-            self.handedDownBy = handedDownBy
-            self.originalReceivedOn = originalReceivedOn
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case handedDownBy = "handed_down_by"
-            case originalReceivedOn = "original_received_on"
-        }
-    }
-
     public var source: String?
     public var kind: String?
     public var title: String?
@@ -56,12 +41,16 @@ public struct CaseInput: Hashable, Sendable, Codable {
     public var receivedOn: String?
     public var station: Station?
     public var ownerLeaderId: String?
-    public var backlog: Backlog?
+    /// 积案: handed down by a higher body (`handed_down_by`), first received on
+    /// `original_received_on`.
+    public var backlog: Bool?
+    public var handedDownBy: String?
+    public var originalReceivedOn: String?
 
     public init(
         source: String? = nil, kind: String? = nil, title: String? = nil, content: String? = nil, requester: Requester? = nil,
         divisionCode: String? = nil, receivedOn: String? = nil, station: Station? = nil, ownerLeaderId: String? = nil,
-        backlog: Backlog? = nil
+        backlog: Bool? = nil, handedDownBy: String? = nil, originalReceivedOn: String? = nil
     ) {
         self.source = source
         self.kind = kind
@@ -73,6 +62,8 @@ public struct CaseInput: Hashable, Sendable, Codable {
         self.station = station
         self.ownerLeaderId = ownerLeaderId
         self.backlog = backlog
+        self.handedDownBy = handedDownBy
+        self.originalReceivedOn = originalReceivedOn
     }
 
     enum CodingKeys: String, CodingKey {
@@ -80,6 +71,8 @@ public struct CaseInput: Hashable, Sendable, Codable {
         case divisionCode = "division_code"
         case receivedOn = "received_on"
         case ownerLeaderId = "owner_leader_id"
+        case handedDownBy = "handed_down_by"
+        case originalReceivedOn = "original_received_on"
     }
 }
 

@@ -25,9 +25,11 @@ extension CaseDetails {
         if source == nil {
             list.add("source", (input.source ?? "").isEmpty ? "请选择来源" : "来源应为 " + CaseSource.allCases.map(\.rawValue).joined(separator: "、"))
         }
-        let kind = CaseKind(rawValue: TextPolicy.trimmed(input.kind ?? ""))
+        // The API takes the Chinese label (投诉); the code name (complaint) is read too.
+        let kind = CaseKind(label: TextPolicy.trimmed(input.kind ?? ""))
         if kind == nil {
-            list.add("kind", (input.kind ?? "").isEmpty ? "请选择类别" : "类别应为 " + CaseKind.allCases.map(\.rawValue).joined(separator: "、"))
+            let allowed = (source?.kinds ?? CaseKind.allCases).map(\.label)
+            list.add("kind", (input.kind ?? "").isEmpty ? "请选择类别" : "类别应为 " + allowed.joined(separator: "、"))
         } else if let kind, let source, !kind.fits(source) {
             list.add("kind", CaseKind.mismatchMessage(kind, source))
         }
@@ -68,13 +70,18 @@ extension CaseDetails {
             if ownerLeader == nil { list.add("owner_leader_id", "包案领导编号格式不正确") }
         }
         var backlog: Backlog? = nil
-        if let b = input.backlog {
-            let by = line(b.handedDownBy, "backlog.handed_down_by", "交办机关", max: CaseDetails.maxStationLength)
-            let original = date(b.originalReceivedOn, "backlog.original_received_on", "原始登记日期")
+        let givenBy = !TextPolicy.trimmed(input.handedDownBy ?? "").isEmpty
+        let givenOriginal = !TextPolicy.trimmed(input.originalReceivedOn ?? "").isEmpty
+        if input.backlog == true {
+            let by = line(input.handedDownBy, "handed_down_by", "交办机关", max: CaseDetails.maxStationLength)
+            let original = date(input.originalReceivedOn, "original_received_on", "原始登记日期")
             if let original, let receivedOn, original > receivedOn {
-                list.add("backlog.original_received_on", "原始登记日期不能晚于登记日期")
+                list.add("original_received_on", "原始登记日期不能晚于登记日期")
             }
             if let original { backlog = Backlog(handedDownBy: by, originalReceivedOn: original) }
+        } else {
+            if givenBy { list.add("handed_down_by", "只有积案(backlog 为 true)填写交办机关") }
+            if givenOriginal { list.add("original_received_on", "只有积案(backlog 为 true)填写原始登记日期") }
         }
         try list.throwIfAny()
         self.init(

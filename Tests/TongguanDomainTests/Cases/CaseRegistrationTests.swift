@@ -89,17 +89,43 @@ struct CaseRegistrationTests {
     @Test("backlog: handed down by a named body, originally received no later than registration")
     func backlog() throws {
         var input = valid()
-        input.backlog = .init(handedDownBy: "中央联席办", originalReceivedOn: "2019-05-06")
+        input.backlog = true
+        input.handedDownBy = "中央联席办"
+        input.originalReceivedOn = "2019-05-06"
         input.ownerLeaderId = F.unitA.uuidString
         let details = try CaseDetails(validating: input, today: F.today)
         #expect(details.backlog == .init(handedDownBy: "中央联席办", originalReceivedOn: d("2019-05-06")))
         #expect(details.ownerLeaderId == F.unitA)
-        input.backlog = .init(handedDownBy: "", originalReceivedOn: "2024-09-03")
+        input.handedDownBy = ""
+        input.originalReceivedOn = "2024-09-03"
         input.ownerLeaderId = "leader-1"
-        #expect(problems(input).map(\.field) == ["owner_leader_id", "backlog.handed_down_by", "backlog.original_received_on"])
-        input.backlog = .init(handedDownBy: "省信访局", originalReceivedOn: nil)
+        #expect(problems(input).map(\.field) == ["owner_leader_id", "handed_down_by", "original_received_on"])
+        input.handedDownBy = "省信访局"
+        input.originalReceivedOn = nil
         input.ownerLeaderId = nil
         #expect(problems(input).map(\.message) == ["请填写原始登记日期"])
+    }
+
+    @Test("a case that is not a backlog case names no handing-down body or original date")
+    func notBacklog() {
+        var input = valid()
+        input.handedDownBy = "中央联席办"
+        input.originalReceivedOn = "2019-05-06"
+        #expect(problems(input).map(\.field) == ["handed_down_by", "original_received_on"])
+        input.backlog = false
+        #expect(problems(input).map(\.field) == ["handed_down_by", "original_received_on"])
+        input.handedDownBy = " "
+        input.originalReceivedOn = ""
+        #expect(problems(input).isEmpty)
+    }
+
+    @Test("the kind is given by its Chinese label (the code name is read too); a wrong one lists the source's labels")
+    func kindByLabel() throws {
+        #expect(try CaseDetails(validating: valid("hotline", kind: "投诉"), today: F.today).kind == .complaint)
+        #expect(try CaseDetails(validating: valid("petition", kind: "申诉求决"), today: F.today).kind == .appeal)
+        #expect(try CaseDetails(validating: valid("petition", kind: "appeal"), today: F.today).kind == .appeal)
+        #expect(problems(valid("hotline", kind: "谣言")).map(\.message) == ["类别应为 咨询、投诉、求助、建议、举报"])
+        #expect(problems(valid("petition", kind: "谣言")).map(\.message) == ["类别应为 建议意见、检举控告、申诉求决"])
     }
 
     @Test("a case outside the registrar's scope is refused; lengths are bounded")
@@ -118,9 +144,9 @@ struct CaseRegistrationTests {
     @Test("the body decodes from nested snake_case JSON")
     func json() throws {
         let body =
-            #"{"source":"hotline","kind":"complaint","title":"t","content":"c","requester":{"name":"n","phone":"0358-8221234","resident_id":null},"division_code":"141124","received_on":"2024-09-02","backlog":{"handed_down_by":"省信访局","original_received_on":"2024-01-02"}}"#
+            #"{"source":"hotline","kind":"投诉","title":"t","content":"c","requester":{"name":"n","phone":"0358-8221234","resident_id":null},"division_code":"141124","received_on":"2024-09-02","backlog":true,"handed_down_by":"省信访局","original_received_on":"2024-01-02"}"#
         let input = try JSONDecoder().decode(CaseInput.self, from: Data(body.utf8))
         let details = try CaseDetails(validating: input, today: F.today)
-        #expect(details.requesterPhone == "0358-8221234" && details.backlog?.handedDownBy == "省信访局")
+        #expect(details.requesterPhone == "0358-8221234" && details.backlog?.handedDownBy == "省信访局" && details.kind == .complaint)
     }
 }

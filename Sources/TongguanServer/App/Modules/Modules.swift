@@ -10,7 +10,7 @@ enum Modules {
         ShellModule(),
         ProjectsModule(),
         MonitoringModule(),
-        PlaceholderModule(path: "cases", title: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30),
+        CasesModule(),
         LedgersModule(),
         PlaceholderModule(path: "indicators", title: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。", order: 50),
     ]

@@ -34,6 +34,8 @@ protocol TongguanModule: Sendable {
     /// `serve --demo`: loads the module's demo data through its own write paths and returns
     /// a line for the console, or nil when the module has none.
     func loadDemo(_ demo: DemoContext) async throws -> String?
+    /// What is due or overdue for the signed-in user, shown on the home page.
+    func reminders(for caller: Caller, on req: Request) async throws -> [Reminder]
 }
 
 extension TongguanModule {
@@ -48,6 +50,15 @@ extension TongguanModule {
     func routes(_ routes: ModuleRoutes) throws {}
     func seed(_ app: Application) async throws {}
     func loadDemo(_ demo: DemoContext) async throws -> String? { nil }
+    func reminders(for caller: Caller, on req: Request) async throws -> [Reminder] { [] }
+}
+
+/// One line of the home page's reminders: what needs doing, and where.
+struct Reminder: Encodable, Sendable {
+    var text: String
+    var href: String
+    /// Past due (shown as a warning) rather than coming due.
+    var overdue: Bool
 }
 
 /// The route builders a module registers on, each with its middleware already in place.

@@ -21,6 +21,8 @@ struct HomePages: RouteCollection {
         var scopeName: String
         var scopeCode: String
         var modules: [ModuleLink]
+        /// nil when there are none (Leaf treats an empty array as true).
+        var reminders: [Reminder]?
     }
 
     struct ModuleLink: Encodable, Sendable {
@@ -33,9 +35,12 @@ struct HomePages: RouteCollection {
         let caller = try req.caller
         let scope = try await Division.find(caller.scope.root.rawValue, on: req.db)
         let cards = Modules.all.compactMap(\.card).sorted { $0.order < $1.order }
+        var reminders: [Reminder] = []
+        for module in Modules.all { reminders += try await module.reminders(for: caller, on: req) }
         let body = Home(
             scopeName: scope?.name ?? caller.scope.root.rawValue, scopeCode: caller.scope.root.rawValue,
-            modules: cards.map { ModuleLink(href: $0.href, name: $0.name, summary: $0.summary) })
+            modules: cards.map { ModuleLink(href: $0.href, name: $0.name, summary: $0.summary) },
+            reminders: reminders.isEmpty ? nil : reminders)
         return try await req.page("home", title: "首页", active: "/", body)
     }
 }

@@ -1,0 +1,68 @@
+import Fluent
+import Foundation
+import TongguanDomain
+import Vapor
+
+/// `/cases/import`: the backlog list's upload form and its report (the same import as
+/// `tongguan import cases`).
+struct CaseImportPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get("import", use: form)
+        cases.upload("import", maxSize: SheetTransfer.maxFileSize, use: upload)
+        cases.get("export", use: download)
+    }
+
+    /// The list's cases as a sheet, with the list's filters; names and phones are in it, so
+    /// only those who edit cases may download it, and each download is audited.
+    func download(req: Request) async throws -> Response {
+        let caller = try req.caller
+        try caller.require(\.canEditRecords)
+        let (format, encoding) = try SheetTransfer.fileOptions(req)
+        let filter = try CaseFilter(from: req)
+        let rows = try await CaseExport.rows(filter: filter, scope: caller.scope, on: req.db)
+        try await req.db.audited(by: req.auditActor) { _, audit in
+            var diff = AuditDiff()
+            diff.created("rows", String(rows.count - 1))
+            diff.created("filter", filter.queryString())
+            audit.record("case.export", entityType: "case", entityID: "export", divisionCode: caller.scope.root.rawValue, changes: diff.changes)
+        }
+        return try SheetTransfer.download(rows, name: "cases", sheetName: "诉求", format: format, encoding: encoding)
+    }
+
+    struct FormBody: Encodable, Sendable {
+        var columns: [String]
+        var required: [String]
+    }
+
+    func form(req: Request) async throws -> Response {
+        try req.caller.require(\.canEditRecords)
+        return try await req.page(
+            "cases/import", title: "导入积案清单", active: "/cases",
+            FormBody(columns: CaseSheet.Column.allCases.map(\.rawValue), required: CaseSheet.Column.required.map(\.rawValue)))
+    }
+
+    struct Options: Content {
+        var handed_down_by: String?
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let caller = try req.caller
+        try caller.require(\.canEditRecords)
+        let form = try req.content.decode(UploadForm.self)
+        let by = (try req.content.decode(Options.self).handed_down_by ?? "").trimmingCharacters(in: .whitespaces)
+        var report = CaseImport.Report(dryRun: form.dryRun)
+        var tally = RowProblemTally()
+        if by.isEmpty { tally.addFile(RowProblem(row: 1, column: "交办机关", message: "请填写交办机关(如 中央联席办)")) }
+        let file = req.uploadedFile(form)
+        if file == nil { tally.addFile(RowProblem(row: 1, column: "文件", message: "请选择要导入的文件")) }
+        if let (data, _) = file, tally.isEmpty {
+            report = try await CaseImport.run(
+                data: data, options: .init(dryRun: form.dryRun, handedDownBy: by), scope: caller.scope, actor: req.auditActor, on: req.db)
+        } else {
+            report.refuse(tally)
+        }
+        return try await req.importReport(
+            report, title: "导入积案清单", active: "/cases", filename: file?.1 ?? "", back: "/cases?backlog=true", backLabel: "查看积案")
+    }
+}

@@ -1,0 +1,542 @@
+import Fluent
+import Foundation
+import TongguanDomain
+import Vapor
+
+/// The 诉求 pages: the list with its filters and quick lists, registration, a case with its
+/// deadlines, timeline, subtasks and the forms of the steps the user may take now. Every
+/// rule is the services' (shared with the API); refusals reach the page through FormErrors.
+struct CasePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let cases = routes.grouped("cases")
+        cases.get(use: list)
+        cases.get("new", use: newForm)
+        cases.post(use: create)
+        cases.get(":id", use: show)
+        cases.post(":id", "actions", use: act)
+        cases.post(":id", "subtasks", use: addSubtask)
+        cases.post(":id", "subtasks", ":sid", "done", use: completeSubtask)
+        cases.post(":id", "supervision", use: supervise)
+        cases.post(":id", "reveal", use: reveal)
+    }
+
+    // MARK: list
+
+    struct Row: Encodable, Sendable {
+        var id: String
+        var number: String
+        var title: String
+        var source: String
+        var kind: String
+        var division: String
+        var receivedOn: String
+        var state: String
+        var unit: String
+        var dueOn: String
+        var overdue: Bool
+        var flagged: Bool
+        var age: Int
+    }
+
+    struct ListBody: Encodable, Sendable {
+        var heading: String
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pages: Int
+        var previous: String?
+        var next: String?
+        var q: String
+        var sources: [SelectOption]
+        var states: [SelectOption]
+        var kinds: [SelectOption]
+        var divisions: [SelectOption]
+        var units: [SelectOption]
+        var quick: [SelectOption]
+        var canEdit: Bool
+        var canManage: Bool
+        /// Filters the form has no field for (from a figure's or a list's link), kept as hidden
+        /// fields and described above the table.
+        var kept: [SelectOption]
+        var criteria: String?
+        /// The list's cases as a sheet (same filters).
+        var export: String
+    }
+
+    /// The filters beyond the form's fields: hidden fields, and what they mean in words.
+    static func kept(_ f: CaseFilter) -> ([SelectOption], String?) {
+        var kept: [SelectOption] = []
+        var words: [String] = []
+        func keep(_ name: String, _ value: String?, _ text: String) {
+            guard let value else { return }
+            kept.append(SelectOption(value: value, label: name, selected: true))
+            words.append(text)
+        }
+        let dateWord = f.backlog == true ? "原始登记日期" : "登记日期"
+        keep("from", f.from?.description, "\(dateWord)不早于\(f.from?.description ?? "")")
+        keep("to", f.to?.description, "\(dateWord)不晚于\(f.to?.description ?? "")")
+        keep("measure", f.measure?.rawValue, "统计口径「\(f.measure?.label ?? "")」")
+        keep("backlog", f.backlog.map { String($0) }, f.backlog == true ? "积案" : "非积案")
+        keep("handed_down_by", f.handedDownBy, "交办机关「\(f.handedDownBy ?? "")」")
+        switch f.owner {
+        case .any: keep("owner_leader", "any", "领导包案")
+        case .leader(let id): keep("owner_leader", id.uuidString, "指定领导包案")
+        case nil: break
+        }
+        keep("flagged", f.flagged.map { String($0) }, f.flagged == true ? "挂牌督办" : "未挂牌")
+        keep("overdue_on", f.overdueOn?.description, "在\(f.overdueOn?.description ?? "")已逾期")
+        keep("due_within", f.dueWithin.map(String.init), "\(f.dueWithin ?? 0)个工作日内到期")
+        return (kept, words.isEmpty ? nil : words.joined(separator: ","))
+    }
+
+    static func rows(_ cases: [CaseRecord], today: CivilDate, on db: any Database) async throws -> [Row] {
+        let names = try await Division.names(of: Set(cases.map(\.divisionCode)), on: db)
+        let unitIDs = Set(cases.compactMap(\.unitID))
+        let units =
+            unitIDs.isEmpty
+            ? [:] : Dictionary(uniqueKeysWithValues: try await CaseUnit.query(on: db).filter(\.$id ~~ unitIDs).all().map { ($0.id!, $0.name) })
+        return cases.map { c in
+            Row(
+                id: c.id!.uuidString, number: c.number, title: c.title, source: c.caseSource.label, kind: c.caseKind.label,
+                division: names[c.divisionCode] ?? c.divisionCode, receivedOn: c.receivedOn, state: c.caseState.label,
+                unit: c.unitID.flatMap { units[$0] } ?? "—", dueOn: c.pendingDue ?? "—",
+                overdue: c.pendingDue.map { $0 < today.description } ?? false, flagged: c.flagged,
+                age: today.dayNumber - c.received.dayNumber)
+        }
+    }
+
+    static func quickLinks(today: CivilDate) -> [SelectOption] {
+        [
+            SelectOption(value: "/cases?overdue_on=\(today)", label: "已逾期", selected: false),
+            SelectOption(value: "/cases?due_within=3", label: "3个工作日内到期", selected: false),
+            SelectOption(value: "/cases?flagged=true", label: "挂牌督办", selected: false),
+            SelectOption(value: "/cases?owner_leader=any", label: "领导包案", selected: false),
+            SelectOption(value: "/cases?backlog=true", label: "积案", selected: false),
+            SelectOption(value: "/cases/supervision", label: "督办清单", selected: false),
+            SelectOption(value: "/cases/mine", label: "我的待办", selected: false),
+            SelectOption(value: "/cases/dashboard", label: "统计", selected: false),
+        ]
+    }
+
+    func list(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let paging = try PageRequest(from: req, defaultPer: 50)
+        let filter = try CaseFilter(from: req)
+        let settings = try await CaseSettings.load(on: req.db)
+        let today = CaseClock.today()
+        let query = filter.apply(to: CaseService.scoped(caller.scope, on: req.db), today: today, calendar: settings.calendar)
+        let total = try await query.count()
+        let cases = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
+        let link = { (page: Int) -> String in "/cases" + filter.queryString(adding: [("page", String(page))]) }
+        let units = try await UnitService.scoped(caller.scope, on: req.db).sort(\.$name).limit(300).all()
+        let body = ListBody(
+            heading: "诉求", rows: try await Self.rows(cases, today: today, on: req.db), total: total, page: paging.page,
+            pages: max(1, (total + paging.per - 1) / paging.per), previous: paging.page > 1 ? link(paging.page - 1) : nil,
+            next: paging.offset + cases.count < total ? link(paging.page + 1) : nil, q: filter.q ?? "",
+            sources: CaseSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == filter.source) },
+            states: CaseState.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == filter.state) },
+            kinds: CaseKind.allCases.map { SelectOption(value: $0.label, label: $0.label, selected: $0 == filter.kind) },
+            divisions: try await Division.options(in: caller.scope, selected: filter.division?.rawValue, levels: [.city, .county], on: req.db),
+            units: units.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.unit) },
+            quick: Self.quickLinks(today: today), canEdit: caller.role.canEditRecords, canManage: caller.role.canManageUsers,
+            kept: Self.kept(filter).0, criteria: Self.kept(filter).1, export: "/cases/export" + filter.queryString())
+        return try await req.page("cases/list", title: "诉求", active: "/cases", body)
+    }
+
+    // MARK: registration
+
+    struct CaseForm: Content {
+        var source: String?
+        var kind: String?
+        var title: String?
+        var content: String?
+        var requester_name: String?
+        var requester_phone: String?
+        var requester_resident_id: String?
+        var division_code: String?
+        var received_on: String?
+        var station_name: String?
+        var station_batch: String?
+        var owner_leader_id: String?
+        var backlog: String?
+        var handed_down_by: String?
+        var original_received_on: String?
+
+        var input: CaseInput {
+            let station = source == CaseSource.liaisonStation.rawValue ? CaseInput.Station(name: station_name, batch: station_batch) : nil
+            return CaseInput(
+                source: source, kind: kind, title: title, content: content,
+                requester: .init(name: requester_name, phone: requester_phone, residentId: requester_resident_id), divisionCode: division_code,
+                receivedOn: received_on, station: station, ownerLeaderId: owner_leader_id, backlog: backlog == "on",
+                handedDownBy: handed_down_by, originalReceivedOn: original_received_on)
+        }
+    }
+
+    struct FormField: Encodable, Sendable {
+        var name: String
+        var label: String
+        var kind: String
+        var value: String
+        var required: Bool
+        var hint: String?
+        var error: String?
+        var choices: [SelectOption]
+    }
+
+    struct FormBody: Encodable, Sendable {
+        var fields: [FormField]
+        var errors: [FieldProblem]?
+    }
+
+    /// Domain field names (`requester.name`) as the form's (`requester_name`).
+    static func formName(_ field: String) -> String { field.replacingOccurrences(of: ".", with: "_") }
+
+    func formPage(
+        req: Request, form: CaseForm, errors: [FieldProblem], status: HTTPResponseStatus = .ok, error: String? = nil
+    ) async throws
+        -> Response
+    {
+        let caller = try req.caller
+        let problems = errors.map { FieldProblem(field: Self.formName($0.field), message: $0.message) }
+        func message(_ name: String) -> String? {
+            let m = problems.filter { $0.field == name || ($0.field == "station" && name.hasPrefix("station")) }.map(\.message)
+            return m.isEmpty ? nil : m.joined(separator: ";")
+        }
+        func field(
+            _ name: String, _ label: String, _ value: String?, required: Bool = false, kind: String = "text", hint: String? = nil,
+            choices: [SelectOption] = []
+        )
+            -> FormField
+        {
+            FormField(
+                name: name, label: label, kind: kind, value: value ?? "", required: required, hint: hint, error: message(name), choices: choices)
+        }
+        let leaders = try await LeaderService.choices(for: caller.scope, on: req.db)
+        let fields = [
+            field(
+                "source", "来源", form.source, required: true, kind: "select",
+                choices: CaseSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == form.source) }),
+            field(
+                "kind", "类别", form.kind, required: true, kind: "select", hint: "信访件用 建议意见、检举控告、申诉求决;其他来源用 咨询、投诉、求助、建议、举报",
+                choices: CaseKind.allCases.map { SelectOption(value: $0.label, label: $0.label, selected: $0.label == form.kind) }),
+            field("title", "标题", form.title, required: true),
+            field("content", "内容", form.content, required: true, kind: "textarea"),
+            field("requester_name", "诉求人", form.requester_name, required: true),
+            field("requester_phone", "联系电话", form.requester_phone, required: true, hint: "手机号或带区号的固定电话"),
+            field("requester_resident_id", "身份证号", form.requester_resident_id, hint: "可不填;加密保存,只显示遮蔽后的号码"),
+            field(
+                "division_code", "区划", form.division_code, required: true, kind: "select",
+                choices: try await Division.options(in: caller.scope, selected: form.division_code, on: req.db)),
+            field("received_on", "登记日期", form.received_on ?? CaseClock.today().description, required: true, kind: "date"),
+            field("station_name", "联络站", form.station_name, hint: "来源为人大代表联络站时填写"),
+            field("station_batch", "接待批次", form.station_batch, hint: "如 2021年第3批"),
+            field(
+                "owner_leader_id", "包案领导", form.owner_leader_id, kind: "select",
+                choices: leaders.map {
+                    SelectOption(value: $0.id!.uuidString, label: "\($0.name)(\($0.title))", selected: $0.id?.uuidString == form.owner_leader_id)
+                }),
+            field("backlog", "积案", form.backlog, kind: "checkbox"),
+            field("handed_down_by", "交办机关", form.handed_down_by, hint: "积案填写,如 中央联席办"),
+            field("original_received_on", "原始登记日期", form.original_received_on, kind: "date", hint: "积案填写"),
+        ]
+        return try await req.page(
+            "cases/form", title: "登记诉求", active: "/cases", status: status,
+            error: error ?? (errors.isEmpty ? nil : "请修改标出的\(errors.count)处问题"),
+            FormBody(fields: fields, errors: problems.isEmpty ? nil : problems))
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        try req.caller.require(\.canEditRecords)
+        return try await formPage(req: req, form: CaseForm(), errors: [])
+    }
+
+    func create(req: Request) async throws -> Response {
+        let caller = try req.caller
+        try caller.require(\.canEditRecords)
+        let form = try req.content.decode(CaseForm.self)
+        let (details, problems) = try await CaseFields.check(form.input, scope: caller.scope, on: req.db)
+        guard let details else { return try await formPage(req: req, form: form, errors: problems, status: .unprocessableEntity) }
+        let app = req.application
+        do {
+            let c = try await CaseService.register(details, actor: req.auditActor, protection: { try app.caseProtection }, on: req.db)
+            return req.redirect(to: "/cases/\(c.id!.uuidString)?notice=created")
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            return try await formPage(req: req, form: form, errors: errors.fields, status: errors.status, error: errors.message)
+        }
+    }
+
+    // MARK: one case
+
+    struct Fact: Encodable, Sendable {
+        var label: String
+        var value: String
+        var id: String
+    }
+
+    struct EventRow: Encodable, Sendable {
+        var on: String
+        var label: String
+        var summary: String
+        var actor: String
+        var note: String?
+        var text: String?
+        var kind: String
+    }
+
+    struct SubtaskRow: Encodable, Sendable {
+        var id: String
+        var unit: String
+        var person: String
+        var description: String
+        var deadline: String
+        var state: String
+        var done: Bool
+        var overdue: Bool
+        var doneNote: String?
+    }
+
+    struct ActionForm: Encodable, Sendable {
+        var name: String
+        var label: String
+        var needsUnit: Bool
+        var needsReason: Bool
+        var needsDays: Bool
+        var needsReply: Bool
+        var needsSatisfaction: Bool
+    }
+
+    struct DetailBody: Encodable, Sendable {
+        var id: String
+        var number: String
+        var title: String
+        var content: String
+        var state: String
+        var stateCode: String
+        var facts: [Fact]
+        var dues: [Fact]
+        var overdue: Bool
+        var provisional: Bool
+        var events: [EventRow]
+        var subtasks: [SubtaskRow]?
+        var actions: [ActionForm]?
+        var today: String
+        var units: [SelectOption]
+        var outcomes: [SelectOption]
+        var satisfactions: [SelectOption]
+        var canSubtask: Bool
+        var canSupervise: Bool
+        var canRemind: Bool
+        var canReveal: Bool
+        var revealed: String?
+        var errors: [FieldProblem]?
+    }
+
+    static func detail(
+        req: Request, c: CaseRecord, status: HTTPResponseStatus = .ok, error: String? = nil, errors: [FieldProblem] = [], revealed: String? = nil
+    )
+        async throws -> Response
+    {
+        let caller = try req.caller
+        let settings = try await CaseSettings.load(on: req.db)
+        let today = CaseClock.today()
+        let policy = settings.policy(c.caseSource)
+        let who = try await CaseService.caseActor(for: caller, on: c, db: req.db)
+        let available = CaseWorkflow.available(to: c.snapshot, today: today, actor: who, calendar: settings.calendar, policy: policy)
+        let status_ = CaseDeadlines.status(c.snapshot, policy: policy, calendar: settings.calendar, on: today)
+        let names = try await Division.names(of: [c.divisionCode], on: req.db)
+        let subtasks = try await CaseService.subtasks(of: c, on: req.db)
+        let unitIDs = Set(subtasks.map(\.unitID) + [c.unitID].compactMap { $0 })
+        let unitNames =
+            unitIDs.isEmpty
+            ? [:] : Dictionary(uniqueKeysWithValues: try await CaseUnit.query(on: req.db).filter(\.$id ~~ unitIDs).all().map { ($0.id!, $0.name) })
+        let leader = try await c.ownerLeaderID.asyncMap { try await CaseLeader.find($0, on: req.db) } ?? nil
+        let masked = caller.role == .viewer
+        var facts = [
+            Fact(label: "来源", value: c.caseSource.label, id: "case-source"), Fact(label: "类别", value: c.caseKind.label, id: "case-kind"),
+            Fact(label: "区划", value: "\(names[c.divisionCode] ?? "")(\(c.divisionCode))", id: "case-division"),
+            Fact(label: "登记日期", value: c.receivedOn, id: "case-received"),
+            Fact(label: "诉求人", value: masked ? PersonalData.name.mask(c.requesterName) : c.requesterName, id: "case-requester"),
+            Fact(label: "联系电话", value: masked ? PersonalData.phone.mask(c.requesterPhone) : c.requesterPhone, id: "case-phone"),
+            Fact(label: "身份证号", value: c.requesterIDMasked ?? "未登记", id: "case-resident-id"),
+            Fact(label: "承办单位", value: c.unitID.flatMap { unitNames[$0] } ?? "未交办", id: "case-unit"),
+            Fact(label: "包案领导", value: leader.map { "\($0.name)(\($0.title))" } ?? "无", id: "case-leader"),
+        ]
+        if let s = c.stationName { facts.append(Fact(label: "联络站", value: "\(s) · \(c.stationBatch ?? "")", id: "case-station")) }
+        if c.backlog { facts.append(Fact(label: "积案", value: "\(c.handedDownBy ?? "")交办,原始登记 \(c.originalReceivedOn ?? "")", id: "case-backlog")) }
+        if let o = c.caseOutcome { facts.append(Fact(label: "办理结果", value: o.label, id: "case-outcome")) }
+        if let s = c.satisfaction.flatMap(Satisfaction.init(rawValue:)) { facts.append(Fact(label: "满意度", value: s.label, id: "case-satisfaction")) }
+        if c.flagged { facts.append(Fact(label: "督办", value: "挂牌督办", id: "case-flagged")) }
+        var dues: [Fact] = []
+        for step in CaseDeadlines.Step.allCases {
+            if let d = status_.due[step] { dues.append(Fact(label: step.label + "期限", value: d.description, id: "due-\(step.rawValue)")) }
+        }
+        if let r = status_.due.reviewRequestBy { dues.append(Fact(label: "可申请复查复核至", value: r.description, id: "due-review-request")) }
+        let events = try await CaseService.events(of: c, on: req.db).compactMap { r -> EventRow? in
+            guard let e = r.decoded else { return nil }
+            return EventRow(on: r.on, label: e.kind.label, summary: e.summary, actor: r.actor, note: e.note, text: e.text, kind: e.kind.rawValue)
+        }
+        let routeUnits =
+            available.contains(.route)
+            ? try await UnitService.routeChoices(for: DivisionCode(c.divisionCode)!, scope: caller.scope, on: req.db) : []
+        let subtaskUnits = try await UnitService.routeChoices(for: DivisionCode(c.divisionCode)!, scope: caller.scope, on: req.db)
+        let actions = available.map { name in
+            ActionForm(
+                name: name.rawValue, label: name.label, needsUnit: name == .route, needsReason: [.return, .extend, .reopen].contains(name),
+                needsDays: name == .extend, needsReply: name == .reply, needsSatisfaction: name == .followUp)
+        }
+        let body = DetailBody(
+            id: c.id!.uuidString, number: c.number, title: c.title, content: c.content, state: c.caseState.label, stateCode: c.state,
+            facts: facts, dues: dues, overdue: status_.overdue, provisional: status_.due.provisional, events: events,
+            subtasks: subtasks.isEmpty
+                ? nil
+                : subtasks.map { s in
+                    SubtaskRow(
+                        id: s.id!.uuidString, unit: unitNames[s.unitID] ?? "", person: s.person, description: s.description, deadline: s.deadline,
+                        state: CaseSubtask.State(rawValue: s.state)?.label ?? s.state, done: s.state == "done",
+                        overdue: s.state == "open" && today.description > s.deadline, doneNote: s.doneNote)
+                },
+            actions: actions.isEmpty ? nil : actions, today: today.description,
+            units: (routeUnits.isEmpty ? subtaskUnits : routeUnits).map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: false) },
+            outcomes: CaseOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
+            satisfactions: Satisfaction.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: false) },
+            canSubtask: c.caseState.isHandling && (who.isHandler || who.isDispatcher(for: DivisionCode(c.divisionCode)!)),
+            canSupervise: c.caseState.isOpen && who.isSupervisor(for: DivisionCode(c.divisionCode)!),
+            canRemind: c.caseState.isOpen && (who.isSupervisor(for: DivisionCode(c.divisionCode)!) || who.isOwnerLeader),
+            canReveal: caller.role.canSupervise && c.requesterIDSealed != nil, revealed: revealed,
+            errors: errors.isEmpty ? nil : errors)
+        return try await req.page("cases/show", title: c.number, active: "/cases", status: status, error: error, body)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let caller = try req.caller
+        return try await Self.detail(req: req, c: try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db))
+    }
+
+    /// Runs a write; a refusal re-renders the case with its messages.
+    func attempt(_ req: Request, _ c: CaseRecord, _ write: () async throws -> Void) async throws -> Response {
+        do {
+            try await write()
+            return req.redirect(to: "/cases/\(c.id!.uuidString)?notice=saved")
+        } catch let refusal as Refusal where refusal.kind != .notFound {
+            let errors = FormErrors(refusal)
+            let fresh = try await CaseService.find(c.id!.uuidString, in: try req.caller.scope, on: req.db)
+            return try await Self.detail(req: req, c: fresh, status: errors.status, error: errors.message, errors: errors.fields)
+        }
+    }
+
+    struct ActionFormBody: Content {
+        var action: String?
+        var date: String?
+        var note: String?
+        var unit_id: String?
+        var reason: String?
+        var days: String?
+        var outcome: String?
+        var text: String?
+        var satisfaction: String?
+    }
+
+    func act(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let form = try req.content.decode(ActionFormBody.self)
+        return try await attempt(req, c) {
+            guard let name = form.action.flatMap(CaseAction.Name.init(rawValue:)) else { throw Refusal.invalid("action", "请选择办理步骤") }
+            var days: Int? = nil
+            if let raw = form.days?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+                guard let n = Int(raw) else { throw Refusal.invalid("days", "延期天数应为整数") }
+                days = n
+            }
+            let input = CaseActionInput(
+                unitId: form.unit_id, reason: form.reason, days: days, outcome: form.outcome, text: form.text, satisfaction: form.satisfaction,
+                date: form.date, note: form.note)
+            let request = try CaseRequest(name: name, input: input, today: CaseClock.today())
+            try await CaseService.act(c.id!, request, caller: caller, actor: req.auditActor, on: req.db)
+        }
+    }
+
+    struct SubtaskForm: Content {
+        var unit_id: String?
+        var person: String?
+        var description: String?
+        var deadline: String?
+        var date: String?
+        var note: String?
+    }
+
+    func addSubtask(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let form = try req.content.decode(SubtaskForm.self)
+        return try await attempt(req, c) {
+            let input = CaseSubtaskInput(
+                unitId: form.unit_id, person: form.person, description: form.description, deadline: form.deadline, date: form.date)
+            try await CaseService.addSubtask(c.id!, input, caller: caller, actor: req.auditActor, on: req.db)
+        }
+    }
+
+    func completeSubtask(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let s = try await CaseService.findSubtask(req.parameters.get("sid"), of: c, on: req.db)
+        let form = try req.content.decode(SubtaskForm.self)
+        return try await attempt(req, c) {
+            let date = try Self.date(form.date)
+            try await CaseService.completeSubtask(
+                c.id!, subtaskID: s.id!, note: form.note, date: date, caller: caller, actor: req.auditActor, on: req.db)
+        }
+    }
+
+    static func date(_ raw: String?) throws -> CivilDate {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return CaseClock.today() }
+        do { return try CivilDate.validatingISO(raw) } catch { throw Refusal.invalid("date", error.message) }
+    }
+
+    struct SupervisionForm: Content {
+        var level: String?
+        var note: String?
+        var date: String?
+    }
+
+    func supervise(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let form = try req.content.decode(SupervisionForm.self)
+        return try await attempt(req, c) {
+            try await CaseService.supervise(
+                c.id!, level: form.level.flatMap(SupervisionLevel.init(rawValue:)), note: form.note, date: try Self.date(form.date), caller: caller,
+                actor: req.auditActor, on: req.db)
+        }
+    }
+
+    struct RevealForm: Content {
+        var reason: String?
+    }
+
+    func reveal(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let form = try req.content.decode(RevealForm.self)
+        do {
+            let reason = try TextPolicy.singleLine(form.reason ?? "")
+            guard !reason.isEmpty else { throw Refusal.invalid("reason", "请填写查看理由") }
+            guard caller.role.canSupervise else { throw Refusal.forbidden("只有管理员和督办人可以查看完整身份证号") }
+            let clear = try await CaseService.reveal(
+                c, reason: reason, caller: caller, actor: req.auditActor, protection: try req.application.caseProtection, on: req.db)
+            return try await Self.detail(req: req, c: c, revealed: clear)
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            return try await Self.detail(req: req, c: c, status: errors.status, error: errors.message, errors: errors.fields)
+        } catch let problem as TextPolicy.Problem {
+            return try await Self.detail(req: req, c: c, status: .unprocessableEntity, error: problem.message)
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+import TongguanDomain
+
+/// `cases.stats` for 指标: one measure of the 诉求 statistics for a period and a division —
+/// the same query as `GET /api/v1/cases/stats` and the dashboard, so a briefing's figure and
+/// the dashboard always agree — with the case list behind it.
+enum CaseIndicatorQueries {
+    static let stats = IndicatorQueryKind(
+        spec: QueryKindSpec(
+            kind: "cases.stats", label: "诉求统计",
+            parameters: [
+                QueryParameterSpec(
+                    name: "measure", label: "度量(登记、办结、化解、已答复、按期答复、逾期未办(截至今天)、满意、已回访、联络站接待批次)", required: true,
+                    allowedValues: CaseStats.Measure.allCases.map(\.rawValue)),
+                QueryParameterSpec(name: "source", label: "来源", allowedValues: CaseSource.allCases.map(\.rawValue)),
+                QueryParameterSpec(name: "backlog", label: "积案(是时按原始登记日期计入期间)", allowedValues: ["true", "false"]),
+                QueryParameterSpec(name: "owner_leader", label: "领导包案", allowedValues: ["any"]),
+                QueryParameterSpec(name: "handed_down_by", label: "交办机关(如 中央联席办)"),
+            ]),
+        evaluate: evaluate)
+
+    @Sendable static func evaluate(_ q: IndicatorQueryRequest) async throws -> IndicatorFigure {
+        guard let measure = q.parameters["measure"].flatMap(CaseStats.Measure.init(rawValue:)) else {
+            throw Refusal.invalid("measure", "诉求统计的度量应为 " + CaseStats.Measure.allCases.map(\.rawValue).joined(separator: "、"))
+        }
+        var request = CaseStats.Request(from: q.period.start, to: q.period.end, division: q.division)
+        if let raw = q.parameters["source"] {
+            guard let source = CaseSource(rawValue: raw) else { throw Refusal.invalid("source", "来源「\(raw)」不存在") }
+            request.source = source
+        }
+        if let raw = q.parameters["backlog"] {
+            guard let backlog = Bool(raw) else { throw Refusal.invalid("backlog", "积案应为 true 或 false") }
+            request.backlog = backlog
+        }
+        if let raw = q.parameters["owner_leader"] {
+            guard raw == "any" else { throw Refusal.invalid("owner_leader", "领导包案只能为 any") }
+            request.owner = .any
+        }
+        request.handedDownBy = q.parameters["handed_down_by"].flatMap { $0.isEmpty ? nil : $0 }
+        let row = try await CaseStats.total(request, scope: q.scope, on: q.db)
+        return IndicatorFigure(value: ExactDecimal(row.value(measure)), link: CaseDashboardPages.link(request, measure))
+    }
+}

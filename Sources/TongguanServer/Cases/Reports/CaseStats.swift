@@ -1,0 +1,275 @@
+import Fluent
+import Foundation
+import SQLKit
+import TongguanDomain
+import Vapor
+
+/// The figures of 诉求, computed from the case rows by one query: the cases received in a
+/// period (backlog cases by their original received date when `backlog=true`), and of
+/// those how many are closed (办结), resolved (化解, never the same figure: a case closed as
+/// `explained` is closed, not resolved), answered on time, open past a due date, rated
+/// satisfied (满意 or 基本满意) and followed up.
+enum CaseStats {
+    /// What a figure counts. Each measure is one condition on a case row, used both to sum
+    /// the figure and to list the cases behind it (`measure=` on the case list), so a
+    /// figure and its list always agree.
+    enum Measure: String, CaseIterable, Sendable {
+        case received, closed, resolved
+        /// Replied (at least once and not reopened since): the base of the on-time rate.
+        case answered
+        case onTime = "on_time"
+        case overdueOpen = "overdue_open"
+        case satisfied
+        case followUps = "follow_ups"
+        /// Liaison-station cases with a visit batch (the figure counts distinct batches).
+        case batches
+
+        var label: String {
+            switch self {
+            case .received: "登记"
+            case .closed: "办结"
+            case .resolved: "化解"
+            case .answered: "已答复"
+            case .onTime: "按期答复"
+            case .overdueOpen: "逾期未办"
+            case .satisfied: "满意(含基本满意)"
+            case .followUps: "已回访"
+            case .batches: "联络站接待批次"
+            }
+        }
+
+        /// The row condition, columns qualified by the cases table; nil for every case.
+        func condition(today: CivilDate) -> SQLQueryString? {
+            let t = CaseRecord.schema
+            switch self {
+            case .received: return nil
+            case .closed: return "\(ident: t).\(ident: "state") = 'closed'"
+            case .resolved: return "(\(ident: t).\(ident: "outcome") = 'resolved' AND \(ident: t).\(ident: "state") IN ('replied', 'closed'))"
+            case .answered: return "\(ident: t).\(ident: "on_time") IS NOT NULL"
+            case .onTime: return "\(ident: t).\(ident: "on_time") = \(bind: true)"
+            case .overdueOpen: return "\(ident: t).\(ident: "pending_due") < \(bind: today.description)"
+            case .satisfied: return "\(ident: t).\(ident: "satisfaction") IN ('satisfied', 'basically_satisfied')"
+            case .followUps: return "\(ident: t).\(ident: "followed_up_on") IS NOT NULL"
+            case .batches: return "\(ident: t).\(ident: "station_batch") IS NOT NULL"
+            }
+        }
+
+        /// `SUM(CASE WHEN … THEN 1 ELSE 0 END)`, or the count of distinct batches.
+        func sum(today: CivilDate) -> SQLQueryString {
+            switch self {
+            case .received: "COUNT(*)"
+            case .batches: "COUNT(DISTINCT \(ident: CaseRecord.schema).\(ident: "station_batch"))"
+            default: "SUM(CASE WHEN \(condition(today: today)!) THEN 1 ELSE 0 END)"
+            }
+        }
+    }
+
+    enum Grouping: String, CaseIterable, Sendable {
+        case source, division, kind, unit, month
+        /// The body that handed backlog cases down (for the article's sentence).
+        case handedDownBy = "handed_down_by"
+    }
+
+    struct Request: Sendable {
+        var from: CivilDate?
+        var to: CivilDate?
+        var source: CaseSource?
+        var division: DivisionCode?
+        var backlog: Bool?
+        var owner: CaseFilter.Owner?
+        var handedDownBy: String?
+        var groupBy: Grouping?
+
+        init(
+            from: CivilDate? = nil, to: CivilDate? = nil, source: CaseSource? = nil, division: DivisionCode? = nil, backlog: Bool? = nil,
+            owner: CaseFilter.Owner? = nil, handedDownBy: String? = nil, groupBy: Grouping? = nil
+        ) {
+            self.from = from; self.to = to; self.source = source; self.division = division; self.backlog = backlog; self.owner = owner
+            self.handedDownBy = handedDownBy; self.groupBy = groupBy
+        }
+
+        /// The case list showing the cases behind one measure of this request.
+        func filter(_ measure: Measure) -> CaseFilter {
+            var f = CaseFilter()
+            f.from = from; f.to = to; f.source = source; f.division = division; f.backlog = backlog; f.owner = owner
+            f.handedDownBy = handedDownBy
+            f.measure = measure == .received ? nil : measure
+            return f
+        }
+
+        init(from req: Vapor.Request) throws {
+            var q = QueryReader(req)
+            (from, to) = q.dateRange()
+            source = q.enumeration("source", CaseSource.self)
+            division = q.divisionCode("division")
+            backlog = q.bool("backlog")
+            if let raw = q.text("owner_leader") {
+                if raw == "any" {
+                    owner = .any
+                } else if let id = UUID(uuidString: raw) {
+                    owner = .leader(id)
+                } else {
+                    q.add("owner_leader", "应为领导编号或 any")
+                }
+            }
+            handedDownBy = q.text("handed_down_by")
+            groupBy = q.enumeration("group_by", Grouping.self)
+            try q.finish()
+        }
+    }
+
+    struct Row: Sendable, Equatable {
+        var group: String
+        var label: String
+        var received: Int
+        var closed: Int
+        var resolved: Int
+        var answered: Int
+        var onTime: Int
+        var overdueOpen: Int
+        var satisfied: Int
+        var followUps: Int
+        /// Distinct liaison-station visit batches among the cases.
+        var batches: Int
+
+        func value(_ m: Measure) -> Int {
+            switch m {
+            case .received: received
+            case .closed: closed
+            case .resolved: resolved
+            case .answered: answered
+            case .onTime: onTime
+            case .overdueOpen: overdueOpen
+            case .satisfied: satisfied
+            case .followUps: followUps
+            case .batches: batches
+            }
+        }
+    }
+
+    static func run(_ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), on db: any Database) async throws -> [Row] {
+        let sql = db.sql
+        let dateColumn = r.backlog == true ? "count_on" : "received_on"
+        let childLength: Int =
+            switch scope.root.level {
+            case .province: 4
+            case .city: 6
+            case .county: 9
+            case .township, .village: 12
+            }
+        let group: SQLQueryString =
+            switch r.groupBy {
+            case .source: "\(ident: "source")"
+            case .division: "SUBSTR(\(ident: "division_code"), 1, \(literal: childLength))"
+            case .kind: "\(ident: "kind")"
+            case .unit: "\(ident: "unit_id")"
+            case .month: "SUBSTR(\(ident: dateColumn), 1, 7)"
+            case .handedDownBy: "COALESCE(\(ident: "handed_down_by"), '')"
+            case nil: "'all'"
+            }
+        var query: SQLQueryString = "SELECT \(group) AS grp"
+        for m in Measure.allCases { query += ", \(m.sum(today: today)) AS \(ident: m.rawValue)" }
+        query += " FROM \(ident: CaseRecord.schema) WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
+        if let from = r.from { query += " AND \(ident: dateColumn) >= \(bind: from.description)" }
+        if let to = r.to { query += " AND \(ident: dateColumn) <= \(bind: to.description)" }
+        if let source = r.source { query += " AND \(ident: "source") = \(bind: source.rawValue)" }
+        if let division = r.division { query += " AND \(ident: "division_code") LIKE \(bind: division.significantPrefix + "%")" }
+        if let backlog = r.backlog { query += " AND \(ident: "backlog") = \(bind: backlog)" }
+        if let by = r.handedDownBy { query += " AND \(ident: "handed_down_by") = \(bind: by)" }
+        switch r.owner {
+        case .any: query += " AND \(ident: "owner_leader_id") IS NOT NULL"
+        case .leader(let id): query += " AND \(ident: "owner_leader_id") = \(bind: id)"
+        case nil: break
+        }
+        query += " GROUP BY grp ORDER BY grp"
+        let raw = try await sql.raw(query).all()
+        var rows: [Row] = []
+        for row in raw {
+            func int(_ c: String) throws -> Int { Int(try row.decode(column: c, as: Int64?.self) ?? 0) }
+            let g =
+                r.groupBy == .unit
+                ? (try row.decode(column: "grp", as: UUID?.self))?.uuidString ?? "" : (try row.decode(column: "grp", as: String?.self) ?? "")
+            rows.append(
+                Row(
+                    group: g, label: g, received: try int("received"), closed: try int("closed"), resolved: try int("resolved"),
+                    answered: try int("answered"), onTime: try int("on_time"), overdueOpen: try int("overdue_open"), satisfied: try int("satisfied"),
+                    followUps: try int("follow_ups"), batches: try int("batches")))
+        }
+        return try await labelled(rows, by: r.groupBy, on: db)
+    }
+
+    /// Names for the groups people read (the API's `group` keeps the code).
+    static func labelled(_ rows: [Row], by grouping: Grouping?, on db: any Database) async throws -> [Row] {
+        var rows = rows
+        switch grouping {
+        case .division:
+            let names = try await Division.names(of: Set(rows.map(\.group)), on: db)
+            for i in rows.indices { rows[i].label = names[rows[i].group] ?? rows[i].group }
+        case .source:
+            for i in rows.indices { rows[i].label = CaseSource(rawValue: rows[i].group)?.label ?? rows[i].group }
+        case .kind:
+            for i in rows.indices {
+                rows[i].label = CaseKind(rawValue: rows[i].group)?.label ?? rows[i].group
+                rows[i].group = rows[i].label
+            }
+        case .unit:
+            let ids = rows.compactMap { UUID(uuidString: $0.group) }
+            let names =
+                ids.isEmpty
+                ? [:]
+                : Dictionary(uniqueKeysWithValues: try await CaseUnit.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!.uuidString, $0.name) })
+            for i in rows.indices {
+                let key = UUID(uuidString: rows[i].group)?.uuidString
+                rows[i].label = key.flatMap { names[$0] } ?? "未交办"
+                if rows[i].group.isEmpty { rows[i].group = "none" } else if let key { rows[i].group = key }
+            }
+        case .month, .handedDownBy, nil: break
+        }
+        return rows
+    }
+
+    /// The whole of a request in one row (zeros when nothing matched).
+    static func total(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> Row {
+        var r = r
+        r.groupBy = nil
+        return try await run(r, scope: scope, on: db).first
+            ?? Row(
+                group: "all", label: "all", received: 0, closed: 0, resolved: 0, answered: 0, onTime: 0, overdueOpen: 0, satisfied: 0, followUps: 0,
+                batches: 0)
+    }
+}
+
+struct CaseStatsRowDTO: Content {
+    var group: String
+    var label: String
+    var received: Int
+    var closed: Int
+    var resolved: Int
+    var answered: Int
+    var onTime: Int
+    var overdueOpen: Int
+    var satisfied: Int
+    var followUps: Int
+    var batches: Int
+
+    init(_ r: CaseStats.Row) {
+        group = r.group; label = r.label; received = r.received; closed = r.closed; resolved = r.resolved; answered = r.answered
+        onTime = r.onTime; overdueOpen = r.overdueOpen; satisfied = r.satisfied; followUps = r.followUps; batches = r.batches
+    }
+
+    static let schema = JSONSchema.object(
+        [
+            ("group", .string(description: "分组值:来源、区划代码、类别、承办单位编号、月份(YYYY-MM)或 all")), ("label", .string(description: "分组的中文名")),
+            ("received", .integer(description: "登记件数")), ("closed", .integer(description: "办结件数")),
+            ("resolved", .integer(description: "化解件数(不同于办结)")),
+            ("answered", .integer(description: "已答复件数(按期答复率的分母)")), ("on_time", .integer(description: "按期答复件数")),
+            ("overdue_open", .integer(description: "逾期未办件数")), ("satisfied", .integer(description: "满意和基本满意件数")),
+            ("follow_ups", .integer(description: "已回访件数")),
+            ("batches", .integer(description: "联络站接待批次数")),
+        ],
+        required: ["group", "label", "received", "closed", "resolved", "answered", "on_time", "overdue_open", "satisfied", "follow_ups", "batches"])
+}
+
+struct CaseStatsDTO: Content {
+    var rows: [CaseStatsRowDTO]
+}
