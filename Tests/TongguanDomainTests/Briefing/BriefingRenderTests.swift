@@ -146,7 +146,7 @@ struct BriefingRenderTests {
         catalogue.indicators[F.clinicRate.code] = nil
         let r = BriefingRenderer.render(template, context: context, catalogue: catalogue, outcomes: outcomes, computedAt: "t")
         #expect(r.gaps.last?.marker == "【缺:health.primary_visit_rate 2021-05】")
-        #expect(r.gaps.last?.reason == "指标「health.primary_visit_rate」已不存在")
+        #expect(r.gaps.last?.reason == "指标「health.primary_visit_rate」未定义或已删除")
     }
 
     @Test("many missing periods are summarised in the marker")

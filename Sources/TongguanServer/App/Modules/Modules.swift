@@ -11,7 +11,7 @@ enum Modules {
         ProjectsModule(),
         PlaceholderModule(path: "monitoring", title: "监测", summary: "防止返贫动态监测和帮扶:一户一码,识别、帮扶、风险消除。", order: 20),
         PlaceholderModule(path: "cases", title: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30),
-        PlaceholderModule(path: "indicators", title: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。", order: 50),
+        IndicatorsModule(),
     ]
 
     /// Every query kind the modules offer to 指标, by kind.

@@ -7,6 +7,10 @@ indirect enum JSONSchema: Sendable {
     case object([(String, JSONSchema)], required: [String])
     case ref(String)
     case nullable(JSONSchema)
+    /// An object whose keys are free and whose values all have one shape.
+    case map(JSONSchema)
+    /// Exactly one of several shapes (an exact decimal: an integer, or a string of digits).
+    case oneOf([JSONSchema])
 
     var json: JSONValue {
         switch self {
@@ -37,6 +41,10 @@ indirect enum JSONSchema: Sendable {
             return .object(["$ref": .string("#/components/schemas/\(name)")])
         case .nullable(let inner):
             return .object(["oneOf": .array([inner.json, .object(["type": .string("null")])])])
+        case .map(let value):
+            return .object(["type": .string("object"), "additionalProperties": value.json])
+        case .oneOf(let shapes):
+            return .object(["oneOf": .array(shapes.map(\.json))])
         }
     }
 
@@ -44,6 +52,10 @@ indirect enum JSONSchema: Sendable {
     static let dateTime = JSONSchema.string(format: "date-time")
     static let uuid = JSONSchema.string(format: "uuid")
     static let divisionCode = JSONSchema.string(description: "GB/T 2260 区划代码(6、9或12位)")
+    /// An exact decimal: a JSON integer when it is whole, else a string such as "183.61".
+    static let exactDecimal = JSONSchema.oneOf([
+        .integer(), .string(description: "精确十进制数,如 183.61"),
+    ])
 
     /// Vapor's paging shape, which every list answers in.
     static func page(of item: JSONSchema) -> JSONSchema {

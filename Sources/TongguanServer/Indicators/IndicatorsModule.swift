@@ -1,0 +1,36 @@
+import ConsoleKit
+import Fluent
+import TongguanDomain
+import Vapor
+
+/// 指标: the catalogue of indicators (entered per period, or computed from other modules'
+/// records through `Modules.indicatorQueries`), targets, peer rankings, dashboards, and the
+/// briefing whose every figure is computed when it is produced and links to its records.
+struct IndicatorsModule: TongguanModule {
+    let name = "indicators"
+    var migrations: [any Migration] {
+        [
+            CreateIndicators(), CreateIndicatorValues(), CreatePeerGroups(), CreateTargets(), CreateDashboardItems(),
+            CreateBriefingTemplates(),
+        ]
+    }
+    var schemas: [String: JSONSchema] {
+        IndicatorsAPI.schemas
+    }
+    var auditLabels: [String: String] {
+        [
+            "indicator.create": "新建指标", "indicator.update": "修改指标", "indicator_value.set": "填报指标数值",
+            "peer_value.set": "填报比较城市数值", "peer_group.create": "新建比较组", "target.create": "新建目标",
+            "target.update": "修改目标", "target.delete": "删除目标", "dashboard.set": "设置看板", "briefing.create": "新建简报模板",
+            "briefing.update": "修改简报模板",
+        ]
+    }
+    var navigation: [NavigationEntry] { [NavigationEntry(href: "/indicators", label: "指标", order: 50)] }
+    var card: ModuleCard? {
+        ModuleCard(href: "/indicators", name: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名、看板与进展简报。", order: 50)
+    }
+
+    func routes(_ routes: ModuleRoutes) throws {
+        try routes.api.register(collection: IndicatorsAPI())
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TongguanDomain
+import Vapor
+
+@testable import TongguanServer
+
+/// 指标's share of the scope matrix. Each place owns a manual indicator (`scope.same`,
+/// `scope.other`, `scope.city`): a county caller sees its own and the city's, never another
+/// county's; values are read and entered only for divisions in scope.
+extension ScopeMatrixTests {
+    static func indicatorCode(_ place: Place) -> String {
+        switch place {
+        case .sameCounty: "scope.same"
+        case .otherCounty: "scope.other"
+        case .city: "scope.city"
+        }
+    }
+
+    /// In scope 200; another county's 404; the city's visible but read-only.
+    static func cityVisible(_ role: Role, _ place: Place) -> HTTPResponseStatus { place == .otherCounty ? .notFound : .ok }
+
+    static let indicators = Part(
+        cases: [
+            Case(method: .GET, path: "/api/v1/query-kinds", make: { _, _ in ("/api/v1/query-kinds", nil) }, expected: { _, _ in .ok }),
+            Case(method: .GET, path: "/api/v1/indicators", make: { _, _ in ("/api/v1/indicators", nil) }, expected: { _, _ in .ok }),
+            Case(
+                method: .POST, path: "/api/v1/indicators",
+                make: { f, place in
+                    (
+                        "/api/v1/indicators",
+                        [
+                            "code": f.freshName(), "name": "新指标", "unit": "个", "direction": "higher_is_better",
+                            "division_code": divisionOf[place]!, "source": ["type": "manual"],
+                        ]
+                    )
+                },
+                expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+            Case(
+                method: .GET, path: "/api/v1/indicators/:code", make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))", nil) },
+                expected: cityVisible),
+            Case(
+                method: .PATCH, path: "/api/v1/indicators/:code",
+                make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))", ["name": "改名"]) },
+                expected: { role, place in
+                    guard role == .admin else { return .forbidden }
+                    return place == .sameCounty ? .ok : (place == .city ? .forbidden : .notFound)
+                }),
+            Case(
+                method: .GET, path: "/api/v1/indicators/:code/values",
+                make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))/values?period=2021&division=\(divisionOf[place]!)", nil) },
+                expected: readable),
+            Case(
+                method: .PUT, path: "/api/v1/indicators/:code/values",
+                make: { _, place in
+                    ("/api/v1/indicators/\(indicatorCode(place))/values", ["division_code": divisionOf[place]!, "period": "2021", "value": 1])
+                },
+                expected: editorsOnly(success: .ok, city: .unprocessableEntity)),
+            Case(
+                method: .GET, path: "/api/v1/indicators/:code/values/history",
+                make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))/values/history?period=2021&division=\(divisionOf[place]!)", nil) },
+                expected: readable),
+        ],
+        setUp: { t, _ in
+            let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
+            for place in Place.allCases {
+                let indicator = Indicator(
+                    code: IndicatorCode(indicatorCode(place))!, name: "范围\(place.rawValue)", unit: "个", direction: .higherIsBetter,
+                    ownerDivision: DivisionCode(divisionOf[place]!)!, source: .manual)
+                let record = try await IndicatorService.create(indicator, actor: actor, on: t.db)
+                try await ValueService.set(
+                    [
+                        .init(
+                            indicator: record, division: DivisionCode(divisionOf[place]!)!, period: try Period("2021"), value: ExactDecimal(5),
+                            note: "", sourceDocument: "")
+                    ],
+                    channel: "demo", actor: actor, on: t.db)
+            }
+        })
+}
