@@ -15,7 +15,7 @@ struct IndicatorsModule: TongguanModule {
         ]
     }
     var schemas: [String: JSONSchema] {
-        IndicatorsAPI.schemas
+        IndicatorsAPI.schemas.merging(PeersAPI.schemas) { a, _ in a }.merging(TargetsAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         [
@@ -32,5 +32,11 @@ struct IndicatorsModule: TongguanModule {
 
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: IndicatorsAPI())
+        try routes.api.register(collection: PeersAPI())
+        try routes.api.register(collection: TargetsAPI())
+    }
+
+    func seed(_ app: Application) async throws {
+        try await PeerService.seed(app.db)
     }
 }

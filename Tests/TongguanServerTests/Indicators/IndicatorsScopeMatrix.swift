@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import TongguanDomain
@@ -60,8 +61,47 @@ extension ScopeMatrixTests {
                 method: .GET, path: "/api/v1/indicators/:code/values/history",
                 make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))/values/history?period=2021&division=\(divisionOf[place]!)", nil) },
                 expected: readable),
+            Case(method: .GET, path: "/api/v1/peer-groups", make: { _, _ in ("/api/v1/peer-groups", nil) }, expected: { _, _ in .ok }),
+            Case(
+                method: .POST, path: "/api/v1/peer-groups",
+                make: { f, _ in
+                    (
+                        "/api/v1/peer-groups",
+                        ["name": "组\(f.freshName())", "year": 2021, "members": [["name": "甲", "code": "A1"], ["name": "乙", "code": "B2"]]]
+                    )
+                },
+                expected: { role, _ in role == .admin ? .created : .forbidden }),
+            Case(
+                method: .GET, path: "/api/v1/peer-groups/:id", make: { f, place in ("/api/v1/peer-groups/\(f.id("peer_group", place))", nil) },
+                expected: cityVisible),
+            Case(
+                method: .PUT, path: "/api/v1/indicators/:code/peer-values",
+                make: { _, place in
+                    ("/api/v1/indicators/\(indicatorCode(place))/peer-values", ["member_code": "610100", "period": "2021", "value": 1])
+                },
+                expected: editorsOnly(success: .noContent, city: .forbidden)),
+            Case(
+                method: .GET, path: "/api/v1/indicators/:code/ranking",
+                make: { _, place in ("/api/v1/indicators/\(indicatorCode(place))/ranking?group=%E6%B1%BE%E6%B8%AD%E5%B9%B3%E5%8E%9F&period=2021", nil)
+                },
+                expected: cityVisible),
+            Case(
+                method: .GET, path: "/api/v1/targets", make: { _, place in ("/api/v1/targets?division=\(divisionOf[place]!)", nil) },
+                expected: readable),
+            Case(
+                method: .POST, path: "/api/v1/targets",
+                make: { _, place in
+                    ("/api/v1/targets", ["indicator": "scope.city", "division_code": divisionOf[place]!, "value": 10, "due": "2023-12-31"])
+                },
+                expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+            Case(
+                method: .PATCH, path: "/api/v1/targets/:id", make: { f, place in ("/api/v1/targets/\(f.id("target", place))", ["note": "改"]) },
+                expected: adminOnly(success: .ok)),
+            Case(
+                method: .DELETE, path: "/api/v1/targets/:id", make: { f, place in ("/api/v1/targets/\(f.id("target", place))", nil) },
+                expected: adminOnly(success: .noContent)),
         ],
-        setUp: { t, _ in
+        setUp: { t, fixture in
             let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
             for place in Place.allCases {
                 let indicator = Indicator(
@@ -75,6 +115,19 @@ extension ScopeMatrixTests {
                             note: "", sourceDocument: "")
                     ],
                     channel: "demo", actor: actor, on: t.db)
+                let target = try await TargetService.create(
+                    indicator: record, division: DivisionCode(divisionOf[place]!)!,
+                    fields: .init(value: ExactDecimal(10), due: CivilDate(iso: "2022-12-31"), baseline: nil, note: nil), actor: actor, on: t.db)
+                fixture.ids["target", default: [:]][place] = target.id!.uuidString
+                if place != .city {
+                    let group = try await PeerService.create(
+                        PeerGroup(
+                            name: "组\(place.rawValue)", year: 2021, members: [PeerMember(name: "甲", code: "A1"), PeerMember(name: "乙", code: "B2")]),
+                        division: DivisionCode(divisionOf[place]!)!, actor: actor, on: t.db)
+                    fixture.ids["peer_group", default: [:]][place] = group.id!.uuidString
+                }
             }
+            let seeded = try await PeerGroupRecord.query(on: t.db).filter(\.$name == "汾渭平原").first()
+            fixture.ids["peer_group", default: [:]][.city] = seeded!.id!.uuidString
         })
 }
