@@ -16,6 +16,7 @@ struct IndicatorsModule: TongguanModule {
     }
     var schemas: [String: JSONSchema] {
         IndicatorsAPI.schemas.merging(PeersAPI.schemas) { a, _ in a }.merging(TargetsAPI.schemas) { a, _ in a }
+            .merging(DashboardsAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         [
@@ -34,6 +35,11 @@ struct IndicatorsModule: TongguanModule {
         try routes.api.register(collection: IndicatorsAPI())
         try routes.api.register(collection: PeersAPI())
         try routes.api.register(collection: TargetsAPI())
+        try routes.api.register(collection: DashboardsAPI())
+        try routes.pages.register(collection: IndicatorPages())
+        try routes.pages.register(collection: TargetPages())
+        try routes.pages.register(collection: PeerPages())
+        try routes.pages.register(collection: DashboardPages())
     }
 
     func seed(_ app: Application) async throws {

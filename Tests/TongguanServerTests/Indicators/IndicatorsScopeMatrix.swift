@@ -100,6 +100,14 @@ extension ScopeMatrixTests {
             Case(
                 method: .DELETE, path: "/api/v1/targets/:id", make: { f, place in ("/api/v1/targets/\(f.id("target", place))", nil) },
                 expected: adminOnly(success: .noContent)),
+            Case(
+                method: .GET, path: "/api/v1/dashboards/:division",
+                make: { _, place in ("/api/v1/dashboards/\(divisionOf[place]!)?as_of=2021-12-31", nil) },
+                expected: readable),
+            Case(
+                method: .PUT, path: "/api/v1/dashboards/:division",
+                make: { _, place in ("/api/v1/dashboards/\(divisionOf[place]!)", ["items": [["indicator": "scope.city", "period_kind": "year"]]]) },
+                expected: adminOnly(success: .ok)),
         ],
         setUp: { t, fixture in
             let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
