@@ -134,23 +134,71 @@ def test_backup_while_serving_then_verify_the_copy(server, tmp_path):
     verified = run(copy, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
     with sqlite3.connect(copy) as conn:
-        assert conn.execute("SELECT count(*) FROM divisions").fetchone()[0] == 14
+        assert conn.execute("SELECT count(*) FROM divisions").fetchone()[0] == 1 + 13 + 154
 
 
 def test_divisions_import_all_or_nothing(server, tmp_path):
     db, _ = server
     good = tmp_path / "good.csv"
-    good.write_text("code,name\n141124100,城庄镇\n141124100201,城庄村\n", encoding="utf-8")
+    good.write_text("code,name\n141124102,城庄镇\n141124102201,城庄村\n141124102202,南沟村\n", encoding="utf-8")
     done = run(db, "divisions", "import", str(good))
     assert done.returncode == 0, done.stderr
-    assert "新增 2 个" in done.stdout
+    assert "新增 2 个" in done.stdout and "未变 1 个" in done.stdout
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,name\n141124101,白文镇\n141199100,无上级\n12,短\n", encoding="utf-8")
+    bad.write_text("code,name\n141124500,新镇\n141199100,无上级\n12,短\n", encoding="utf-8")
     done = run(db, "divisions", "import", str(bad))
     assert done.returncode == 2
     assert "第3行" in done.stderr and "第4行" in done.stderr
+    assert "上级区划 141199 不存在" in done.stderr
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM divisions WHERE code = '141124101'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM divisions WHERE code = '141124500'").fetchone()[0] == 0
+
+
+def test_divisions_import_the_bureaus_list_reports_renames_and_merges(server, tmp_path):
+    """The statistics bureau's list as Excel on Chinese Windows saves it (GB18030, 12-digit
+    codes at every level, 城乡分类代码): a dry run first, then the real import; the next
+    year's list renames one village and leaves one out, which stays in the database."""
+    db, url = server
+    first = tmp_path / "2023.csv"
+    first.write_bytes((
+        "统计用区划代码,城乡分类代码,名称\r\n"
+        "141124100000,,临泉镇\r\n"
+        "141124100001,111,城内社区居民委员会\r\n"
+        "141124100201,220,高家塔村委会\r\n"
+        "141124100202,220,南关村委会\r\n"
+    ).encode("gb18030"))
+    dry = run(db, "divisions", "import", str(first), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("试导入(未写入):共 4 行,新增 3 个,改名 0 个,未变 1 个"), dry.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM divisions WHERE length(code) = 12").fetchone()[0] == 0
+    done = run(db, "divisions", "import", str(first))
+    assert done.returncode == 0, done.stderr
+    assert "新增 3 个" in done.stdout and "村级 3 个" in done.stdout
+
+    second = tmp_path / "2024.csv"
+    second.write_bytes((
+        "区划代码,名称\r\n141124100001,城内社区居委会\r\n141124100201,高家塔村委会\r\n"
+    ).encode("gb18030"))
+    report = run(db, "divisions", "import", str(second), "--json")
+    assert report.returncode == 0, report.stderr
+    body = json.loads(report.stdout)
+    assert body["renamed"] == 1 and body["unchanged"] == 1 and body["possibly_merged"] == 1
+    assert body["renames"] == [{"row": 2, "code": "141124100001", "before": "城内社区居民委员会", "after": "城内社区居委会"}]
+    assert body["merged"] == [{"code": "141124100202", "name": "南关村委会"}]
+    text = run(db, "divisions", "import", str(second))
+    assert "疑似已合并或撤销 1 个(未删除)" in text.stdout and "141124100202 南关村委会" in text.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name FROM divisions WHERE code = '141124100202'").fetchone()[0] == "南关村委会"
+        actors = {r[0] for r in conn.execute("SELECT actor FROM audit_events WHERE entity_id = '141124100001'")}
+        assert all(a.startswith("cli:") for a in actors) and actors
+
+    bad = tmp_path / "other-county.csv"
+    bad.write_bytes("区划代码,名称\r\n141124100203,新村\r\n141124100203,新村\r\n141199100201,孤村\r\n".encode("gb18030"))
+    refused = run(db, "divisions", "import", str(bad))
+    assert refused.returncode == 2
+    assert "第3行「区划代码」:与第2行重复" in refused.stderr, refused.stderr
+    assert "第4行「区划代码」:上级区划 141199100 不存在" in refused.stderr
 
 
 HEADER = "项目名称,项目单位,统一社会信用代码,所属区划代码,开发区,产业类别,总投资(万元),预计年产值(万元),签约日期,签约批次,开工日期,开工批次,投产日期,投产批次,联系人,联系电话,备注"

@@ -17,7 +17,7 @@ import VaporTesting
     @Test func seedingIsAuditedAndTheChainVerifies() async throws {
         try await TestApp.with { t in
             let all = try await actions(t)
-            #expect(all.filter { $0 == "division.create" }.count == 14)
+            #expect(all.filter { $0 == "division.create" }.count == 1 + 13 + 154)
             #expect(all.last == "user.create")
             #expect(try await AuditVerification.verify(on: t.db) == .intact(count: all.count))
         }
@@ -129,13 +129,13 @@ import VaporTesting
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await t.db.audited(by: AuditActor(name: "test", requestID: "r", clientAddress: "local")) { tx, audit in
-                    try await Division(code: DivisionCode("141124100")!, name: "城庄镇", parentCode: "141124").create(on: tx)
-                    audit.record("division.create", entityType: "division", entityID: "141124100", divisionCode: "141124100")
+                    try await Division(code: DivisionCode("141124500")!, name: "测试镇", parentCode: "141124").create(on: tx)
+                    audit.record("division.create", entityType: "division", entityID: "141124500", divisionCode: "141124500")
                     throw Boom()
                 }
             }
             #expect(try await actions(t).count == before)
-            #expect(try await Division.find("141124100", on: t.db) == nil)
+            #expect(try await Division.find("141124500", on: t.db) == nil)
         }
     }
 

@@ -9,6 +9,7 @@ import Vapor
 
 @Suite struct DivisionTests {
     let cli = AuditActor(name: "cli:test", requestID: "cli-1", clientAddress: "local")
+    let city = DivisionScope(DivisionCode("141100")!)
 
     @Test func seedsTheCityWithDerivedParents() async throws {
         try await TestApp.with { t in
@@ -18,24 +19,35 @@ import Vapor
             let linxian = try #require(try await Division.find("141124", on: t.db))
             #expect(linxian.parentCode == "141100")
             #expect(linxian.level == .county)
-            #expect(try await Division.query(on: t.db).count() == 14)
+            let linquan = try #require(try await Division.find("141124100", on: t.db))
+            #expect(linquan.parentCode == "141124")
+            #expect(linquan.level == .township)
+            #expect(try await Division.query(on: t.db).count() == 1 + 13 + 154)
         }
     }
 
     @Test func importAddsTownshipsAndVillagesAndRenames() async throws {
         try await TestApp.with { t in
-            let csv = "\u{FEFF}code,name\r\n141124100201,城庄村\r\n141124100,城庄镇\r\n141124101,白文镇\r\n141102,离石区(新)\r\n141124100202,\"南沟村, 新\"\r\n"
-            let result = try await DivisionImport.run(data: Data(csv.utf8), actor: cli, on: t.db)
-            #expect(result == .applied(created: 4, renamed: 1, unchanged: 0))
-            let village = try #require(try await Division.find("141124100201", on: t.db))
-            #expect(village.parentCode == "141124100")
+            let csv =
+                "\u{FEFF}code,name\r\n141124102201,城庄村\r\n141124102,城庄镇\r\n141124500,测试新镇\r\n141102,离石区(新)\r\n141124102202,\"南沟村, 新\"\r\n141124101,白文镇\r\n"
+            let result = try await DivisionImport.run(data: Data(csv.utf8), scope: city, actor: cli, on: t.db)
+            #expect(result.problemCount == 0, "\(result.problems)")
+            #expect(result.applied)
+            #expect([result.created, result.renamed, result.unchanged] as [Int] == [3, 1, 2])
+            #expect(result.createdByLevel == ["township": 1, "village": 2])
+            #expect(result.renames == [DivisionImport.Rename(row: 5, code: "141102", before: "离石区", after: "离石区(新)")])
+            #expect(result.text.contains("141102 离石区 → 离石区(新)"))
+            let village = try #require(try await Division.find("141124102201", on: t.db))
+            #expect(village.parentCode == "141124102")
             #expect(village.level == .village)
-            #expect(try await Division.find("141124100202", on: t.db)?.name == "南沟村, 新")
+            #expect(try await Division.find("141124500", on: t.db)?.parentCode == "141124")
+            #expect(try await Division.find("141124102202", on: t.db)?.name == "南沟村, 新")
             #expect(try await Division.find("141102", on: t.db)?.name == "离石区(新)")
             // The same file again changes nothing.
-            #expect(try await DivisionImport.run(data: Data(csv.utf8), actor: cli, on: t.db) == .applied(created: 0, renamed: 0, unchanged: 5))
+            let again = try await DivisionImport.run(data: Data(csv.utf8), scope: city, actor: cli, on: t.db)
+            #expect([again.created, again.renamed, again.unchanged] as [Int] == [0, 0, 6])
             let actors = try await t.sql.select().column("actor").from("audit_events").where("action", .equal, SQLBind("division.create"))
-                .where("entity_id", .equal, SQLBind("141124100201")).all().map { try $0.decode(column: "actor", as: String.self) }
+                .where("entity_id", .equal, SQLBind("141124102201")).all().map { try $0.decode(column: "actor", as: String.self) }
             #expect(actors == ["cli:test"])
         }
     }
@@ -45,15 +57,16 @@ import Vapor
             let before = try await Division.query(on: t.db).count()
             let csv = """
                 code,name
-                141124100,城庄镇
+                141124102,城庄镇
                 14112410,短码
-                141124100201,
+                141124102201,
                 141199100,无上级
-                141124100,重复
+                141124102,重复
                 1411241002AB,字母
                 """
-            let result = try await DivisionImport.run(data: Data(csv.utf8), actor: cli, on: t.db)
-            guard case .rejected(let problems) = result else { Issue.record("should reject"); return }
+            let result = try await DivisionImport.run(data: Data(csv.utf8), scope: city, actor: cli, on: t.db)
+            #expect(!result.applied)
+            let problems = result.problems
             #expect(problems.map(\.row) == [3, 4, 5, 6, 7])
             #expect(problems.first { $0.row == 3 }?.column == "code")
             #expect(problems.first { $0.row == 4 }?.column == "name")
@@ -66,8 +79,8 @@ import Vapor
 
     @Test func headerIsRequired() async throws {
         try await TestApp.with { t in
-            let result = try await DivisionImport.run(data: Data("141124100,城庄镇\n".utf8), actor: cli, on: t.db)
-            #expect(result == .rejected([RowProblem(row: 1, column: "表头", message: "表头应包含 code 和 name 两列")]))
+            let result = try await DivisionImport.run(data: Data("141124100,城庄镇\n".utf8), scope: city, actor: cli, on: t.db)
+            #expect(result.problems == [RowProblem(row: 1, column: "表头", message: "表头应包含 code 和 name 两列(或 区划代码 和 名称)")])
         }
     }
 
@@ -75,7 +88,7 @@ import Vapor
         try await TestApp.with { t in
             try await t.createUser("lin.admin", role: .admin, division: "141124")
             let token = try await t.token("lin.admin")
-            let ok = try await t.request(.POST, "/api/v1/divisions", token: token, json: ["code": "141124100", "name": "城庄镇"])
+            let ok = try await t.request(.POST, "/api/v1/divisions", token: token, json: ["code": "141124500", "name": "测试镇"])
             #expect(ok.status == .created)
             #expect(try ok.json()["parent_code"] as? String == "141124")
             let orphan = try await t.request(.POST, "/api/v1/divisions", token: token, json: ["code": "141124999201", "name": "无镇村"])
@@ -156,7 +169,7 @@ import Vapor
             try await t.db.sql.raw("VACUUM INTO \(bind: path)").run()
             let copy = Settings.DatabaseTarget.sqlite(path: path)
             try await TestApp.run(target: copy) { restored in
-                #expect(try await Division.query(on: restored.db).count() == 14)
+                #expect(try await Division.query(on: restored.db).count() == 1 + 13 + 154)
                 guard case .intact = try await AuditVerification.verify(on: restored.db) else {
                     Issue.record("backup's audit chain does not verify"); return
                 }

@@ -103,7 +103,7 @@ import VaporTesting
             let token = try await t.adminToken()
             let res = try await t.request(
                 .POST, "/api/v1/divisions", token: token,
-                json: ["code": "141124100", "name": String(repeating: "镇", count: 51)])
+                json: ["code": "141124500", "name": String(repeating: "镇", count: 51)])
             try expectProblem(res, .unprocessableEntity)
             #expect(try res.problemFields() == ["name"])
         }

@@ -109,11 +109,22 @@ import VaporTesting
             make: { _, place in ("/api/v1/divisions?parent=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
         Case(
             method: .POST, path: "/api/v1/divisions",
-            make: { f, place in ("/api/v1/divisions", ["code": divisionOf[place]! + String(100 + Int.random(in: 0...899)), "name": "测试镇"]) },
+            make: { f, place in ("/api/v1/divisions", ["code": divisionOf[place]! + String(500 + Int.random(in: 0...399)), "name": "测试镇"]) },
             expected: adminOnly(success: .created, outside: .unprocessableEntity)),
         Case(
             method: .PATCH, path: "/api/v1/divisions/:code",
             make: { _, place in ("/api/v1/divisions/\(divisionOf[place]!)", ["name": "改名"]) }, expected: adminOnly(success: .ok)),
+        Case(
+            method: .POST, path: "/api/v1/divisions/import",
+            make: { _, place in
+                // A village under a real township of the place; the city row for the city.
+                let row = place == .city ? "141100,吕梁市" : "\(divisionOf[place]!)100901,矩阵村"
+                return ("/api/v1/divisions/import", ["__raw": "code,name\n\(row)\n"])
+            },
+            expected: adminOnly(success: .ok, outside: .unprocessableEntity)),
+        Case(
+            method: .GET, path: "/api/v1/divisions/export",
+            make: { _, place in ("/api/v1/divisions/export?division=\(divisionOf[place]!)", nil) }, expected: readable),
         Case(
             method: .GET, path: "/api/v1/audit", make: { f, place in ("/api/v1/audit?entity_id=\(f.userIDs[place]!)", nil) },
             expected: { role, _ in role.canReadAudit ? .ok : .forbidden }),
@@ -173,7 +184,7 @@ import VaporTesting
             #expect(try await t.request(.GET, "/api/v1/users/\(target.id!.uuidString)", token: token).status == .ok)
             #expect(try await t.request(.GET, "/api/v1/divisions/141123", token: token).status == .ok)
             let list = try await t.request(.GET, "/api/v1/divisions", token: token)
-            #expect((try list.json()["metadata"] as? [String: Any])?["total"] as? Int == 14)
+            #expect((try list.json()["metadata"] as? [String: Any])?["total"] as? Int == 1 + 13 + 154)
         }
     }
 
@@ -187,7 +198,8 @@ import VaporTesting
             #expect(names == ["lin.admin"])
             let divisions = try await t.request(.GET, "/api/v1/divisions", token: token)
             let codes = (try divisions.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-            #expect(codes == ["141124"])
+            // The county and its 23 townships, nothing of another county.
+            #expect(codes.first == "141124" && codes.count == 1 + 23 && codes.allSatisfy { $0.hasPrefix("141124") })
         }
     }
 }

@@ -383,7 +383,7 @@ struct SheetFileTests {
         process.arguments = ["python3", "-c", script] + arguments
         let out = Pipe()
         let errURL = temporaryFile("stderr")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let err = try FileHandle(forWritingTo: errURL)
         defer { try? err.close() }

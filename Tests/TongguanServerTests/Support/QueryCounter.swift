@@ -34,9 +34,8 @@ final class QueryCounter: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt)
-        {
-            let text = message.description + " " + (metadata ?? [:]).map { "\($0.value)" }.joined(separator: " ")
+        func log(event: LogEvent) {
+            let text = event.message.description + " " + (event.metadata ?? [:]).map { "\($0.value)" }.joined(separator: " ")
             box.withLockedValue { $0.append(text) }
         }
     }

@@ -58,14 +58,6 @@ extension Division {
             }
         }
     }
-
-    /// The example city of DOMAIN.md, seeded into an empty database.
-    static let seed: [(String, String)] = [
-        ("141100", "吕梁市"), ("141102", "离石区"), ("141121", "文水县"), ("141122", "交城县"),
-        ("141123", "兴县"), ("141124", "临县"), ("141125", "柳林县"), ("141126", "石楼县"),
-        ("141127", "岚县"), ("141128", "方山县"), ("141129", "中阳县"), ("141130", "交口县"),
-        ("141181", "孝义市"), ("141182", "汾阳市"),
-    ]
 }
 
 struct CreateDivisions: AsyncMigration {

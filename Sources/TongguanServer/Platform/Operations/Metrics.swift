@@ -24,12 +24,14 @@ enum TongguanMetrics {
 
     /// Transactions holding the write turn now; a lasting high value means writers queue.
     static let writesInFlight = registry.makeGauge(
-        name: "tongguan_db_write_transactions_in_flight",
-        help: "Write transactions currently open")
+        descriptor: MetricNameDescriptor(
+            namespace: "tongguan", subsystem: "db", metricName: "write_transactions", unitName: "in_flight",
+            helpText: "Write transactions currently open"))
     static let writeWait = registry.makeDurationHistogram(
-        name: "tongguan_db_write_lock_wait_seconds", labels: [],
-        buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)],
-        help: "Time spent waiting for the write turn (audit chain head)")
+        descriptor: MetricNameDescriptor(
+            namespace: "tongguan", subsystem: "db", metricName: "write_lock_wait", unitName: "seconds",
+            helpText: "Time spent waiting for the write turn (audit chain head)"),
+        buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)])
 
     static func bootstrap() { _ = registry }
 

@@ -41,8 +41,10 @@ struct UserPages: RouteCollection {
         Role.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == selected) }
     }
 
+    /// Scopes to grant: down to townships from the city, down to villages from a county
+    /// (a city's villages are thousands; the API takes any code in scope).
     static func divisions(for caller: Caller, selected: String?, on db: any Database) async throws -> [SelectOption] {
-        try await Division.options(in: caller.scope, selected: selected, withCode: true, on: db)
+        try await Division.options(in: caller.scope, selected: selected, levels: Division.scopeLevels(below: caller.scope), withCode: true, on: db)
     }
 
     func listPage(req: Request, form: NewForm, errors: [FieldProblem], status: HTTPResponseStatus = .ok) async throws -> Response {
