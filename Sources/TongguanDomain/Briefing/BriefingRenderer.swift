@@ -24,6 +24,9 @@ public enum BriefingRenderer {
             let result: Result<String, Missing>
             if let indicator {
                 result = figureText(segment, request: request, indicator: indicator, outcome: outcomes[index])
+            } else if case .unavailable(let reason)? = outcomes[index] {
+                // A pending indicator (its query kind is not registered yet): the server says why.
+                result = .failure(Missing(periods: [request.period], reason: reason))
             } else {
                 result = .failure(Missing(periods: [request.period], reason: "指标「\(request.indicator.rawValue)」未定义或已删除"))
             }

@@ -17,6 +17,7 @@ struct IndicatorsModule: TongguanModule {
     var schemas: [String: JSONSchema] {
         IndicatorsAPI.schemas.merging(PeersAPI.schemas) { a, _ in a }.merging(TargetsAPI.schemas) { a, _ in a }
             .merging(DashboardsAPI.schemas) { a, _ in a }
+            .merging(BriefingsAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         [
@@ -36,10 +37,17 @@ struct IndicatorsModule: TongguanModule {
         try routes.api.register(collection: PeersAPI())
         try routes.api.register(collection: TargetsAPI())
         try routes.api.register(collection: DashboardsAPI())
+        try routes.api.register(collection: BriefingsAPI())
         try routes.pages.register(collection: IndicatorPages())
         try routes.pages.register(collection: TargetPages())
         try routes.pages.register(collection: PeerPages())
         try routes.pages.register(collection: DashboardPages())
+        try routes.pages.register(collection: BriefingPages())
+    }
+
+    func loadDemo(_ demo: DemoContext) async throws -> String? {
+        let count = try await IndicatorDemo.load(demo)
+        return "已载入演示指标:\(count)个,打开 /indicators/dashboard 查看看板,/indicators/briefings 生成「\(IndicatorDemo.templateName)」。"
     }
 
     func seed(_ app: Application) async throws {

@@ -70,6 +70,11 @@ struct TargetPlaceholderTests {
         #expect(r.gaps.map(\.marker) == ["【缺:cases.liaison.received 2021】"])
         #expect(r.gaps.map(\.reason) == ["指标「cases.liaison.received」未定义或已删除"])
         #expect(r.markdown.contains("收集【缺:cases.liaison.received 2021】[^1]个问题"))
+        // The server may say why the indicator is still missing (its query kind is not registered).
+        let why = BriefingRenderer.render(
+            t, context: context, catalogue: catalogue, outcomes: [1: .unavailable("查询类型「cases.stats」尚未登记")], computedAt: "t")
+        #expect(why.gaps.map(\.reason) == ["查询类型「cases.stats」尚未登记"])
+        #expect(why.markdown.contains("收集【缺:cases.liaison.received 2021】[^1]个问题"))
     }
 
     @Test("documentation Markdown: headings, code, tables with pipes in code, lists, bold; everything escaped")

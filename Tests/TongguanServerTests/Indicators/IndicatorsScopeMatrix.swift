@@ -108,6 +108,27 @@ extension ScopeMatrixTests {
                 method: .PUT, path: "/api/v1/dashboards/:division",
                 make: { _, place in ("/api/v1/dashboards/\(divisionOf[place]!)", ["items": [["indicator": "scope.city", "period_kind": "year"]]]) },
                 expected: adminOnly(success: .ok)),
+            Case(method: .GET, path: "/api/v1/briefings", make: { _, _ in ("/api/v1/briefings", nil) }, expected: { _, _ in .ok }),
+            Case(
+                method: .POST, path: "/api/v1/briefings",
+                make: { f, place in
+                    ("/api/v1/briefings", ["name": f.freshName(), "default_period": "2021", "body": "只有文字", "division_code": divisionOf[place]!])
+                },
+                expected: adminOnly(success: .created, outside: .unprocessableEntity)),
+            Case(
+                method: .GET, path: "/api/v1/briefings/:id", make: { f, place in ("/api/v1/briefings/\(f.id("briefing", place))", nil) },
+                expected: cityVisible),
+            Case(
+                method: .PATCH, path: "/api/v1/briefings/:id",
+                make: { f, place in ("/api/v1/briefings/\(f.id("briefing", place))", ["description": "改"]) },
+                expected: { role, place in
+                    guard role == .admin else { return .forbidden }
+                    return place == .sameCounty ? .ok : (place == .city ? .forbidden : .notFound)
+                }),
+            Case(
+                method: .GET, path: "/api/v1/briefings/:id/render",
+                make: { f, place in ("/api/v1/briefings/\(f.id("briefing", place))/render?format=md&division=\(divisionOf[place]!)", nil) },
+                expected: readable),
         ],
         setUp: { t, fixture in
             let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
@@ -127,6 +148,12 @@ extension ScopeMatrixTests {
                     indicator: record, division: DivisionCode(divisionOf[place]!)!,
                     fields: .init(value: ExactDecimal(10), due: CivilDate(iso: "2022-12-31"), baseline: nil, note: nil), actor: actor, on: t.db)
                 fixture.ids["target", default: [:]][place] = target.id!.uuidString
+                let briefing = try await BriefingService.create(
+                    .init(
+                        name: "简报\(place.rawValue)", description: "", body: "数值{{ \(indicatorCode(place)) }}个", defaultPeriod: try Period("2021"),
+                        division: DivisionCode(divisionOf[place]!)!),
+                    actor: actor, on: t.db)
+                fixture.ids["briefing", default: [:]][place] = briefing.id!.uuidString
                 if place != .city {
                     let group = try await PeerService.create(
                         PeerGroup(
