@@ -26,7 +26,8 @@ BRIEFING = "吕梁市2021年上半年工作进展"
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
+def demo_server(tmp_path_factory):
+    """(url, database file, environment) of a server started with --demo."""
     binary = os.environ.get("TONGGUAN_BIN", "")
     if not (binary and os.path.isfile(binary) and os.access(binary, os.X_OK)):
         _unavailable("TONGGUAN_BIN is not set to the server binary")
@@ -46,10 +47,15 @@ def demo_url(tmp_path_factory):
                 pytest.fail("demo server did not start:\n" + (workdir / "server.log").read_text(errors="replace")[-5000:],
                             pytrace=False)
             time.sleep(0.2)
-        yield url
+        yield url, workdir / "demo.sqlite", env
     finally:
         _stop(proc)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_server):
+    return demo_server[0]
 
 
 @pytest.fixture
@@ -130,3 +136,35 @@ def test_template_with_an_unknown_indicator_is_refused_with_its_line(demo, demo_
     wait_gone(drv, form)
     problems = WebDriverWait(drv, WAIT_S).until(EC.presence_of_element_located((By.ID, "template-problems")))
     assert "第2行第" in problems.text and "未知指标「projects.unknown.count」" in problems.text, problems.text
+
+
+def cli(demo_server, *args, cwd=None):
+    _, db, env = demo_server
+    return subprocess.run([os.environ["TONGGUAN_BIN"], *args], env=dict(env, TONGGUAN_DB=str(db)), cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_renders_the_briefing_and_imports_values(demo_server, tmp_path):
+    md = cli(demo_server, "briefing", BRIEFING, "--period", "2021-H1", "--format", "md")
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("> 本简报有") and re.search(r"183\.61\[\^\d+\]亿元", md.stdout), md.stdout[:2000]
+    assert "]: 签约项目数(projects.signed.count)" in md.stdout
+    out = tmp_path / "briefing.html"
+    html = cli(demo_server, "briefing", BRIEFING, "--period", "2021-01..2021-05", "--division", "141124", "--format", "html",
+               "--output", str(out))
+    assert html.returncode == 0, html.stderr
+    doc = out.read_text(encoding="utf-8")
+    assert doc.startswith("<!doctype html>") and "临县 · 2021年1—5月" in doc and '<a class="figure"' in doc
+    missing = cli(demo_server, "briefing", "没有这个模板", "--period", "2021")
+    assert missing.returncode == 2 and "没有名为「没有这个模板」的简报模板" in missing.stderr
+
+    sheet = tmp_path / "values.csv"
+    sheet.write_text("指标编码,区划代码,期间,数值,备注\nskills.trained,141124,2021-H1,1200,临县人社局\n", encoding="utf-8")
+    done = cli(demo_server, "import", "indicator-values", str(sheet))
+    assert done.returncode == 0 and "导入完成" in done.stdout, done.stdout + done.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("指标编码,区划代码,期间,数值,备注\nprojects.signed.count,141124,2021-H1,1,\nskills.trained,141124,2021-H9,1,\n",
+                   encoding="utf-8")
+    refused = cli(demo_server, "import", "indicator-values", str(bad))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "第2行「指标编码」" in refused.stderr and "第3行「期间」" in refused.stderr, refused.stderr

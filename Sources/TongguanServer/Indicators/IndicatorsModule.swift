@@ -17,7 +17,7 @@ struct IndicatorsModule: TongguanModule {
     var schemas: [String: JSONSchema] {
         IndicatorsAPI.schemas.merging(PeersAPI.schemas) { a, _ in a }.merging(TargetsAPI.schemas) { a, _ in a }
             .merging(DashboardsAPI.schemas) { a, _ in a }
-            .merging(BriefingsAPI.schemas) { a, _ in a }
+            .merging(BriefingsAPI.schemas) { a, _ in a }.merging(IndicatorValueTransfer.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         [
@@ -32,12 +32,19 @@ struct IndicatorsModule: TongguanModule {
         ModuleCard(href: "/indicators", name: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名、看板与进展简报。", order: 50)
     }
 
+    var sheets: [SheetKind] {
+        [SheetKind(name: "indicator-values", summary: "手工指标数值表", importCommand: ImportIndicatorValues(), exportCommand: nil)]
+    }
+    var commands: [String: any AnyAsyncCommand] { ["briefing": BriefingCommand()] }
+
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: IndicatorsAPI())
         try routes.api.register(collection: PeersAPI())
         try routes.api.register(collection: TargetsAPI())
         try routes.api.register(collection: DashboardsAPI())
         try routes.api.register(collection: BriefingsAPI())
+        try routes.api.register(collection: IndicatorValueTransfer(pages: false))
+        try routes.pages.register(collection: IndicatorValueTransfer(pages: true))
         try routes.pages.register(collection: IndicatorPages())
         try routes.pages.register(collection: TargetPages())
         try routes.pages.register(collection: PeerPages())

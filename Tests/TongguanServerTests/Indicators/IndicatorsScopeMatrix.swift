@@ -108,6 +108,12 @@ extension ScopeMatrixTests {
                 method: .PUT, path: "/api/v1/dashboards/:division",
                 make: { _, place in ("/api/v1/dashboards/\(divisionOf[place]!)", ["items": [["indicator": "scope.city", "period_kind": "year"]]]) },
                 expected: adminOnly(success: .ok)),
+            Case(
+                method: .POST, path: "/api/v1/indicator-values/import",
+                make: { _, place in
+                    ("/api/v1/indicator-values/import", ["__raw": "指标编码,区划代码,期间,数值,备注\n\(indicatorCode(place)),\(divisionOf[place]!),2021-Q1,1,\n"])
+                },
+                expected: editorsOnly(success: .ok, outside: .unprocessableEntity, city: .unprocessableEntity)),
             Case(method: .GET, path: "/api/v1/briefings", make: { _, _ in ("/api/v1/briefings", nil) }, expected: { _, _ in .ok }),
             Case(
                 method: .POST, path: "/api/v1/briefings",

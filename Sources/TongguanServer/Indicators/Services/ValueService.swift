@@ -25,6 +25,14 @@ enum ValueService {
     @discardableResult
     static func set(_ entries: [Entry], channel: String, actor: AuditActor, on db: any Database) async throws -> [Outcome] {
         try await db.audited(by: actor) { tx, audit in
+            try await write(entries, channel: channel, actor: actor, tx: tx, audit: audit)
+        }
+    }
+
+    /// The writes of `set`, inside a caller's audited transaction (an import writes values
+    /// and peer values in one).
+    static func write(_ entries: [Entry], channel: String, actor: AuditActor, tx: any Database, audit: AuditRecorder) async throws -> [Outcome] {
+        do {
             var outcomes: [Outcome] = []
             for e in entries {
                 let id = try e.indicator.requireID()
@@ -117,6 +125,16 @@ enum ValueService {
         actor: AuditActor, on db: any Database
     ) async throws {
         try await db.audited(by: actor) { tx, audit in
+            _ = try await writePeer(indicator, memberCode: memberCode, period: period, value: value, note: note, actor: actor, tx: tx, audit: audit)
+        }
+    }
+
+    /// The write of `setPeer` inside a caller's audited transaction; false when nothing changed.
+    static func writePeer(
+        _ indicator: IndicatorRecord, memberCode: String, period: Period, value: ExactDecimal, note: String,
+        actor: AuditActor, tx: any Database, audit: AuditRecorder
+    ) async throws -> Bool {
+        do {
             let id = try indicator.requireID()
             let existing = try await PeerValueRecord.query(on: tx).filter(\.$indicator.$id == id)
                 .filter(\.$memberCode == memberCode).filter(\.$period == period.description).first()
@@ -124,7 +142,7 @@ enum ValueService {
             var diff = AuditDiff()
             diff.add("value", before: existing?.value, after: value.description)
             diff.add("note", before: existing?.note, after: note)
-            guard !diff.isEmpty else { return }
+            guard !diff.isEmpty else { return false }
             row.$indicator.id = id
             row.memberCode = memberCode
             row.period = period.description
@@ -139,6 +157,7 @@ enum ValueService {
                     AuditChange(field: "period", before: nil, after: period.description),
                 ]
                     + diff.changes)
+            return true
         }
     }
 }
