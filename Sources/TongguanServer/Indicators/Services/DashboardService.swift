@@ -64,12 +64,28 @@ enum DashboardService {
         _ items: [Item], division: DivisionCode, asOf: CivilDate, scope: DivisionScope, on db: any Database, logger: Logger? = nil
     ) async throws -> [Tile] {
         let evaluator = IndicatorEvaluator(db: db, scope: scope, logger: logger)
-        var result: [Tile] = []
-        for item in items {
-            result.append(try await tile(item, division: division, asOf: asOf, evaluator: evaluator, on: db))
+        // Tiles are independent reads: a few at a time, so that the database's connections
+        // and threads work in parallel; the result keeps the chosen order.
+        return try await withThrowingTaskGroup(of: (Int, Tile).self) { group in
+            var result: [Tile?] = Array(repeating: nil, count: items.count)
+            var next = 0
+            func start() {
+                guard next < items.count else { return }
+                let (index, item) = (next, items[next])
+                next += 1
+                group.addTask { (index, try await tile(item, division: division, asOf: asOf, evaluator: evaluator, on: db)) }
+            }
+            for _ in 0..<min(concurrentTiles, items.count) { start() }
+            while let (index, tile) = try await group.next() {
+                result[index] = tile
+                start()
+            }
+            return result.compactMap { $0 }
         }
-        return result
     }
+
+    /// How many tiles are computed at once.
+    static let concurrentTiles = 4
 
     /// The periods of `kind` ending on or before `asOf`, newest first.
     static func periods(_ kind: Period.Kind, endingBy asOf: CivilDate, count: Int) -> [Period] {
