@@ -34,7 +34,8 @@ public enum BriefingRenderer {
             case .success(let text):
                 pieces.append(.figure(RenderedFigure(number: number, text: text, isGap: false, request: request)))
             case .failure(let missing):
-                let gap = BriefingGap(number: number, indicatorName: name, periods: missing.periods, reason: missing.reason)
+                let gap = BriefingGap(
+                    number: number, indicatorName: name, periods: missing.periods, reason: missing.reason, round: request.queryOverrides["round"])
                 gaps.append(gap)
                 pieces.append(.figure(RenderedFigure(number: number, text: gap.marker, isGap: true, request: request)))
             }

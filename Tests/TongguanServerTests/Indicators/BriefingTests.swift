@@ -56,7 +56,7 @@ import VaporTesting
                 #expect(figure(before, NSRegularExpression.escapedPattern(for: value), after), "\(before)\(value)\(after)")
             }
             // The 中博会 round is not among the 项目 records: a gap naming why, never a 0.
-            #expect(md.contains("中博会上签约项目【缺:签约项目数 2021-H1】"))
+            #expect(md.contains("中博会上签约项目【缺:签约项目数 第十二届中博会】"))
             #expect(md.contains("活动批次「第十二届中博会」不存在"))
             // Figures of query kinds no module has registered are gaps listed at the top; the
             // ones whose kind is registered are not gaps for that reason.
@@ -91,7 +91,7 @@ import VaporTesting
                     #"<a class="figure" href="/indicators/air.pm25/ranking?group=%E5%B1%B1%E8%A5%BF%E7%9C%81&amp;group_year=2003&amp;period=2021-01..2021-05">"#
                 ))
             #expect(html.contains(#"href="/indicators/reform.approval_items/history?division=141100&amp;period=2021-H1">96</a>"#))
-            #expect(html.contains("<mark class=\"gap\">【缺:签约项目数 2021-H1】</mark>"))
+            #expect(html.contains("<mark class=\"gap\">【缺:签约项目数 第十二届中博会】</mark>"))
 
             // A project signed at the July round: the briefing says 43.
             let round = try #require(try await Round.query(on: t.db).filter(\.$name == "2021年第三次").first())
