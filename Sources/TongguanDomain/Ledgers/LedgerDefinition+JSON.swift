@@ -1,7 +1,7 @@
 /// The definition's JSON shape, the same for POST, PATCH (whole) and GET:
 /// `{"code", "name", "description", "division_code", "states": [{"code", "name", "final"}],
 ///   "has_due_date", "has_owner", "fields": [{"key", "label", "type", "required", "unique",
-///   "options", "scale", "archived"}]}`.
+///   "options", "scale", "archived", "listed"}]}`.
 /// Omitted members take their defaults (no description, the default states, no due date or
 /// owner, not required, not unique, no options, no scale, not archived); unknown members are
 /// ignored so a client may send back what it read (with its `version`, say).
@@ -84,7 +84,8 @@ extension LedgerDefinition {
             required: reader.bool(members["required"], at: path + ".required", default: false),
             unique: reader.bool(members["unique"], at: path + ".unique", default: false),
             options: options, scale: scale,
-            archived: reader.bool(members["archived"], at: path + ".archived", default: false))
+            archived: reader.bool(members["archived"], at: path + ".archived", default: false),
+            listed: reader.bool(members["listed"], at: path + ".listed", default: false))
     }
 
     /// The definition as the API returns it and the server stores it (a definition version).
@@ -113,6 +114,7 @@ extension LedgerField {
             "options": .array(options.map(LedgerInput.string)),
             "scale": scale.map { .integer(Int64($0)) } ?? .null,
             "archived": .bool(archived),
+            "listed": .bool(listed),
         ])
     }
 }

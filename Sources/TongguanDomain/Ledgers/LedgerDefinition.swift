@@ -39,6 +39,13 @@ public struct LedgerDefinition: Hashable, Sendable {
     /// The fields items are edited, imported and filtered by.
     public var activeFields: [LedgerField] { fields.filter { !$0.archived } }
 
+    /// The columns of the item list: the active fields marked `listed`, or the first four
+    /// active fields when none is.
+    public var listedFields: [LedgerField] {
+        let chosen = activeFields.filter(\.listed)
+        return chosen.isEmpty ? Array(activeFields.prefix(4)) : chosen
+    }
+
     /// Active fields marked unique, in order: the keys an import matches items by.
     public var uniqueFields: [LedgerField] { activeFields.filter(\.unique) }
 

@@ -23,6 +23,7 @@ public enum LedgerDefinitionChange: Hashable, Sendable {
     case requiredChanged(key: String, label: String, required: Bool)
     case uniqueChanged(key: String, label: String, unique: Bool)
     case archivedChanged(key: String, archived: Bool)
+    case listedChanged(key: String, label: String, listed: Bool)
     case fieldsReordered
 
     /// Every change from `old` to `new`, in a stable order: ledger, states, fields. Fields
@@ -78,6 +79,7 @@ public enum LedgerDefinitionChange: Hashable, Sendable {
         if before.required != after.required { changes.append(.requiredChanged(key: key, label: after.label, required: after.required)) }
         if before.unique != after.unique { changes.append(.uniqueChanged(key: key, label: after.label, unique: after.unique)) }
         if before.archived != after.archived { changes.append(.archivedChanged(key: key, archived: after.archived)) }
+        if before.listed != after.listed { changes.append(.listedChanged(key: key, label: after.label, listed: after.listed)) }
         return changes
     }
 
@@ -105,6 +107,7 @@ public enum LedgerDefinitionChange: Hashable, Sendable {
         case .requiredChanged: "required_changed"
         case .uniqueChanged: "unique_changed"
         case .archivedChanged: "archived_changed"
+        case .listedChanged: "listed_changed"
         case .fieldsReordered: "fields_reordered"
         }
     }
@@ -136,6 +139,7 @@ public enum LedgerDefinitionChange: Hashable, Sendable {
         case .requiredChanged(_, let label, let on): return "字段「\(label)」" + (on ? "设为必填" : "改为选填")
         case .uniqueChanged(_, let label, let on): return "字段「\(label)」" + (on ? "设为唯一" : "取消唯一")
         case .archivedChanged(let key, let on): return "字段 \(key) " + (on ? "已归档" : "取消归档")
+        case .listedChanged(_, let label, let on): return "字段「\(label)」" + (on ? "在列表中显示" : "不在列表中显示")
         case .fieldsReordered: return "调整了字段顺序"
         }
     }

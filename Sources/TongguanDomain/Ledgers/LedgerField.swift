@@ -13,10 +13,12 @@ public struct LedgerField: Hashable, Sendable {
     /// Decimal places of a `decimal` field (0…6); nil for every other type.
     public var scale: Int?
     public var archived: Bool
+    /// Shown as a column of the ledger's item list (the definition chooses the columns).
+    public var listed: Bool
 
     public init(
         key: String, label: String, type: LedgerFieldType, required: Bool = false, unique: Bool = false,
-        options: [String] = [], scale: Int? = nil, archived: Bool = false
+        options: [String] = [], scale: Int? = nil, archived: Bool = false, listed: Bool = false
     ) {
         self.key = key
         self.label = label
@@ -26,6 +28,7 @@ public struct LedgerField: Hashable, Sendable {
         self.options = options
         self.scale = scale
         self.archived = archived
+        self.listed = listed
     }
 
     public static let maxLabelLength = 50

@@ -40,7 +40,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(RequestContextMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ProblemMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(StaticAssetsMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(SecureCookieMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionAuthMiddleware())

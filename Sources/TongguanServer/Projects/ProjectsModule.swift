@@ -6,7 +6,12 @@ import Vapor
 /// every report is computed from, the project sheet, pages and demo data.
 struct ProjectsModule: TongguanModule {
     let name = "projects"
-    var migrations: [any Migration] { [CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes()] }
+    var migrations: [any Migration] {
+        [
+            CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes(), CreateStageFacts(),
+            DropJoinSummaryIndexes(), AddProjectNameIndex(),
+        ]
+    }
     var schemas: [String: JSONSchema] {
         RoundsAPI.schemas.merging(ProjectsAPI.schemas) { a, _ in a }.merging(ProjectTransferAPI.schemas) { a, _ in a }
     }

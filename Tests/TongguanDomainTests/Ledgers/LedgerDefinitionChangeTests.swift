@@ -41,6 +41,8 @@ struct LedgerDefinitionChangeTests {
     @Test("field changes")
     func fields() {
         #expect(changed { $0.fields.append(F.field("extra", .text)) } == [.fieldAdded(key: "extra")])
+        #expect(changed { $0.fields[1].listed = true } == [.listedChanged(key: "count", label: "数量", listed: true)])
+        #expect(LedgerDefinitionChange.listedChanged(key: "count", label: "数量", listed: true).summary == "字段「数量」在列表中显示")
         #expect(changed { $0.fields.remove(at: 1) } == [.fieldRemoved(key: "count", label: "数量")])
         #expect(changed { $0.fields[1].label = "件数" } == [.fieldRelabelled(key: "count", from: "数量", to: "件数")])
         #expect(

@@ -46,7 +46,7 @@ struct LedgerDefinitionJSONTests {
              "has_due_date": true, "has_owner": true,
              "fields": [{"key": "amount", "label": "金额", "type": "money", "required": true, "unique": false, "options": null, "scale": null},
                         {"key": "rate", "label": "比例", "type": "decimal", "scale": 4, "archived": true},
-                        {"key": "kind", "label": "类别", "type": "choice", "options": [" 甲 ", "乙"]}]}
+                        {"key": "kind", "label": "类别", "type": "choice", "options": [" 甲 ", "乙"], "listed": true}]}
             """#)
         #expect(d.description == "第一行\n第二行")
         #expect(d.states.map(\.final) == [false, true])
@@ -54,6 +54,7 @@ struct LedgerDefinitionJSONTests {
         #expect(d.fields[0] == LedgerField(key: "amount", label: "金额", type: .money, required: true))
         #expect(d.fields[1] == LedgerField(key: "rate", label: "比例", type: .decimal, scale: 4, archived: true))
         #expect(d.fields[2].options == ["甲", "乙"])
+        #expect(d.fields.map(\.listed) == [false, false, true])
     }
 
     @Test("the output is the input shape and reads back to the same definition")
@@ -69,7 +70,7 @@ struct LedgerDefinitionJSONTests {
                 == .object([
                     "key": .string("area"), "label": .string("面积"), "type": .string("decimal"),
                     "required": .bool(false), "unique": .bool(false), "options": .array([]),
-                    "scale": .integer(2), "archived": .bool(false),
+                    "scale": .integer(2), "archived": .bool(false), "listed": .bool(false),
                 ]))
         #expect(F.fields[0].json["scale"] == .null)
     }

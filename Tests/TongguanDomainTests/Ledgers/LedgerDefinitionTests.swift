@@ -173,4 +173,16 @@ struct LedgerDefinitionTests {
         #expect(F.fields[10].columnLabels == ["联系人", "联系人电话"])
         #expect(F.fields[0].columnLabels == ["事项"])
     }
+
+    @Test("list columns: the fields marked listed, else the first four active ones")
+    func listed() {
+        var fields = F.fields
+        #expect(F.definition(fields: fields).listedFields.map(\.key) == ["title", "count", "area", "amount"])
+        fields[0].archived = true
+        #expect(F.definition(fields: fields).listedFields.map(\.key) == ["count", "area", "amount", "signed_on"])
+        fields[6].listed = true
+        fields[2].listed = true
+        fields[0].listed = true
+        #expect(F.definition(fields: fields).listedFields.map(\.key) == ["area", "kind"])
+    }
 }

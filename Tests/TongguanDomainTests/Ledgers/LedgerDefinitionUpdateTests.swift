@@ -33,6 +33,7 @@ struct LedgerDefinitionUpdateTests {
             $0.states.insert(LedgerState(code: "review", name: "审核中", final: false), at: 2)
             $0.fields.append(F.field("extra", .text, unique: true))
             $0.fields[1].archived = true
+            $0.fields[3].listed = true
             $0.fields[0].required = false
             $0.fields[0].unique = false
             $0.fields[2].scale = 4
@@ -41,7 +42,7 @@ struct LedgerDefinitionUpdateTests {
         }
         #expect(u.queries.isEmpty)
         #expect(try u.decide { _ in 1000 } == u.changes)
-        #expect(u.changes.count == 12)
+        #expect(u.changes.count == 13)
     }
 
     @Test("the code never changes, and the new definition must be valid")

@@ -11,6 +11,7 @@ enum Modules {
         ProjectsModule(),
         PlaceholderModule(path: "monitoring", title: "监测", summary: "防止返贫动态监测和帮扶:一户一码,识别、帮扶、风险消除。", order: 20),
         PlaceholderModule(path: "cases", title: "诉求", summary: "群众诉求与信访件:交办、任务分解、督办、包案、答复与回访。", order: 30),
+        LedgersModule(),
         IndicatorsModule(),
     ]
 

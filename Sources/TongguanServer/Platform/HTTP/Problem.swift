@@ -110,7 +110,7 @@ extension Problem {
         switch refusal.kind {
         case .notFound: self = .notFound
         case .staleVersion: self.init(.preconditionFailed, detail: refusal.message)
-        case .conflict: self.init(.conflict, detail: refusal.message)
+        case .conflict: self.init(.conflict, detail: refusal.message, errors: refusal.problems)
         case .invalid: self = .validation(refusal.problems)
         case .forbidden: self.init(.forbidden, detail: refusal.message)
         case .preconditionUnmet:

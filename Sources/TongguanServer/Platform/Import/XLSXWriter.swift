@@ -2,17 +2,24 @@ import Foundation
 import ZIPFoundation
 
 /// Writes rows as the smallest workbook Excel, LibreOffice and openpyxl open without
-/// complaint: one sheet, every cell an inline string.
+/// complaint: one sheet (or a few, such as a template's explanation), every cell an inline
+/// string.
 enum XLSXWriter {
     static func write(_ rows: [[String]], sheetName: String = "Sheet1") throws(SheetFileError) -> Data {
-        let parts: [(String, String)] = [
-            ("[Content_Types].xml", contentTypes),
+        try write(sheets: [(sheetName, rows)])
+    }
+
+    /// Several sheets, in order (the first is the one an import reads).
+    static func write(sheets: [(name: String, rows: [[String]])]) throws(SheetFileError) -> Data {
+        let names = sheets.map { safeSheetName($0.name) }
+        var parts: [(String, String)] = [
+            ("[Content_Types].xml", contentTypes(sheetCount: sheets.count)),
             ("_rels/.rels", packageRelationships),
-            ("xl/workbook.xml", workbook(sheetName: safeSheetName(sheetName))),
-            ("xl/_rels/workbook.xml.rels", workbookRelationships),
+            ("xl/workbook.xml", workbook(sheetNames: names)),
+            ("xl/_rels/workbook.xml.rels", workbookRelationships(sheetCount: sheets.count)),
             ("xl/styles.xml", styles),
-            ("xl/worksheets/sheet1.xml", worksheet(rows)),
         ]
+        for (i, sheet) in sheets.enumerated() { parts.append(("xl/worksheets/sheet\(i + 1).xml", worksheet(sheet.rows))) }
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (path, text) in parts {
@@ -106,16 +113,20 @@ enum XLSXWriter {
 
     static let header = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
 
-    static let contentTypes =
-        header + """
+    static func contentTypes(sheetCount: Int) -> String {
+        let sheets = (1...max(1, sheetCount)).map {
+            #"<Override PartName="/xl/worksheets/sheet\#($0).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        }.joined()
+        return header + """
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
             <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
             <Default Extension="xml" ContentType="application/xml"/>\
             <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
+            \(sheets)\
             <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
             </Types>
             """
+    }
 
     static let packageRelationships =
         header + """
@@ -124,22 +135,29 @@ enum XLSXWriter {
             </Relationships>
             """
 
-    static func workbook(sheetName: String) -> String {
-        header + """
+    /// Sheet i (1-based) is relationship `rId<i>`; the styles come after the sheets.
+    static func workbook(sheetNames: [String]) -> String {
+        let sheets = sheetNames.enumerated().map { #"<sheet name="\#(escape($1))" sheetId="\#($0 + 1)" r:id="rId\#($0 + 1)"/>"# }.joined()
+        return header + """
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
             xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-            <sheets><sheet name="\(escape(sheetName))" sheetId="1" r:id="rId1"/></sheets>\
+            <sheets>\(sheets)</sheets>\
             </workbook>
             """
     }
 
-    static let workbookRelationships =
-        header + """
+    static func workbookRelationships(sheetCount: Int) -> String {
+        let n = max(1, sheetCount)
+        let sheets = (1...n).map {
+            #"<Relationship Id="rId\#($0)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#($0).xml"/>"#
+        }.joined()
+        return header + """
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
-            <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            \(sheets)\
+            <Relationship Id="rId\(n + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
             </Relationships>
             """
+    }
 
     static let styles =
         header + """

@@ -7,8 +7,10 @@ indirect enum JSONSchema: Sendable {
     case object([(String, JSONSchema)], required: [String])
     case ref(String)
     case nullable(JSONSchema)
-    /// An object whose keys are free and whose values all have one shape.
-    case map(JSONSchema)
+    /// Any JSON value (data whose shape a record's own definition decides).
+    case any(description: String? = nil)
+    /// An object whose member names are data (field keys), each value as `value` says.
+    case map(JSONSchema, description: String? = nil)
     /// Exactly one of several shapes (an exact decimal: an integer, or a string of digits).
     case oneOf([JSONSchema])
 
@@ -41,8 +43,12 @@ indirect enum JSONSchema: Sendable {
             return .object(["$ref": .string("#/components/schemas/\(name)")])
         case .nullable(let inner):
             return .object(["oneOf": .array([inner.json, .object(["type": .string("null")])])])
-        case .map(let value):
-            return .object(["type": .string("object"), "additionalProperties": value.json])
+        case .any(let description):
+            return .object(description.map { ["description": .string($0)] } ?? [:])
+        case .map(let value, let description):
+            var o: [String: JSONValue] = ["type": .string("object"), "additionalProperties": value.json]
+            if let description { o["description"] = .string(description) }
+            return .object(o)
         case .oneOf(let shapes):
             return .object(["oneOf": .array(shapes.map(\.json))])
         }

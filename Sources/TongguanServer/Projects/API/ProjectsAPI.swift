@@ -61,7 +61,8 @@ struct ProjectsAPI: RouteCollection {
         let caller = try req.caller
         let paging = try PageRequest(from: req)
         let query = try ProjectFilter(from: req).apply(to: ProjectService.scoped(caller.scope, on: req.db))
-        let total = try await query.count()
+        // Counted on a column of an index (COUNT(id) made SQLite read every row in scope).
+        let total = try await query.count(\.$divisionCode)
         let rows = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).with(\.$milestones).all()
         return Page(
             items: rows.map { ProjectDTO($0, milestones: $0.milestones) },

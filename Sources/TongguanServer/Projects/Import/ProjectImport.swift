@@ -49,6 +49,13 @@ enum ProjectImport {
             return report
         }
 
+        mutating func record(_ outcome: Outcome) {
+            created = outcome.created
+            updated = outcome.updated
+            unchanged = outcome.unchanged
+            roundsCreated = outcome.roundsCreated
+        }
+
         mutating func refuse(_ tally: RowProblemTally) {
             problems = tally.reported
             problemCount = tally.total
@@ -217,26 +224,34 @@ enum ProjectImport {
         init(_ d: ProjectSheet.Draft) { self.init(creditCode: d.creditCode, name: d.name) }
     }
 
-    /// The import's outcome inside the transaction; thrown out of it to roll a dry run back.
-    struct Outcome: Error, Sendable {
-        var writer: ProjectImportWriter.Outcome
-        var roundsCreated: [String]
+    /// What the write did.
+    struct Outcome: Error, Sendable, Equatable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+        var roundsCreated: [String] = []
     }
 
     /// Rows that match a project the importer may not see: found only under the write lock.
     struct Refused: Error, Sendable { var tally: RowProblemTally }
 
-    /// Reports the checker's problems, or writes everything it resolved in one transaction.
-    static func apply(
-        _ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database
-    ) async throws -> Report {
-        var report = Report(dryRun: options.dryRun, rows: checker.dataRows)
+    /// The report so far, and every problem of the file as a whole.
+    static func precheck(_ checker: borrowing Checker, dryRun: Bool) -> (Report, RowProblemTally) {
+        let report = Report(dryRun: dryRun, rows: checker.dataRows)
         var tally = checker.tally
         if !checker.headerSeen {
             tally.addFile(RowProblem(row: 1, column: "文件", message: "文件为空"))
         } else if checker.columns != nil && checker.dataRows == 0 && tally.isEmpty {
             tally.addFile(RowProblem(row: 2, column: "文件", message: "没有数据行"))
         }
+        return (report, tally)
+    }
+
+    /// Reports the checker's problems, or writes everything it resolved in one transaction.
+    static func apply(
+        _ checker: consuming Checker, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database
+    ) async throws -> Report {
+        var (report, tally) = precheck(checker, dryRun: options.dryRun)
         guard tally.isEmpty else {
             report.refuse(tally)
             return report
@@ -244,28 +259,10 @@ enum ProjectImport {
         let rows = checker.resolved
         let newRounds = checker.newRounds
         let knownRounds = checker.facts.roundIDs
-        let roundDivision =
-            scope.root.level == .county || scope.root.level == .city
-            ? scope.root.rawValue : scope.root.ancestors.first { $0.level == .county }?.rawValue ?? scope.root.rawValue
         let outcome: Outcome
         do {
             outcome = try await db.audited(by: actor) { tx, audit in
-                let matched = try await match(rows, scope: scope, on: tx)
-                var ids = knownRounds
-                var created: [String] = []
-                for (name, date) in newRounds.sorted(by: { $0.key < $1.key }) {
-                    // Another import may have created it since the file was checked.
-                    if let round = try await Round.query(on: tx).filter(\.$name == name).first() { ids[name] = round.id; continue }
-                    let round = Round(name: name, date: date.description, venue: nil, divisionCode: roundDivision)
-                    try await round.create(on: tx)
-                    ids[name] = round.id!
-                    created.append(name)
-                    audit.record(
-                        "round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: roundDivision,
-                        changes: [AuditChange(field: "name", before: nil, after: name)])
-                }
-                let result = Outcome(
-                    writer: try await ProjectImportWriter(tx: tx, audit: audit, roundIDs: ids).apply(matched), roundsCreated: created)
+                let result = try await write(rows, newRounds: newRounds, knownRounds: knownRounds, scope: scope, tx: tx, audit: audit)
                 if options.dryRun { throw result }
                 return result
             }
@@ -276,11 +273,78 @@ enum ProjectImport {
             report.refuse(refused.tally)
             return report
         }
-        report.created = outcome.writer.created
-        report.updated = outcome.writer.updated
-        report.unchanged = outcome.writer.unchanged
-        report.roundsCreated = outcome.roundsCreated
+        report.record(outcome)
         return report
+    }
+
+    /// Checks and imports rows inside a write that is already under way (the demo loader's,
+    /// which creates its rounds first). Problems leave the write untouched.
+    static func run(rows: [SheetRow], options: Options, scope: DivisionScope, tx: any Database, audit: AuditRecorder) async throws -> Report {
+        var checker = Checker(facts: try await Facts.load(scope: scope, on: tx), options: options)
+        for row in rows where !checker.check(row) { break }
+        var (report, tally) = precheck(checker, dryRun: false)
+        guard tally.isEmpty else {
+            report.refuse(tally)
+            return report
+        }
+        do {
+            let outcome = try await write(
+                checker.resolved, newRounds: checker.newRounds, knownRounds: checker.facts.roundIDs, scope: scope, tx: tx, audit: audit)
+            report.applied = true
+            report.record(outcome)
+        } catch let refused as Refused {
+            report.refuse(refused.tally)
+        }
+        return report
+    }
+
+    /// The write itself: rounds the file names that do not exist yet (with
+    /// `--create-rounds`) through `RoundService`, then every row through `ProjectWriter`:
+    /// new projects in batches, matched ones as updates.
+    static func write(
+        _ rows: [Resolved], newRounds: [String: CivilDate], knownRounds: [String: UUID], scope: DivisionScope,
+        tx: any Database, audit: AuditRecorder
+    ) async throws -> Outcome {
+        let matched = try await match(rows, scope: scope, on: tx)
+        var outcome = Outcome()
+        var ids = knownRounds
+        for (name, date) in newRounds.sorted(by: { $0.key < $1.key }) {
+            // Another import may have created it since the file was checked.
+            if let round = try await Round.query(on: tx).filter(\.$name == name).first() {
+                ids[name] = round.id
+                continue
+            }
+            let round = try await RoundService.create(.init(name: name, date: date), scope: scope, tx: tx, audit: audit)
+            ids[name] = round.id!
+            outcome.roundsCreated.append(name)
+        }
+        let writer = ProjectWriter(tx: tx, audit: audit)
+        func milestones(_ d: ProjectSheet.Draft) -> [Stage: ProjectWriter.MilestoneValue] {
+            d.milestones.mapValues { ProjectWriter.MilestoneValue(date: $0.date, roundID: $0.roundName.flatMap { ids[$0] }) }
+        }
+        // New projects go out a batch at a time as they come, so no second list of the
+        // whole file's rows is built.
+        var batch: [ProjectWriter.NewProject] = []
+        batch.reserveCapacity(writer.batchSize)
+        for row in matched {
+            let d = row.draft
+            guard let existing = row.existing else {
+                batch.append(ProjectWriter.NewProject(values: d.values, milestones: milestones(d)))
+                outcome.created += 1
+                if batch.count == writer.batchSize {
+                    try await writer.create(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+                continue
+            }
+            guard let project = try await Project.find(existing.id, on: tx) else { continue }
+            let wanted = milestones(d)
+            var change = ProjectWriter.Change(fields: ProjectFields(d.values))
+            for stage in Stage.allCases { change.milestones[stage] = .some(wanted[stage]) }
+            if try await writer.update(project, change) { outcome.updated += 1 } else { outcome.unchanged += 1 }
+        }
+        if !batch.isEmpty { try await writer.create(batch) }
+        return outcome
     }
 
     /// Finds each row's stored project, under the write lock. A match outside the importer's
@@ -308,11 +372,30 @@ enum ProjectImport {
 
     /// Every project's match key, across all divisions (the key is unique city-wide).
     static func existingProjects(on db: any Database) async throws -> [MatchKey: Key] {
-        struct Row: Decodable { var id: UUID; var credit_code: String; var name: String; var division_code: String }
-        let rows = try await db.sql.select().columns("id", "credit_code", "name", "division_code")
-            .from(Project.schema).all(decoding: Row.self)
-        return Dictionary(
-            rows.map { (MatchKey(creditCode: $0.credit_code, name: $0.name), Key(id: $0.id, division: $0.division_code)) },
-            uniquingKeysWith: { a, _ in a })
+        typealias K = Project.FieldKeys
+        var result: [MatchKey: Key] = [:]
+        let rows = try await db.sql.select().columns([K.id, K.creditCode, K.name, K.divisionCode].map(\.description))
+            .from(Project.schema).all()
+        for row in rows {
+            let key = MatchKey(
+                creditCode: try row.decode(column: K.creditCode.description, as: String.self),
+                name: try row.decode(column: K.name.description, as: String.self))
+            if result[key] == nil {
+                result[key] = Key(
+                    id: try row.decode(column: K.id.description, as: UUID.self),
+                    division: try row.decode(column: K.divisionCode.description, as: String.self))
+            }
+        }
+        return result
+    }
+}
+
+extension ProjectSheet.Draft {
+    /// The row's project fields.
+    var values: ProjectValues {
+        ProjectValues(
+            name: name, investorName: investor, creditCode: creditCode, divisionCode: divisionCode.rawValue, developmentZone: zone,
+            industry: industry, totalInvestmentFen: totalInvestmentFen, expectedAnnualOutputFen: expectedOutputFen,
+            contactPerson: contact, contactPhone: phone, notes: notes)
     }
 }

@@ -58,7 +58,7 @@ struct ProjectPages: RouteCollection {
         let paging = try PageRequest(from: req, defaultPer: 50)
         let filter = try ProjectFilter(from: req)
         let query = filter.apply(to: ProjectService.scoped(caller.scope, on: req.db))
-        let total = try await query.count()
+        let total = try await query.count(\.$divisionCode)  // on an index column, see ProjectsAPI.list
         let projects = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).with(\.$milestones).all()
         let names = try await Division.names(of: Set(projects.map(\.divisionCode)), on: req.db)
         let rounds = try await RoundService.visible(caller.scope, on: req.db).sort(\.$date, .descending).limit(200).all()

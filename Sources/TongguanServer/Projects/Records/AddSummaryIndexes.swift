@@ -7,13 +7,15 @@ import SQLKit
 struct AddSummaryIndexes: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database.sql
+        typealias M = Milestone.FieldKeys
+        typealias P = Project.FieldKeys
         try await sql.create(index: "milestones_round_cover").on(Milestone.schema)
-            .column("round_id").column("stage").column("project_id").run()
+            .column(M.roundID.description).column(M.stage.description).column(M.projectID.description).run()
         try await sql.create(index: "milestones_date_cover").on(Milestone.schema)
-            .column("date").column("stage").column("project_id").run()
+            .column(M.date.description).column(M.stage.description).column(M.projectID.description).run()
         try await sql.create(index: "projects_summary_cover").on(Project.schema)
-            .column("id").column("division_code").column("industry")
-            .column("total_investment_fen").column("expected_annual_output_fen").run()
+            .column(P.id.description).column(P.divisionCode.description).column(P.industry.description)
+            .column(P.totalInvestmentFen.description).column(P.expectedAnnualOutputFen.description).run()
     }
 
     func revert(on database: any Database) async throws {

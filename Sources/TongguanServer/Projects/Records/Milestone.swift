@@ -6,6 +6,15 @@ import TongguanDomain
 final class Milestone: Model, @unchecked Sendable {
     static let schema = "milestones"
 
+    /// Column names, declared once (see `Project.FieldKeys`).
+    enum FieldKeys {
+        static let id: FieldKey = .id
+        static let projectID: FieldKey = "project_id"
+        static let roundID: FieldKey = "round_id"
+        static let stage: FieldKey = "stage"
+        static let date: FieldKey = "date"
+    }
+
     // managed fields
 
     @ID(key: .id)
@@ -13,20 +22,20 @@ final class Milestone: Model, @unchecked Sendable {
 
     // references
 
-    @Parent(key: "project_id")
+    @Parent(key: FieldKeys.projectID)
     var project: Project
 
     /// A round that milestones name cannot be deleted (the foreign key refuses it too).
-    @OptionalParent(key: "round_id")
+    @OptionalParent(key: FieldKeys.roundID)
     var round: Round?
 
     // data
 
-    @Enum(key: "stage")
+    @Enum(key: FieldKeys.stage)
     var stage: Stage
 
     /// `YYYY-MM-DD`: text sorts and compares as dates on both databases.
-    @Field(key: "date")
+    @Field(key: FieldKeys.date)
     var date: String
 
     init() {}
@@ -43,17 +52,18 @@ final class Milestone: Model, @unchecked Sendable {
 
 struct CreateMilestones: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        typealias K = Milestone.FieldKeys
         try await database.schema(Milestone.schema)
             .id()
-            .field("project_id", .uuid, .required, .references(Project.schema, "id", onDelete: .cascade))
-            .field("stage", .string, .required)
-            .field("date", .string, .required)
-            .field("round_id", .uuid, .references(Round.schema, "id", onDelete: .restrict))
-            .unique(on: "project_id", "stage")
+            .field(K.projectID, .uuid, .required, .references(Project.schema, Project.FieldKeys.id, onDelete: .cascade))
+            .field(K.stage, .string, .required)
+            .field(K.date, .string, .required)
+            .field(K.roundID, .uuid, .references(Round.schema, Round.FieldKeys.id, onDelete: .restrict))
+            .unique(on: K.projectID, K.stage)
             .create()
         let sql = database.sql
-        try await sql.create(index: "milestones_round").on(Milestone.schema).column("round_id").column("stage").run()
-        try await sql.create(index: "milestones_date").on(Milestone.schema).column("date").column("stage").run()
+        try await sql.create(index: "milestones_round").on(Milestone.schema).column(K.roundID.description).column(K.stage.description).run()
+        try await sql.create(index: "milestones_date").on(Milestone.schema).column(K.date.description).column(K.stage.description).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -6,25 +6,45 @@ import TongguanDomain
 final class Project: Model, Versioned, @unchecked Sendable {
     static let schema = "projects"
 
+    /// Column names, declared once: the model, the migrations, the bulk writer and raw SQL
+    /// all name columns through these.
+    enum FieldKeys {
+        static let id: FieldKey = .id
+        static let createdAt: FieldKey = "created_at"
+        static let updatedAt: FieldKey = "updated_at"
+        static let version: FieldKey = "version"
+        static let divisionCode: FieldKey = "division_code"
+        static let name: FieldKey = "name"
+        static let investorName: FieldKey = "investor_name"
+        static let creditCode: FieldKey = "credit_code"
+        static let developmentZone: FieldKey = "development_zone"
+        static let industry: FieldKey = "industry"
+        static let totalInvestmentFen: FieldKey = "total_investment_fen"
+        static let expectedAnnualOutputFen: FieldKey = "expected_annual_output_fen"
+        static let contactPerson: FieldKey = "contact_person"
+        static let contactPhone: FieldKey = "contact_phone"
+        static let notes: FieldKey = "notes"
+    }
+
     // managed fields
 
     @ID(key: .id)
     var id: UUID?
 
-    @Timestamp(key: "created_at", on: .create)
+    @Timestamp(key: FieldKeys.createdAt, on: .create)
     var createdAt: Date?
 
-    @Timestamp(key: "updated_at", on: .update)
+    @Timestamp(key: FieldKeys.updatedAt, on: .update)
     var updatedAt: Date?
 
     /// Bumped on every change to the project or its milestones; the ETag.
-    @Field(key: "version")
+    @Field(key: FieldKeys.version)
     var version: Int
 
     // references
 
     /// A county or below; the project's place in every scope check.
-    @Field(key: "division_code")
+    @Field(key: FieldKeys.divisionCode)
     var divisionCode: String
 
     @Children(for: \.$project)
@@ -32,34 +52,34 @@ final class Project: Model, Versioned, @unchecked Sendable {
 
     // data
 
-    @Field(key: "name")
+    @Field(key: FieldKeys.name)
     var name: String
 
-    @Field(key: "investor_name")
+    @Field(key: FieldKeys.investorName)
     var investorName: String
 
-    @Field(key: "credit_code")
+    @Field(key: FieldKeys.creditCode)
     var creditCode: String
 
-    @Field(key: "development_zone")
+    @Field(key: FieldKeys.developmentZone)
     var developmentZone: String
 
-    @Field(key: "industry")
+    @Field(key: FieldKeys.industry)
     var industry: String
 
-    @Field(key: "total_investment_fen")
+    @Field(key: FieldKeys.totalInvestmentFen)
     var totalInvestmentFen: Int64
 
-    @Field(key: "expected_annual_output_fen")
+    @Field(key: FieldKeys.expectedAnnualOutputFen)
     var expectedAnnualOutputFen: Int64
 
-    @Field(key: "contact_person")
+    @Field(key: FieldKeys.contactPerson)
     var contactPerson: String
 
-    @Field(key: "contact_phone")
+    @Field(key: FieldKeys.contactPhone)
     var contactPhone: String
 
-    @Field(key: "notes")
+    @Field(key: FieldKeys.notes)
     var notes: String
 
     init() {}
@@ -67,28 +87,29 @@ final class Project: Model, Versioned, @unchecked Sendable {
 
 struct CreateProjects: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        typealias K = Project.FieldKeys
         try await database.schema(Project.schema)
             .id()
-            .field("name", .string, .required)
-            .field("investor_name", .string, .required)
-            .field("credit_code", .string, .required)
-            .field("division_code", .string, .required, .references(Division.schema, "code"))
-            .field("development_zone", .string, .required)
-            .field("industry", .string, .required)
-            .field("total_investment_fen", .int64, .required)
-            .field("expected_annual_output_fen", .int64, .required)
-            .field("contact_person", .string, .required)
-            .field("contact_phone", .string, .required)
-            .field("notes", .string, .required)
-            .field("version", .int, .required)
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
+            .field(K.name, .string, .required)
+            .field(K.investorName, .string, .required)
+            .field(K.creditCode, .string, .required)
+            .field(K.divisionCode, .string, .required, .references(Division.schema, "code"))
+            .field(K.developmentZone, .string, .required)
+            .field(K.industry, .string, .required)
+            .field(K.totalInvestmentFen, .int64, .required)
+            .field(K.expectedAnnualOutputFen, .int64, .required)
+            .field(K.contactPerson, .string, .required)
+            .field(K.contactPhone, .string, .required)
+            .field(K.notes, .string, .required)
+            .field(K.version, .int, .required)
+            .field(K.createdAt, .datetime)
+            .field(K.updatedAt, .datetime)
             // An import matches a row to a project by credit code + name.
-            .unique(on: "credit_code", "name")
+            .unique(on: K.creditCode, K.name)
             .create()
         let sql = database.sql
-        try await sql.create(index: "projects_division").on(Project.schema).column("division_code").run()
-        try await sql.create(index: "projects_industry").on(Project.schema).column("industry").run()
+        try await sql.create(index: "projects_division").on(Project.schema).column(K.divisionCode.description).run()
+        try await sql.create(index: "projects_industry").on(Project.schema).column(K.industry.description).run()
     }
 
     func revert(on database: any Database) async throws {

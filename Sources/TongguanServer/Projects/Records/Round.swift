@@ -5,37 +5,49 @@ import Foundation
 final class Round: Model, Versioned, @unchecked Sendable {
     static let schema = "rounds"
 
+    /// Column names, declared once (see `Project.FieldKeys`).
+    enum FieldKeys {
+        static let id: FieldKey = .id
+        static let createdAt: FieldKey = "created_at"
+        static let updatedAt: FieldKey = "updated_at"
+        static let version: FieldKey = "version"
+        static let divisionCode: FieldKey = "division_code"
+        static let name: FieldKey = "name"
+        static let date: FieldKey = "date"
+        static let venue: FieldKey = "venue"
+    }
+
     // managed fields
 
     @ID(key: .id)
     var id: UUID?
 
-    @Timestamp(key: "created_at", on: .create)
+    @Timestamp(key: FieldKeys.createdAt, on: .create)
     var createdAt: Date?
 
-    @Timestamp(key: "updated_at", on: .update)
+    @Timestamp(key: FieldKeys.updatedAt, on: .update)
     var updatedAt: Date?
 
     /// Bumped on every change; the ETag clients send back in `If-Match`.
-    @Field(key: "version")
+    @Field(key: FieldKeys.version)
     var version: Int
 
     // references
 
     /// The city or a county that held the round.
-    @Field(key: "division_code")
+    @Field(key: FieldKeys.divisionCode)
     var divisionCode: String
 
     // data
 
-    @Field(key: "name")
+    @Field(key: FieldKeys.name)
     var name: String
 
     /// `YYYY-MM-DD`.
-    @Field(key: "date")
+    @Field(key: FieldKeys.date)
     var date: String
 
-    @OptionalField(key: "venue")
+    @OptionalField(key: FieldKeys.venue)
     var venue: String?
 
     init() {}
@@ -51,16 +63,17 @@ final class Round: Model, Versioned, @unchecked Sendable {
 
 struct CreateRounds: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        typealias K = Round.FieldKeys
         try await database.schema(Round.schema)
             .id()
-            .field("name", .string, .required)
-            .field("date", .string, .required)
-            .field("venue", .string)
-            .field("division_code", .string, .required, .references(Division.schema, "code"))
-            .field("version", .int, .required)
-            .field("created_at", .datetime)
-            .field("updated_at", .datetime)
-            .unique(on: "name")
+            .field(K.name, .string, .required)
+            .field(K.date, .string, .required)
+            .field(K.venue, .string)
+            .field(K.divisionCode, .string, .required, .references(Division.schema, "code"))
+            .field(K.version, .int, .required)
+            .field(K.createdAt, .datetime)
+            .field(K.updatedAt, .datetime)
+            .unique(on: K.name)
             .create()
     }
 

@@ -4,8 +4,9 @@ import SQLKit
 import TongguanDomain
 import Vapor
 
-/// Counts and sums of projects per stage (and county or industry), computed from the rows
-/// at query time in one SQL statement, never stored.
+/// Counts and sums of projects per stage (and county or industry), computed when asked in
+/// one SQL statement over the stage facts (`StageFact`: the milestone rows with their
+/// project's division, industry and amounts, kept in step by the write path), never cached.
 ///
 /// A project counts under a stage when that stage's milestone matches the round or falls in
 /// the date range: a project signed at round 2 and started at round 3 counts as signed for
@@ -43,30 +44,35 @@ enum ProjectSummary {
         var expectedAnnualOutputFen: Int64
     }
 
+    /// A division code that starts with `prefix`, as a range the planners can estimate
+    /// (exact, see `ProjectService.lastCode`; PostgreSQL chose a sort spilling to disk for
+    /// an opaque `SUBSTR(…) = …`). No LIKE: its case rules differ between the engines.
+    static func within(_ prefix: String) -> SQLQueryString {
+        let key = StageFact.FieldKeys.divisionCode
+        return "\(col: key) >= \(bind: prefix) AND \(col: key) <= \(bind: ProjectService.lastCode(prefix))"
+    }
+
     static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [Row] {
+        typealias F = StageFact.FieldKeys
         let group: SQLQueryString
         switch r.groupBy {
         case .stage: group = "NULL"
         // Projects may sit at a township; reports group them under their county.
-        case .division: group = "SUBSTR(\(ident: "p").\(ident: "division_code"), 1, 6)"
-        case .industry: group = "\(ident: "p").\(ident: "industry")"
+        case .division: group = "\(col: F.countyCode)"
+        case .industry: group = "\(col: F.industry)"
         }
         var query: SQLQueryString = """
-            SELECT \(ident: "m").\(ident: "stage") AS \(ident: "stage"), \(group) AS \(ident: "grp"),
-                   COUNT(*) AS \(ident: "n"),
-                   CAST(COALESCE(SUM(\(ident: "p").\(ident: "total_investment_fen")), 0) AS BIGINT) AS \(ident: "total"),
-                   CAST(COALESCE(SUM(\(ident: "p").\(ident: "expected_annual_output_fen")), 0) AS BIGINT) AS \(ident: "output")
-            FROM \(ident: Milestone.schema) AS \(ident: "m")
-            JOIN \(ident: Project.schema) AS \(ident: "p") ON \(ident: "p").\(ident: "id") = \(ident: "m").\(ident: "project_id")
-            WHERE \(ident: "p").\(ident: "division_code") LIKE \(bind: scope.prefix + "%")
+            SELECT \(col: F.stage) AS \(ident: "stage"), \(group) AS \(ident: "grp"), COUNT(*) AS \(ident: "n"),
+                   CAST(COALESCE(SUM(\(col: F.totalInvestmentFen)), 0) AS BIGINT) AS \(ident: "total"),
+                   CAST(COALESCE(SUM(\(col: F.expectedAnnualOutputFen)), 0) AS BIGINT) AS \(ident: "output")
+            FROM \(ident: StageFact.schema)
+            WHERE \(within(scope.prefix))
             """
-        if let division = r.division {
-            query += " AND \(ident: "p").\(ident: "division_code") LIKE \(bind: division.significantPrefix + "%")"
-        }
-        if let round = r.roundID { query += " AND \(ident: "m").\(ident: "round_id") = \(bind: round)" }
-        if let from = r.from { query += " AND \(ident: "m").\(ident: "date") >= \(bind: from.description)" }
-        if let to = r.to { query += " AND \(ident: "m").\(ident: "date") <= \(bind: to.description)" }
-        query += " GROUP BY \(ident: "m").\(ident: "stage")"
+        if let division = r.division { query += " AND \(within(division.significantPrefix))" }
+        if let round = r.roundID { query += " AND \(col: F.roundID) = \(bind: round)" }
+        if let from = r.from { query += " AND \(col: F.date) >= \(bind: from.description)" }
+        if let to = r.to { query += " AND \(col: F.date) <= \(bind: to.description)" }
+        query += " GROUP BY \(col: F.stage)"
         if r.groupBy != .stage { query += ", \(group)" }
 
         var rows: [Row] = []

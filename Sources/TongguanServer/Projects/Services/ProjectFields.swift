@@ -3,8 +3,23 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-/// A project's editable fields as read from an API body or a form; `nil` means "not given"
-/// (a PATCH leaves those as they are).
+/// A project's data fields, every one given: what a new project is made of.
+struct ProjectValues: Sendable, Equatable {
+    var name: String
+    var investorName: String
+    var creditCode: String
+    var divisionCode: String
+    var developmentZone = ""
+    var industry: String
+    var totalInvestmentFen: Int64
+    var expectedAnnualOutputFen: Int64
+    var contactPerson = ""
+    var contactPhone = ""
+    var notes = ""
+}
+
+/// A project's editable fields as read from an API body, a form or a sheet row; `nil`
+/// means "not given" (a PATCH leaves those as they are).
 struct ProjectFields: Sendable {
     var name: String?
     var investorName: String?
@@ -20,29 +35,44 @@ struct ProjectFields: Sendable {
 
     static let maxFen: Int64 = 100_000_000_000_000_000 / 100  // 10 万亿元: far above any project
 
+    init() {}
+
+    /// Every field given, as a sheet row states them.
+    init(_ v: ProjectValues) {
+        name = v.name; investorName = v.investorName; creditCode = v.creditCode; divisionCode = DivisionCode(v.divisionCode)
+        developmentZone = v.developmentZone; industry = v.industry; totalInvestmentFen = v.totalInvestmentFen
+        expectedAnnualOutputFen = v.expectedAnnualOutputFen; contactPerson = v.contactPerson; contactPhone = v.contactPhone
+        notes = v.notes
+    }
+
     /// Reads every field, adding a problem for each bad one; `required` for creation.
     static func read(_ input: inout InputReader, required: Bool) -> ProjectFields {
+        typealias K = Project.FieldKeys
         var f = ProjectFields()
-        f.name = input.string("name", required: required, maxLength: 200)
-        f.investorName = input.string("investor_name", required: required, maxLength: 200)
-        if let raw = input.string("credit_code", required: required, maxLength: 30) {
-            do { f.creditCode = try CreditCode.validate(raw) } catch { input.add("credit_code", error.message) }
+        f.name = input.string(K.name.description, required: required, maxLength: 200)
+        f.investorName = input.string(K.investorName.description, required: required, maxLength: 200)
+        if let raw = input.string(K.creditCode.description, required: required, maxLength: 30) {
+            do { f.creditCode = try CreditCode.validate(raw) } catch { input.add(K.creditCode.description, error.message) }
         }
-        f.divisionCode = input.divisionCode("division_code", required: required)
+        f.divisionCode = input.divisionCode(K.divisionCode.description, required: required)
         if let d = f.divisionCode, d.level == .province || d.level == .city {
-            input.add("division_code", "项目应属于县级或以下区划")
+            input.add(K.divisionCode.description, "项目应属于县级或以下区划")
         }
-        f.developmentZone = input.string("development_zone", maxLength: 100)
-        f.industry = input.string("industry", required: required, maxLength: 50)
-        f.totalInvestmentFen = input.integer("total_investment_fen", required: required, range: 0...maxFen)
-        f.expectedAnnualOutputFen = input.integer("expected_annual_output_fen", required: required, range: 0...maxFen)
-        f.contactPerson = input.string("contact_person", maxLength: 50)
-        if let raw = input.string("contact_phone", maxLength: 30), !raw.isEmpty {
-            if let phone = PhoneNumber.normalized(raw) { f.contactPhone = phone } else { input.add("contact_phone", PhoneNumber.problemMessage) }
-        } else if input.has("contact_phone") {
+        f.developmentZone = input.string(K.developmentZone.description, maxLength: 100)
+        f.industry = input.string(K.industry.description, required: required, maxLength: 50)
+        f.totalInvestmentFen = input.integer(K.totalInvestmentFen.description, required: required, range: 0...maxFen)
+        f.expectedAnnualOutputFen = input.integer(K.expectedAnnualOutputFen.description, required: required, range: 0...maxFen)
+        f.contactPerson = input.string(K.contactPerson.description, maxLength: 50)
+        if let raw = input.string(K.contactPhone.description, maxLength: 30), !raw.isEmpty {
+            if let phone = PhoneNumber.normalized(raw) {
+                f.contactPhone = phone
+            } else {
+                input.add(K.contactPhone.description, PhoneNumber.problemMessage)
+            }
+        } else if input.has(K.contactPhone.description) {
             f.contactPhone = ""
         }
-        f.notes = input.string("notes", maxLength: 2000, multiLine: true)
+        f.notes = input.string(K.notes.description, maxLength: 2000, multiLine: true)
         return f
     }
 
@@ -52,52 +82,105 @@ struct ProjectFields: Sendable {
         if let d = divisionCode, d.level != .province, d.level != .city {
             let exists = try await Division.find(d.rawValue, on: db) != nil
             if !scope.contains(d) || !exists {
-                problems.add("division_code", "区划不存在或不在您的管辖范围内")
+                problems.add(Project.FieldKeys.divisionCode.description, "区划不存在或不在您的管辖范围内")
             }
         }
         if let industry {
             let names = try await Industry.names(on: db)
-            if !names.contains(industry) { problems.add("industry", "产业类别应为:" + names.joined(separator: "、")) }
+            if !names.contains(industry) {
+                problems.add(Project.FieldKeys.industry.description, "产业类别应为:" + names.joined(separator: "、"))
+            }
         }
         return problems.problems
     }
 
-    /// Applies the given fields and returns what changed, for the audit trail.
-    func apply(to p: Project) -> AuditDiff {
+    /// The fields of a new project: what was given, empty text for what was not.
+    var newValues: ProjectValues {
+        ProjectValues(
+            name: name ?? "", investorName: investorName ?? "", creditCode: creditCode ?? "", divisionCode: divisionCode?.rawValue ?? "",
+            developmentZone: developmentZone ?? "", industry: industry ?? "", totalInvestmentFen: totalInvestmentFen ?? 0,
+            expectedAnnualOutputFen: expectedAnnualOutputFen ?? 0, contactPerson: contactPerson ?? "", contactPhone: contactPhone ?? "",
+            notes: notes ?? "")
+    }
+
+    /// `current` with the given fields applied, and what changed for the audit trail.
+    func applied(to current: ProjectValues) -> (ProjectValues, AuditDiff) {
+        var next = current
         var diff = AuditDiff()
         func set<T: Equatable & CustomStringConvertible>(
-            _ field: String, _ keyPath: ReferenceWritableKeyPath<Project, T>, _ value: T?, personal: PersonalData? = nil
+            _ key: FieldKey, _ keyPath: WritableKeyPath<ProjectValues, T>, _ value: T?, personal: PersonalData? = nil
         ) {
-            guard let value else { return }
-            let isNew = p.id == nil
-            let before = isNew ? nil : p[keyPath: keyPath].description
-            if isNew || p[keyPath: keyPath] != value {
-                diff.add(field, before: before, after: value.description, personal: personal)
-                p[keyPath: keyPath] = value
+            guard let value, next[keyPath: keyPath] != value else { return }
+            diff.add(key.description, before: next[keyPath: keyPath].description, after: value.description, personal: personal)
+            next[keyPath: keyPath] = value
+        }
+        typealias K = Project.FieldKeys
+        set(K.name, \.name, name)
+        set(K.investorName, \.investorName, investorName)
+        set(K.creditCode, \.creditCode, creditCode)
+        set(K.divisionCode, \.divisionCode, divisionCode?.rawValue)
+        set(K.developmentZone, \.developmentZone, developmentZone)
+        set(K.industry, \.industry, industry)
+        set(K.totalInvestmentFen, \.totalInvestmentFen, totalInvestmentFen)
+        set(K.expectedAnnualOutputFen, \.expectedAnnualOutputFen, expectedAnnualOutputFen)
+        set(K.contactPerson, \.contactPerson, contactPerson, personal: .name)
+        set(K.contactPhone, \.contactPhone, contactPhone, personal: .phone)
+        set(K.notes, \.notes, notes)
+        return (next, diff)
+    }
+}
+
+extension ProjectValues {
+    /// Every field that holds something, from nothing: the audit record of a new project
+    /// (and, reversed, of a deleted one). Names and phones are masked.
+    func auditFields(removed: Bool = false) -> AuditDiff {
+        typealias K = Project.FieldKeys
+        var diff = AuditDiff()
+        func add(_ key: FieldKey, _ value: String, personal: PersonalData? = nil) {
+            guard !value.isEmpty else { return }
+            if removed {
+                diff.add(key.description, before: value, after: nil, personal: personal)
+            } else {
+                diff.created(key.description, value, personal: personal)
             }
         }
-        set("name", \.name, name)
-        set("investor_name", \.investorName, investorName)
-        set("credit_code", \.creditCode, creditCode)
-        set("division_code", \.divisionCode, divisionCode?.rawValue)
-        set("development_zone", \.developmentZone, developmentZone)
-        set("industry", \.industry, industry)
-        set("total_investment_fen", \.totalInvestmentFen, totalInvestmentFen)
-        set("expected_annual_output_fen", \.expectedAnnualOutputFen, expectedAnnualOutputFen)
-        set("contact_person", \.contactPerson, contactPerson, personal: .name)
-        set("contact_phone", \.contactPhone, contactPhone, personal: .phone)
-        set("notes", \.notes, notes)
+        add(K.name, name)
+        add(K.investorName, investorName)
+        add(K.creditCode, creditCode)
+        add(K.divisionCode, divisionCode)
+        add(K.developmentZone, developmentZone)
+        add(K.industry, industry)
+        add(K.totalInvestmentFen, String(totalInvestmentFen))
+        add(K.expectedAnnualOutputFen, String(expectedAnnualOutputFen))
+        add(K.contactPerson, contactPerson, personal: .name)
+        add(K.contactPhone, contactPhone, personal: .phone)
+        add(K.notes, notes)
         return diff
     }
 }
 
 extension Project {
-    /// A new project with empty optional fields, ready for `ProjectFields.apply`.
-    static func blank() -> Project {
-        let p = Project()
-        p.developmentZone = ""; p.contactPerson = ""; p.contactPhone = ""; p.notes = ""
-        p.name = ""; p.investorName = ""; p.creditCode = ""; p.divisionCode = ""; p.industry = ""
-        p.totalInvestmentFen = 0; p.expectedAnnualOutputFen = 0; p.version = 1
-        return p
+    /// The stored data fields.
+    var values: ProjectValues {
+        get {
+            ProjectValues(
+                name: name, investorName: investorName, creditCode: creditCode, divisionCode: divisionCode,
+                developmentZone: developmentZone, industry: industry, totalInvestmentFen: totalInvestmentFen,
+                expectedAnnualOutputFen: expectedAnnualOutputFen, contactPerson: contactPerson, contactPhone: contactPhone, notes: notes)
+        }
+        set {
+            // Assigning only what differs keeps Fluent's UPDATE to the changed columns.
+            if name != newValue.name { name = newValue.name }
+            if investorName != newValue.investorName { investorName = newValue.investorName }
+            if creditCode != newValue.creditCode { creditCode = newValue.creditCode }
+            if divisionCode != newValue.divisionCode { divisionCode = newValue.divisionCode }
+            if developmentZone != newValue.developmentZone { developmentZone = newValue.developmentZone }
+            if industry != newValue.industry { industry = newValue.industry }
+            if totalInvestmentFen != newValue.totalInvestmentFen { totalInvestmentFen = newValue.totalInvestmentFen }
+            if expectedAnnualOutputFen != newValue.expectedAnnualOutputFen { expectedAnnualOutputFen = newValue.expectedAnnualOutputFen }
+            if contactPerson != newValue.contactPerson { contactPerson = newValue.contactPerson }
+            if contactPhone != newValue.contactPhone { contactPhone = newValue.contactPhone }
+            if notes != newValue.notes { notes = newValue.notes }
+        }
     }
 }

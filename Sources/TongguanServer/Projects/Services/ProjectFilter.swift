@@ -37,25 +37,31 @@ struct ProjectFilter: Sendable {
     /// Narrows a project query. `stage` is the furthest stage reached; `round_id` matches a
     /// project any of whose milestones was announced at that round.
     func apply(to query: QueryBuilder<Project>) -> QueryBuilder<Project> {
+        typealias P = Project.FieldKeys
+        typealias M = Milestone.FieldKeys
+        let projectID: SQLQueryString = "\(ident: Project.schema).\(col: P.id)"
         var query = query
         if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
         if let industry { query = query.filter(\.$industry == industry) }
         if let q {
             query = query.filter(
-                .sql(embed: "(\(TextSearch.contains(Project.schema, "name", q)) OR \(TextSearch.contains(Project.schema, "investor_name", q)))"))
+                .sql(
+                    embed:
+                        "(\(TextSearch.contains(Project.schema, P.name.description, q)) OR \(TextSearch.contains(Project.schema, P.investorName.description, q)))"
+                ))
         }
         if let stage {
             query = query.filter(
                 .sql(
                     embed:
-                        "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") = \(bind: stage.rawValue))"
+                        "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) = \(bind: stage.rawValue))"
                 ))
             let later = Stage.allCases.filter { $0 > stage }.map(\.rawValue)
             if !later.isEmpty {
                 query = query.filter(
                     .sql(
                         embed:
-                            "\(ident: Project.schema).\(ident: "id") NOT IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "stage") IN (\(binds: later)))"
+                            "\(projectID) NOT IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) IN (\(binds: later)))"
                     ))
             }
         }
@@ -63,17 +69,17 @@ struct ProjectFilter: Sendable {
             query = query.filter(
                 .sql(
                     embed:
-                        "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE \(ident: "round_id") = \(bind: roundID))"
+                        "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.roundID) = \(bind: roundID))"
                 ))
         }
         if milestoneStage != nil || from != nil || to != nil {
             // One milestone row must satisfy the stage, the round and the dates together.
             var sub: SQLQueryString =
-                "\(ident: Project.schema).\(ident: "id") IN (SELECT \(ident: "project_id") FROM \(ident: Milestone.schema) WHERE 1 = 1"
-            if let milestoneStage { sub += " AND \(ident: "stage") = \(bind: milestoneStage.rawValue)" }
-            if let roundID, milestoneStage != nil { sub += " AND \(ident: "round_id") = \(bind: roundID)" }
-            if let from { sub += " AND \(ident: "date") >= \(bind: from.description)" }
-            if let to { sub += " AND \(ident: "date") <= \(bind: to.description)" }
+                "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE 1 = 1"
+            if let milestoneStage { sub += " AND \(col: M.stage) = \(bind: milestoneStage.rawValue)" }
+            if let roundID, milestoneStage != nil { sub += " AND \(col: M.roundID) = \(bind: roundID)" }
+            if let from { sub += " AND \(col: M.date) >= \(bind: from.description)" }
+            if let to { sub += " AND \(col: M.date) <= \(bind: to.description)" }
             sub += ")"
             query = query.filter(.sql(embed: sub))
         }

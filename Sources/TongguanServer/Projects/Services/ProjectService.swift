@@ -4,12 +4,19 @@ import SQLKit
 import TongguanDomain
 import Vapor
 
-/// Creating, changing and removing projects and their milestones, with every rule and the
-/// audit trail; the API, the pages and the importer all come through here.
+/// Finding projects in scope, and every change to them as one audited write each through
+/// `ProjectWriter`, the one write path the import and the demo loader use too.
 enum ProjectService {
+    /// A prefix match (LIKE), not a range: with a range SQLite, lacking statistics, read a
+    /// whole city through `projects_division` row by row (seconds per page at 100,000)
+    /// where walking `projects_name` finds a page at once.
     static func scoped(_ scope: DivisionScope, on db: any Database) -> QueryBuilder<Project> {
         Project.query(on: db).filter(\.$divisionCode =~ scope.prefix)
     }
+
+    /// The greatest division code that starts with `prefix`: codes are 6, 9 or 12 digits,
+    /// so among them those starting with `prefix` are exactly those from `prefix` to this.
+    static func lastCode(_ prefix: String) -> String { prefix + String(repeating: "9", count: max(0, 12 - prefix.count)) }
 
     static func find(_ raw: String?, in scope: DivisionScope, on db: any Database) async throws -> Project {
         guard let id = raw.flatMap(UUID.init(uuidString:)), let p = try await Project.find(id, on: db),
@@ -45,98 +52,44 @@ enum ProjectService {
     }
 
     static func create(_ fields: ProjectFields, milestones: [MilestoneInput], actor: AuditActor, on db: any Database) async throws -> Project {
-        let project = Project.blank()
+        let new = ProjectWriter.NewProject(
+            values: fields.newValues,
+            milestones: Dictionary(
+                milestones.map { ($0.stage, ProjectWriter.MilestoneValue(date: $0.date, roundID: $0.roundID)) }, uniquingKeysWith: { a, _ in a })
+        )
         try await db.audited(by: actor) { tx, audit in
-            let diff = fields.apply(to: project)
-            try await project.create(on: tx)
-            audit.record(
-                "project.create", entityType: "project", entityID: project.id!.uuidString,
-                divisionCode: project.divisionCode, changes: diff.changes)
-            for m in milestones {
-                try await Milestone(projectID: project.id!, stage: m.stage, date: m.date, roundID: m.roundID).create(on: tx)
-                audit.record(
-                    "milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
-                    changes: milestoneChanges(m, before: nil))
-            }
+            try await ProjectWriter(tx: tx, audit: audit).create([new])
         }
+        guard let project = try await Project.find(new.id, on: db) else { throw Refusal.notFound }
         return project
     }
 
+    /// Changes the given fields; `project.version` is the version the change was read at.
     static func update(_ project: Project, with fields: ProjectFields, actor: AuditActor, on db: any Database) async throws {
-        let before = project.divisionCode
-        let diff = fields.apply(to: project)
-        guard !diff.isEmpty else { return }
-        try await db.audited(by: actor) { tx, audit in
-            try await project.saveVersioned(on: tx)
-            audit.record(
-                "project.update", entityType: "project", entityID: project.id!.uuidString,
-                divisionCode: project.divisionCode, changes: diff.changes)
-            if before != project.divisionCode {
-                audit.record(
-                    "project.moved_out", entityType: "project", entityID: project.id!.uuidString,
-                    divisionCode: before, changes: diff.changes)
-            }
-        }
+        try await write(project, ProjectWriter.Change(fields: fields), action: "project.update", actor: actor, on: db)
     }
 
     static func delete(_ project: Project, actor: AuditActor, on db: any Database) async throws {
         try await db.audited(by: actor) { tx, audit in
-            let milestones = try await milestones(of: project, on: tx)
-            try await Milestone.query(on: tx).filter(\.$project.$id == project.requireID()).delete()
-            try await project.delete(on: tx)
-            var diff = AuditDiff()
-            diff.add("name", before: project.name, after: nil)
-            diff.add("total_investment_fen", before: String(project.totalInvestmentFen), after: nil)
-            diff.add("milestones", before: milestones.map { "\($0.stage.rawValue):\($0.date)" }.sorted().joined(separator: ","), after: nil)
-            audit.record(
-                "project.delete", entityType: "project", entityID: project.id!.uuidString,
-                divisionCode: project.divisionCode, changes: diff.changes)
+            try await ProjectWriter(tx: tx, audit: audit).delete(project)
         }
     }
 
     static func setMilestone(_ project: Project, _ input: MilestoneInput, actor: AuditActor, on db: any Database) async throws {
-        try await db.audited(by: actor) { tx, audit in
-            let existing = try await milestones(of: project, on: tx)
-            do { _ = try plan(existing).setting(input.stage, to: input.date) } catch let problem as MilestonePlan.Problem {
-                throw Refusal.invalid("date", problem.message)
-            }
-            let current = existing.first { $0.stage == input.stage }
-            let before = current.map { MilestoneInput(stage: $0.stage, date: $0.civilDate!, roundID: $0.$round.id) }
-            if let current {
-                current.date = input.date.description
-                current.$round.id = input.roundID
-                try await current.save(on: tx)
-            } else {
-                try await Milestone(projectID: project.id!, stage: input.stage, date: input.date, roundID: input.roundID).create(on: tx)
-            }
-            try await project.saveVersioned(on: tx)
-            audit.record(
-                "milestone.set", entityType: "project", entityID: project.id!.uuidString, divisionCode: project.divisionCode,
-                changes: milestoneChanges(input, before: before))
-        }
+        let value = ProjectWriter.MilestoneValue(date: input.date, roundID: input.roundID)
+        try await write(project, ProjectWriter.Change(milestones: [input.stage: value]), action: "milestone.set", actor: actor, on: db)
     }
 
     static func removeMilestone(_ project: Project, stage: Stage, actor: AuditActor, on db: any Database) async throws {
-        try await db.audited(by: actor) { tx, audit in
-            let existing = try await milestones(of: project, on: tx)
-            guard let current = existing.first(where: { $0.stage == stage }) else { throw Refusal.notFound }
-            do { _ = try plan(existing).removing(stage) } catch let problem as MilestonePlan.Problem {
-                throw Refusal.conflict(problem.message)
-            }
-            try await current.delete(on: tx)
-            try await project.saveVersioned(on: tx)
-            var diff = AuditDiff()
-            diff.add("\(stage.rawValue).date", before: current.date, after: nil)
-            audit.record(
-                "milestone.remove", entityType: "project", entityID: project.id!.uuidString,
-                divisionCode: project.divisionCode, changes: diff.changes)
-        }
+        var change = ProjectWriter.Change()
+        change.milestones[stage] = .some(nil)
+        try await write(project, change, action: "milestone.remove", actor: actor, on: db)
     }
 
-    static func milestoneChanges(_ m: MilestoneInput, before: MilestoneInput?) -> [AuditChange] {
-        var diff = AuditDiff()
-        diff.add("\(m.stage.rawValue).date", before: before?.date.description, after: m.date.description)
-        diff.add("\(m.stage.rawValue).round_id", before: before?.roundID?.uuidString, after: m.roundID?.uuidString)
-        return diff.changes
+    private static func write(_ project: Project, _ change: ProjectWriter.Change, action: String, actor: AuditActor, on db: any Database) async throws
+    {
+        _ = try await db.audited(by: actor) { tx, audit in
+            try await ProjectWriter(tx: tx, audit: audit).update(project, change, action: action)
+        }
     }
 }

@@ -55,25 +55,47 @@ enum RoundService {
         return problems.problems
     }
 
+    /// The division a round belongs to when none is named: the creator's city or county;
+    /// below a county (a township's staff), their county. One rule for every way a round is
+    /// made (the API, the pages, an import with `--create-rounds`, the demo).
+    static func defaultDivision(for scope: DivisionScope) -> DivisionCode {
+        let root = scope.root
+        if root.level == .city || root.level == .county { return root }
+        return root.ancestors.first { $0.level == .county } ?? root
+    }
+
     static func create(_ f: Fields, scope: DivisionScope, actor: AuditActor, on db: any Database) async throws -> Round {
-        let round = Round(name: f.name!, date: f.date!.description, venue: f.venue ?? nil, divisionCode: (f.division ?? scope.root).rawValue)
         try await db.audited(by: actor) { tx, audit in
-            try await round.create(on: tx)
-            var diff = AuditDiff()
-            diff.created("name", round.name); diff.created("date", round.date); diff.created("venue", round.venue)
-            audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
+            try await create(f, scope: scope, tx: tx, audit: audit)
         }
+    }
+
+    /// Creates a round inside a write that is already under way (an import's, the demo's).
+    static func create(_ f: Fields, scope: DivisionScope, tx: any Database, audit: AuditRecorder) async throws -> Round {
+        let division = (f.division ?? defaultDivision(for: scope)).rawValue
+        let round = Round(name: f.name!, date: f.date!.description, venue: f.venue ?? nil, divisionCode: division)
+        try await round.create(on: tx)
+        typealias K = Round.FieldKeys
+        var diff = AuditDiff()
+        diff.created(K.name.description, round.name)
+        diff.created(K.date.description, round.date)
+        diff.created(K.venue.description, round.venue)
+        audit.record("round.create", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
         return round
     }
 
     /// Applies the given fields; the version check is part of the UPDATE, so a writer that
     /// read an older version loses (412) instead of overwriting.
     static func update(_ round: Round, with f: Fields, actor: AuditActor, on db: any Database) async throws {
+        typealias K = Round.FieldKeys
         var diff = AuditDiff()
-        if let name = f.name { diff.add("name", before: round.name, after: name); round.name = name }
-        if let date = f.date { diff.add("date", before: round.date, after: date.description); round.date = date.description }
-        if let venue = f.venue { diff.add("venue", before: round.venue, after: venue); round.venue = venue }
-        if let d = f.division { diff.add("division_code", before: round.divisionCode, after: d.rawValue); round.divisionCode = d.rawValue }
+        if let name = f.name { diff.add(K.name.description, before: round.name, after: name); round.name = name }
+        if let date = f.date { diff.add(K.date.description, before: round.date, after: date.description); round.date = date.description }
+        if let venue = f.venue { diff.add(K.venue.description, before: round.venue, after: venue); round.venue = venue }
+        if let d = f.division {
+            diff.add(K.divisionCode.description, before: round.divisionCode, after: d.rawValue)
+            round.divisionCode = d.rawValue
+        }
         guard !diff.isEmpty else { return }
         let changes = diff.changes
         try await db.audited(by: actor) { tx, audit in
@@ -89,7 +111,7 @@ enum RoundService {
             guard used == 0 else { throw Refusal.conflict("该批次已被\(used)个项目里程碑引用,不能删除") }
             try await round.delete(on: tx)
             var diff = AuditDiff()
-            diff.add("name", before: round.name, after: nil)
+            diff.add(Round.FieldKeys.name.description, before: round.name, after: nil)
             audit.record("round.delete", entityType: "round", entityID: round.id!.uuidString, divisionCode: round.divisionCode, changes: diff.changes)
         }
     }

@@ -1,0 +1,208 @@
+import Fluent
+import Foundation
+import SQLKit
+import TongguanDomain
+
+/// The one write path of projects and their milestones. The API, the pages, the import and
+/// the demo loader all write through here, inside an audited transaction, and every change
+/// leaves the same event shape: the changed fields (column names, masked where personal)
+/// and, for milestones, `<stage>.date` / `<stage>.round_id`.
+///
+/// Creation is batched (an import's 100,000 rows must not become 300,000 round trips); the
+/// API's create is a batch of one. Every write also rewrites the project's stage facts
+/// (`StageFact`) in the same transaction, so the summary never sees them out of step.
+struct ProjectWriter {
+    let tx: any Database
+    let audit: AuditRecorder
+
+    /// A milestone as it is stored: its date and the round that announced it.
+    struct MilestoneValue: Sendable, Equatable {
+        var date: CivilDate
+        var roundID: UUID?
+    }
+
+    struct NewProject: Sendable {
+        var id = UUID()
+        var values: ProjectValues
+        var milestones: [Stage: MilestoneValue]
+    }
+
+    /// What an update changes: the given fields, and milestones per stage (a nil value
+    /// removes the stage; a stage not named stays as it is).
+    struct Change: Sendable {
+        var fields = ProjectFields()
+        var milestones: [Stage: MilestoneValue?] = [:]
+    }
+
+    /// Rows per INSERT: well under SQLite's limit of 32,766 bound values.
+    static let batch = 400
+
+    // MARK: create
+
+    /// Creates projects with their milestones; one `project.create` event each.
+    func create(_ projects: [NewProject]) async throws {
+        var start = 0
+        while start < projects.count {
+            let end = min(start + batchSize, projects.count)
+            try await insert(projects[start..<end])
+            start = end
+        }
+        // PostgreSQL plans the summary from table statistics; after a large import they
+        // would be stale until autovacuum comes by (ANALYZE samples, ~0.1 s at 100,000).
+        if postgres != nil, projects.count >= Self.analyzeAfter {
+            try await tx.sql.raw("ANALYZE \(ident: StageFact.schema)").run()
+        }
+    }
+
+    /// New projects in one create from which PostgreSQL's statistics are refreshed.
+    static let analyzeAfter = 5000
+
+    /// Projects per write: SQLite's multi-row INSERTs stay well under its limit of 32,766
+    /// bound values; PostgreSQL's COPY takes thousands at a time.
+    var batchSize: Int { postgres == nil ? Self.batch : 5000 }
+
+    private func insert(_ projects: ArraySlice<NewProject>) async throws {
+        for p in projects {
+            var diff = p.values.auditFields()
+            for stage in Stage.allCases {
+                guard let m = p.milestones[stage] else { continue }
+                Self.addMilestone(stage, before: nil, after: m, to: &diff)
+            }
+            audit.record(
+                "project.create", entityType: "project", entityID: p.id.uuidString, divisionCode: p.values.divisionCode, changes: diff.changes)
+        }
+        if let pg = postgres {
+            try await copyInsert(projects, into: pg)
+        } else {
+            try await multiRowInsert(projects)
+        }
+        // A large import does not keep its events in memory until the commit.
+        try await audit.flush(on: tx.sql)
+    }
+
+    /// SQLite's side: multi-row INSERTs of projects and milestones, then their stage facts.
+    private func multiRowInsert(_ projects: ArraySlice<NewProject>) async throws {
+        typealias P = Project.FieldKeys
+        typealias M = Milestone.FieldKeys
+        let now = Date()
+        var rows = tx.sql.insert(into: Project.schema).columns(
+            [
+                P.id, P.name, P.investorName, P.creditCode, P.divisionCode, P.developmentZone, P.industry,
+                P.totalInvestmentFen, P.expectedAnnualOutputFen, P.contactPerson, P.contactPhone, P.notes,
+                P.version, P.createdAt, P.updatedAt,
+            ].map(\.description))
+        var milestones: [(UUID, Stage, MilestoneValue)] = []
+        for p in projects {
+            let v = p.values
+            rows = rows.values([
+                SQLBind(p.id), SQLBind(v.name), SQLBind(v.investorName), SQLBind(v.creditCode), SQLBind(v.divisionCode),
+                SQLBind(v.developmentZone), SQLBind(v.industry), SQLBind(v.totalInvestmentFen), SQLBind(v.expectedAnnualOutputFen),
+                SQLBind(v.contactPerson), SQLBind(v.contactPhone), SQLBind(v.notes), SQLBind(1), SQLBind(now), SQLBind(now),
+            ])
+            for stage in Stage.allCases {
+                if let m = p.milestones[stage] { milestones.append((p.id, stage, m)) }
+            }
+        }
+        try await rows.run()
+        var start = 0
+        while start < milestones.count {
+            var insert = tx.sql.insert(into: Milestone.schema).columns([M.id, M.projectID, M.stage, M.date, M.roundID].map(\.description))
+            for (projectID, stage, m) in milestones[start..<min(start + Self.batch, milestones.count)] {
+                insert = insert.values([
+                    SQLBind(UUID()), SQLBind(projectID), SQLBind(stage.rawValue), SQLBind(m.date.description), SQLBind(m.roundID),
+                ])
+            }
+            try await insert.run()
+            start += Self.batch
+        }
+        try await StageFact.refresh(projects.map(\.id), replacing: false, on: tx)
+    }
+
+    // MARK: update
+
+    /// Applies a change to a stored project, checked against its milestone rules and its
+    /// version (`Refusal.staleVersion` when someone changed it since it was read). Records
+    /// one `action` event with what changed, and `project.moved_out` for the division it
+    /// left. False when nothing differs (nothing is written).
+    @discardableResult
+    func update(_ project: Project, _ change: Change, action: String = "project.update") async throws -> Bool {
+        let id = try project.requireID()
+        let movedFrom = project.divisionCode
+        let (values, fieldDiff) = change.fields.applied(to: project.values)
+        var diff = fieldDiff
+        let current = try await Milestone.query(on: tx).filter(\.$project.$id == id).all()
+        try Self.check(change.milestones, against: current)
+        var removals: [Milestone] = []
+        var writes: [(Milestone?, Stage, MilestoneValue)] = []
+        for stage in Stage.allCases {
+            guard let want = change.milestones[stage] else { continue }
+            let have = current.first { $0.stage == stage }
+            let before = have.flatMap { m in m.civilDate.map { MilestoneValue(date: $0, roundID: m.$round.id) } }
+            guard before != want else { continue }
+            Self.addMilestone(stage, before: before, after: want, to: &diff)
+            if let want { writes.append((have, stage, want)) } else if let have { removals.append(have) }
+        }
+        guard !diff.isEmpty else { return false }
+        for m in removals { try await m.delete(on: tx) }
+        for (have, stage, want) in writes {
+            if let have {
+                have.date = want.date.description
+                have.$round.id = want.roundID
+                try await have.save(on: tx)
+            } else {
+                try await Milestone(projectID: id, stage: stage, date: want.date, roundID: want.roundID).create(on: tx)
+            }
+        }
+        project.values = values
+        try await project.saveVersioned(on: tx)
+        try await StageFact.refresh([id], on: tx)
+        audit.record(action, entityType: "project", entityID: id.uuidString, divisionCode: project.divisionCode, changes: diff.changes)
+        if movedFrom != project.divisionCode {
+            audit.record("project.moved_out", entityType: "project", entityID: id.uuidString, divisionCode: movedFrom, changes: diff.changes)
+        }
+        return true
+    }
+
+    /// The milestone rules for a change: one stage set or removed is checked as that step
+    /// (a removal that a later stage follows is a conflict); a whole new set as a whole.
+    static func check(_ changes: [Stage: MilestoneValue?], against current: [Milestone]) throws {
+        guard !changes.isEmpty else { return }
+        let plan = MilestonePlan(Dictionary(uniqueKeysWithValues: current.compactMap { m in m.civilDate.map { (m.stage, $0) } }))
+        if changes.count == 1, let (stage, want) = changes.first {
+            if let want {
+                do { _ = try plan.setting(stage, to: want.date) } catch { throw Refusal.invalid("date", error.message) }
+                return
+            }
+            guard plan.dates[stage] != nil else { throw Refusal.notFound }
+            do { _ = try plan.removing(stage) } catch { throw Refusal.conflict(error.message) }
+            return
+        }
+        var dates = plan.dates
+        for (stage, want) in changes { dates[stage] = want?.date }
+        if let (_, problem) = MilestonePlan(dates).problems.first { throw Refusal.invalid("date", problem.message) }
+    }
+
+    // MARK: delete
+
+    /// Removes a project and its milestones; the event lists what was there.
+    func delete(_ project: Project) async throws {
+        let id = try project.requireID()
+        let milestones = try await Milestone.query(on: tx).filter(\.$project.$id == id).all()
+        try await StageFact.remove([id], on: tx)
+        try await Milestone.query(on: tx).filter(\.$project.$id == id).delete()
+        try await project.delete(on: tx)
+        var diff = project.values.auditFields(removed: true)
+        for m in milestones.sorted(by: { $0.stage < $1.stage }) {
+            guard let date = m.civilDate else { continue }
+            Self.addMilestone(m.stage, before: MilestoneValue(date: date, roundID: m.$round.id), after: nil, to: &diff)
+        }
+        audit.record("project.delete", entityType: "project", entityID: id.uuidString, divisionCode: project.divisionCode, changes: diff.changes)
+    }
+
+    // MARK: audit
+
+    static func addMilestone(_ stage: Stage, before: MilestoneValue?, after: MilestoneValue?, to diff: inout AuditDiff) {
+        diff.add("\(stage.rawValue).date", before: before?.date.description, after: after?.date.description)
+        diff.add("\(stage.rawValue).round_id", before: before?.roundID?.uuidString, after: after?.roundID?.uuidString)
+    }
+}
