@@ -24,14 +24,18 @@ public enum BriefingRenderer {
             let result: Result<String, Missing>
             if let indicator {
                 result = figureText(segment, request: request, indicator: indicator, outcome: outcomes[index])
+            } else if case .unavailable(let reason)? = outcomes[index] {
+                // A pending indicator (its query kind is not registered yet): the server says why.
+                result = .failure(Missing(periods: [request.period], reason: reason))
             } else {
-                result = .failure(Missing(periods: [request.period], reason: "指标「\(request.indicator.rawValue)」已不存在"))
+                result = .failure(Missing(periods: [request.period], reason: "指标「\(request.indicator.rawValue)」未定义或已删除"))
             }
             switch result {
             case .success(let text):
                 pieces.append(.figure(RenderedFigure(number: number, text: text, isGap: false, request: request)))
             case .failure(let missing):
-                let gap = BriefingGap(number: number, indicatorName: name, periods: missing.periods, reason: missing.reason)
+                let gap = BriefingGap(
+                    number: number, indicatorName: name, periods: missing.periods, reason: missing.reason, round: request.queryOverrides["round"])
                 gaps.append(gap)
                 pieces.append(.figure(RenderedFigure(number: number, text: gap.marker, isGap: true, request: request)))
             }
@@ -90,6 +94,16 @@ public enum BriefingRenderer {
                 return .failure(Missing(periods: [request.period], reason: "代码为「\(member)」的成员不在比较组「\(ranking.group)」中"))
             }
             return .failure(Missing(periods: [request.period], reason: notEntered))
+        case (.target(let t), .target(let target)?):
+            guard let target else {
+                let due = t.due.map { "(期限\($0.description))" } ?? ""
+                return .failure(Missing(periods: [request.period], reason: "该区划尚未设定此指标的目标\(due)"))
+            }
+            guard case .success(let display) = indicator.display(in: t.scaleWord, decimals: t.decimals), let text = display.text(target.value)
+            else {
+                return .failure(Missing(periods: [request.period], reason: "数值无法按所要求的单位显示"))
+            }
+            return .success(text)
         case (.ranking, nil):
             if case .ranking(nil, _, _) = request.kind {
                 return .failure(Missing(periods: [request.period], reason: "模板所指的比较组已不存在"))
@@ -104,7 +118,9 @@ public enum BriefingRenderer {
     static func details(_ segment: TemplateSegment, request: FigureRequest, catalogue: TemplateCatalogue) -> [String] {
         // A figure counted by round ignores the period, so its footnote names the round instead.
         var result: [String] = []
-        if request.queryOverrides["round"] == nil {
+        var isTarget = false
+        if case .target = request.kind { isTarget = true }
+        if request.queryOverrides["round"] == nil, !isTarget {
             result.append("期间:\(request.period.chinese)(\(request.period.description))")
         }
         if case .ranking = request.kind {
@@ -124,6 +140,8 @@ public enum BriefingRenderer {
         case .ranking(let group, let member, _):
             if let group { result.append("比较组:\(group.name)(\(group.year)年划定,\(group.members.count)个城市)") }
             result.append("成员代码:\(member)")
+        case .target(let due):
+            result.append("目标" + (due.map { ",期限\($0.description)" } ?? ""))
         }
         return result
     }

@@ -7,6 +7,7 @@ public struct BriefingTemplate: Hashable, Sendable {
     /// Parameters of a figure or comparison placeholder (besides `filter.<key>` and scale words).
     public static let figureParameters = ["period", "round", "division", "decimals", "change"]
     public static let rankingParameters = ["group", "group_year", "period", "member", "rank_phrase"]
+    public static let targetParameters = ["division", "due", "decimals"]
 
     /// Parses `text`; with a catalogue, also checks every indicator, query parameter, peer
     /// group, scale word and division against it (what a save does).

@@ -25,6 +25,8 @@ public struct FigureRequest: Hashable, Sendable {
         /// The values of every member of `group` for `period` (nil when the group named in
         /// the template no longer exists).
         case ranking(group: PeerGroup?, memberCode: String, style: RankPhraseStyle)
+        /// The target set for the indicator in `division` (the one due on `due` when given).
+        case target(due: CivilDate?)
     }
 
     /// The placeholder's index in `BriefingTemplate.segments`.
@@ -46,6 +48,8 @@ public enum FigureOutcome: Hashable, Sendable {
     case comparison(current: PeriodValue, base: PeriodValue)
     /// For `.ranking`: the group ranked for the period.
     case ranking(Ranking)
+    /// For `.target`: the target found (nil: none is set).
+    case target(Target?)
     /// The figure cannot be computed for another reason (a ratio whose denominator is 0, a
     /// query a module refused); the reason is shown in the gap list.
     case unavailable(String)
@@ -73,6 +77,10 @@ extension BriefingTemplate {
                     index: index, indicator: r.indicator, period: r.period ?? context.period,
                     division: context.division, queryOverrides: [:],
                     kind: .ranking(group: group, memberCode: r.member ?? context.memberCode, style: r.style))
+            case .target(let t):
+                return FigureRequest(
+                    index: index, indicator: t.indicator, period: context.period, division: t.division ?? context.division,
+                    queryOverrides: [:], kind: .target(due: t.due))
             case .text:
                 preconditionFailure("placeholders holds no text")
             }

@@ -19,12 +19,14 @@ struct PlaceholderBuilder {
 
     mutating func build(_ items: [PlaceholderItem?]) -> TemplateSegment? {
         guard let head = items.first ?? nil else { return nil }
-        let isRanking: Bool
+        enum Head { case figure, ranking, target }
+        let kind: Head
         switch head.name {
-        case nil: isRanking = false
-        case "ranking": isRanking = true
+        case nil: kind = .figure
+        case "ranking": kind = .ranking
+        case "target": kind = .target
         case let other?:
-            fail(head.nameAt, "占位符应以指标编码(如 projects.signed.count)或「ranking:」开头,「\(other)」不是")
+            fail(head.nameAt, "占位符应以指标编码(如 projects.signed.count)、「ranking:」或「target:」开头,「\(other)」不是")
             return nil
         }
         var code: IndicatorCode?
@@ -34,7 +36,7 @@ struct PlaceholderBuilder {
         var indicator: Indicator?
         if let code, let catalogue {
             indicator = catalogue.indicators[code]
-            if indicator == nil { fail(head.valueAt, "未知指标「\(code.rawValue)」") }
+            if indicator == nil, !catalogue.pendingIndicators.contains(code) { fail(head.valueAt, "未知指标「\(code.rawValue)」") }
         }
         var seen: [String: TemplateLocation] = [:]
         var params: [String: PlaceholderItem] = [:]
@@ -49,9 +51,42 @@ struct PlaceholderBuilder {
             seen[name] = item.nameAt
             params[name] = item
         }
-        return isRanking
-            ? ranking(code, params, words)
-            : figure(code, indicator, params, words)
+        switch kind {
+        case .figure: return figure(code, indicator, params, words)
+        case .ranking: return ranking(code, params, words)
+        case .target: return target(code, indicator, params, words)
+        }
+    }
+
+    // MARK: Targets
+
+    private mutating func target(
+        _ code: IndicatorCode?, _ indicator: Indicator?, _ params: [String: PlaceholderItem],
+        _ words: [PlaceholderItem]
+    ) -> TemplateSegment? {
+        for (name, item) in params.sorted(by: { $0.value.nameAt < $1.value.nameAt })
+        where !BriefingTemplate.targetParameters.contains(name) {
+            fail(item.nameAt, "目标占位符不支持参数「\(name)」,可用参数:" + BriefingTemplate.targetParameters.joined(separator: "、"))
+        }
+        let division = parseDivision(params["division"])
+        let decimals = parseDecimals(params["decimals"])
+        var due: CivilDate?
+        if let item = params["due"] {
+            do { due = try CivilDate.validatingISO(item.value) } catch { fail(item.valueAt, "「due」应为期限日期,如 2022-12-31") }
+        }
+        var scaleWord: ScaleWord?
+        for item in words {
+            guard let word = ScaleWord(rawValue: item.value == "\u{FF05}" ? "%" : item.value) else {
+                fail(item.valueAt, "未知的单位词或参数「\(item.value)」,单位词可用:" + ScaleWord.allCases.map(\.rawValue).joined(separator: "、"))
+                continue
+            }
+            if scaleWord != nil { fail(item.valueAt, "一个占位符只能有一个单位词"); continue }
+            scaleWord = word
+            if let indicator, case .failure(let mismatch) = indicator.display(in: word, decimals: nil) { fail(item.valueAt, mismatch.message) }
+        }
+        guard problems.isEmpty, let code else { return nil }
+        return .target(
+            TargetSpec(location: at, source: source, indicator: code, division: division, due: due, scaleWord: scaleWord, decimals: decimals))
     }
 
     // MARK: Figures and comparisons

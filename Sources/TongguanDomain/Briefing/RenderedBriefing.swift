@@ -28,9 +28,13 @@ public struct BriefingGap: Hashable, Sendable {
     /// What is missing (at least one period).
     public let periods: [Period]
     public let reason: String
+    /// The round a figure counted by round names (its periods do not apply then).
+    public var round: String? = nil
 
-    /// `【缺:基层就诊率 2021-05】`; more than three periods are summarised.
+    /// `【缺:基层就诊率 2021-05】` (`【缺:签约项目数 2021年第三次】` for a round); more than three
+    /// periods are summarised.
     public var marker: String {
+        if let round { return "【缺:\(indicatorName) \(round)】" }
         let listed =
             periods.count > 3
             ? periods.prefix(3).map(\.description).joined(separator: "、") + "等\(periods.count)个期间"

@@ -29,18 +29,34 @@ public struct RankingSpec: Hashable, Sendable {
     public let style: RankPhraseStyle
 }
 
+/// A target placeholder: the value an indicator must reach in a division by a due date
+/// (`基层就诊率65%` by 2022-12-31), as the targets table holds it.
+public struct TargetSpec: Hashable, Sendable {
+    public let location: TemplateLocation
+    public let source: String
+    public let indicator: IndicatorCode
+    /// Nil: the briefing's division.
+    public let division: DivisionCode?
+    /// Needed only when the division has several targets for the indicator.
+    public let due: CivilDate?
+    public let scaleWord: ScaleWord?
+    public let decimals: Int?
+}
+
 public enum TemplateSegment: Hashable, Sendable {
     case text(String)
     case figure(FigureSpec)
     /// The change of a figure against the previous period (环比) or a year earlier (同比).
     case comparison(FigureSpec, Change.Basis)
     case ranking(RankingSpec)
+    case target(TargetSpec)
 
     public var location: TemplateLocation? {
         switch self {
         case .text: nil
         case .figure(let f), .comparison(let f, _): f.location
         case .ranking(let r): r.location
+        case .target(let t): t.location
         }
     }
 
@@ -49,6 +65,7 @@ public enum TemplateSegment: Hashable, Sendable {
         case .text: nil
         case .figure(let f), .comparison(let f, _): f.indicator
         case .ranking(let r): r.indicator
+        case .target(let t): t.indicator
         }
     }
 }
@@ -61,15 +78,20 @@ public struct TemplateCatalogue: Sendable {
     public var queryKinds: QueryKindRegistry
     public var peerGroups: [PeerGroup]
     public var divisionNames: [DivisionCode: String]
+    /// Indicators announced but not defined yet (their query kind is not registered): a
+    /// template may name them, and each such figure renders as a gap until they exist.
+    /// Empty for every save a person makes; the demo names the indicators it waits for.
+    public var pendingIndicators: Set<IndicatorCode>
 
     public init(
         indicators: [Indicator], queryKinds: QueryKindRegistry, peerGroups: [PeerGroup],
-        divisionNames: [DivisionCode: String] = [:]
+        divisionNames: [DivisionCode: String] = [:], pendingIndicators: Set<IndicatorCode> = []
     ) {
         self.indicators = Dictionary(indicators.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
         self.queryKinds = queryKinds
         self.peerGroups = peerGroups
         self.divisionNames = divisionNames
+        self.pendingIndicators = pendingIndicators
     }
 
     /// The group a placeholder names, or the Chinese reason it cannot be chosen.

@@ -119,7 +119,7 @@ struct BriefingRenderTests {
         o[11] = .ranking(pm25Ranking)
         var r = BriefingRenderer.render(template, context: context, catalogue: F.catalogue, outcomes: o, computedAt: "t")
         #expect(r.gaps.map(\.reason) == ["受理数为0,比值无意义", "该期间没有数值", "计算结果与占位符类型不符"])
-        #expect(r.gaps.map(\.marker) == ["【缺:签约项目数 2021-01..2021-05】", "【缺:市级财政产业帮扶资金 2020】", "【缺:基层就诊率 2021-05】"])
+        #expect(r.gaps.map(\.marker) == ["【缺:签约项目数 2021年第三次】", "【缺:市级财政产业帮扶资金 2020】", "【缺:基层就诊率 2021-05】"])
         o[7] = .comparison(current: .value(d("5.88"), from: []), base: .value(.zero, from: []))
         var ranking = pm25Ranking
         ranking = Ranking(group: F.fenwei2018, period: ranking.period, direction: .lowerIsBetter, values: ["610100": d("50")])
@@ -146,7 +146,16 @@ struct BriefingRenderTests {
         catalogue.indicators[F.clinicRate.code] = nil
         let r = BriefingRenderer.render(template, context: context, catalogue: catalogue, outcomes: outcomes, computedAt: "t")
         #expect(r.gaps.last?.marker == "【缺:health.primary_visit_rate 2021-05】")
-        #expect(r.gaps.last?.reason == "指标「health.primary_visit_rate」已不存在")
+        #expect(r.gaps.last?.reason == "指标「health.primary_visit_rate」未定义或已删除")
+    }
+
+    @Test("a figure counted by round that cannot be computed names the round, not a period")
+    func roundGap() throws {
+        let t = try BriefingTemplate(parsing: "签约{{ projects.signed.count | round: \"第十二届中博会\" }}个", catalogue: F.catalogue)
+        let r = BriefingRenderer.render(
+            t, context: context, catalogue: F.catalogue, outcomes: [1: .unavailable("活动批次「第十二届中博会」不存在")], computedAt: "t")
+        #expect(r.gaps.map(\.marker) == ["【缺:签约项目数 第十二届中博会】"])
+        #expect(r.markdown.contains("签约【缺:签约项目数 第十二届中博会】[^1]个"))
     }
 
     @Test("many missing periods are summarised in the marker")

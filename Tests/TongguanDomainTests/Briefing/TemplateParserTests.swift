@@ -125,7 +125,7 @@ struct TemplateParserTests {
     func documentationExamples() throws {
         let doc = BriefingSyntax.documentation
         let blocks = doc.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-        #expect(blocks.count == 3)
+        #expect(blocks.count == 4)
         for block in blocks {
             let template = try parse(block)
             #expect(!template.placeholders.isEmpty)

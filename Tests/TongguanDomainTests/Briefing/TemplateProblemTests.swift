@@ -39,7 +39,7 @@ struct TemplateProblemTests {
             (#"{{ projects.signed.count | round: 第"三"次 }}"#, 1, 35, "参数「round」的值中有引号:整个值应放在一对引号内,引号本身写作 \\\""),
             ("{{ projects.signed.count | 亿 元 }}", 1, 28, "「亿 元」不是参数:参数写作「名称: 值」,单位词(如 亿元)单独写"),
             ("{{ Projects.Count }}", 1, 4, "指标编码「Projects.Count」不正确:编码只能使用小写英文字母、数字、下划线和点,不能含「P」"),
-            ("{{ period: 2021 }}", 1, 4, "占位符应以指标编码(如 projects.signed.count)或「ranking:」开头,「period」不是"),
+            ("{{ period: 2021 }}", 1, 4, "占位符应以指标编码(如 projects.signed.count)、「ranking:」或「target:」开头,「period」不是"),
             ("{{ projects.signed.count | colour: red }}", 1, 28, "未知参数「colour」,可用参数:period、round、division、decimals、change、filter.名称"),
             (
                 "{{ projects.signed.count | group: 汾渭平原 }}", 1, 28,

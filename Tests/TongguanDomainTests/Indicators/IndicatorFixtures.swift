@@ -49,6 +49,9 @@ enum IndicatorFixtures {
     static let clinicRate = Indicator(
         code: code("health.primary_visit_rate"), name: "基层就诊率", unit: "%", decimals: 1,
         direction: .higherIsBetter, rollUp: .last, ownerDivision: lvliang, source: .manual)
+    static let countyRate = Indicator(
+        code: code("health.county_visit_rate"), name: "县域就诊率", unit: "%", decimals: 1,
+        direction: .higherIsBetter, rollUp: .last, ownerDivision: lvliang, source: .manual)
     static let closedShare = Indicator(
         code: code("cases.closed.share"), name: "办结比例", unit: "", decimals: 4,
         direction: .higherIsBetter, ownerDivision: lvliang,
@@ -56,7 +59,7 @@ enum IndicatorFixtures {
             IndicatorQuery(kind: "cases.stats", parameters: ["measure": "closed"]),
             denominator: IndicatorQuery(kind: "cases.stats", parameters: ["measure": "received"])))
 
-    static let all = [signedCount, signedInvestment, resolvedRate, pm25, industryFund, trainees, clinicRate, closedShare]
+    static let all = [signedCount, signedInvestment, resolvedRate, pm25, industryFund, trainees, clinicRate, countyRate, closedShare]
 
     static let fenwei2018 = PeerGroup(
         name: "汾渭平原", year: 2018,

@@ -12,7 +12,7 @@ enum Modules {
         MonitoringModule(),
         CasesModule(),
         LedgersModule(),
-        PlaceholderModule(path: "indicators", title: "指标", summary: "指标与目标:分期分区划的数值、目标进度、同类城市排名与进展简报。", order: 50),
+        IndicatorsModule(),
     ]
 
     /// Every query kind the modules offer to 指标, by kind.

@@ -11,6 +11,8 @@ indirect enum JSONSchema: Sendable {
     case any(description: String? = nil)
     /// An object whose member names are data (field keys), each value as `value` says.
     case map(JSONSchema, description: String? = nil)
+    /// Exactly one of several shapes (an exact decimal: an integer, or a string of digits).
+    case oneOf([JSONSchema])
 
     var json: JSONValue {
         switch self {
@@ -47,6 +49,8 @@ indirect enum JSONSchema: Sendable {
             var o: [String: JSONValue] = ["type": .string("object"), "additionalProperties": value.json]
             if let description { o["description"] = .string(description) }
             return .object(o)
+        case .oneOf(let shapes):
+            return .object(["oneOf": .array(shapes.map(\.json))])
         }
     }
 
@@ -54,6 +58,10 @@ indirect enum JSONSchema: Sendable {
     static let dateTime = JSONSchema.string(format: "date-time")
     static let uuid = JSONSchema.string(format: "uuid")
     static let divisionCode = JSONSchema.string(description: "GB/T 2260 区划代码(6、9或12位)")
+    /// An exact decimal: a JSON integer when it is whole, else a string such as "183.61".
+    static let exactDecimal = JSONSchema.oneOf([
+        .integer(), .string(description: "精确十进制数,如 183.61"),
+    ])
 
     /// Vapor's paging shape, which every list answers in.
     static func page(of item: JSONSchema) -> JSONSchema {
