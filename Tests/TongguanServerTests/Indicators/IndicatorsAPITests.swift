@@ -82,13 +82,13 @@ import VaporTesting
                 .POST, "/api/v1/indicators", token: token,
                 json: [
                     "code": "Bad Code", "name": "", "direction": "up", "roll_up": "sum", "division_code": "141123x",
-                    "source": ["type": "computed", "query": ["kind": "cases.stats", "parameters": ["measure": "received"]]],
+                    "source": ["type": "computed", "query": ["kind": "nothing.registered", "parameters": ["measure": "received"]]],
                 ])
             #expect(res.status == .unprocessableEntity)
             let fields = Set(try res.problemFields())
             #expect(fields.isSuperset(of: ["code", "name", "direction", "division_code", "source.query.kind"]), "\(fields)")
             let messages = (try res.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
-            #expect(messages.contains { $0.contains("未知的查询类型「cases.stats」") && $0.contains("projects.summary") })
+            #expect(messages.contains { $0.contains("未知的查询类型「nothing.registered」") && $0.contains("projects.summary") })
             let params = try await t.request(
                 .POST, "/api/v1/indicators", token: token,
                 json: [

@@ -74,7 +74,10 @@ extension ScopeMatrixTests {
             Case(
                 method: .POST, path: "/api/v1/members/:id/transfer",
                 make: { f, place in
-                    ("/api/v1/members/\(f.id("mover", place))/transfer", ["to_household_code": f.id("target", .sameCounty), "relation": "other"])
+                    (
+                        "/api/v1/members/\(f.id("mover", place))/transfer",
+                        ["to_household_code": f.id("transferTarget", .sameCounty), "relation": "other"]
+                    )
                 },
                 expected: editorsOnly(success: .ok)),
             Case(
@@ -126,6 +129,6 @@ extension ScopeMatrixTests {
             let target = try await RegistryService.createHousehold(
                 try RegistryForms.household(divisionCode: RegistryFixture.linVillage2, address: nil, phone: nil),
                 head: try fields(190, .sameCounty, .head), ring: ring, actor: actor, on: t.db)
-            fixture.ids["target", default: [:]][.sameCounty] = target.code
+            fixture.ids["transferTarget", default: [:]][.sameCounty] = target.code
         })
 }

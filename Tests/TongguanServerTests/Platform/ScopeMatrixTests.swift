@@ -151,7 +151,15 @@ import VaporTesting
             }
             let counter = Counter()
             var fixture = Fixture(ids: ["user": ids], freshName: { "new.user\(counter.next())" })
-            for part in Self.parts { try await part.setUp(t, &fixture) }
+            for part in Self.parts {
+                // Kinds are one namespace across modules: a part that reuses another's kind
+                // would silently point that module's routes at the wrong records.
+                let before = fixture.ids
+                try await part.setUp(t, &fixture)
+                for (kind, places) in before where fixture.ids[kind] != places {
+                    Issue.record("a scope-matrix part overwrote the fixture kind \"\(kind)\" set by an earlier part")
+                }
+            }
             let made = fixture
             try await t.createUser("m.admin", role: .viewer, division: "141124")
             try await t.createUser("caller", role: role, division: "141124")

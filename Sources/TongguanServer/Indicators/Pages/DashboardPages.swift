@@ -143,10 +143,3 @@ struct DashboardPages: RouteCollection {
         return req.redirect(to: "/indicators/dashboard" + QueryString.encode([("division", division.id ?? ""), ("notice", "saved")]))
     }
 }
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}
