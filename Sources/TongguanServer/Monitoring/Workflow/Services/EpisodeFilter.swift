@@ -83,7 +83,7 @@ struct EpisodeFilter: Sendable, Equatable {
         .init(name: "channel", description: "发起渠道", schema: .string(values: MonitoringChannel.allCases.map(\.rawValue))),
         .init(name: "division", description: "区划代码(含下级)"), .init(name: "household", description: "户码"),
         .init(name: "as_of", description: "截至日期:各户当日所处的监测及其当日状态", schema: .date),
-        .init(name: "has_measure", description: "是否已有开始实施的帮扶措施", schema: .string(values: ["true", "false"])),
+        .init(name: "has_measure", description: "是否已有开始实施的帮扶措施", schema: .boolean),
         .init(name: "identified_from", description: "识别纳入日期起", schema: .date),
         .init(name: "identified_to", description: "识别纳入日期止(含)", schema: .date),
         .init(name: "eliminated_from", description: "风险消除日期起", schema: .date),
