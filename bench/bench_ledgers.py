@@ -397,7 +397,7 @@ def bench_latency(client, county):
     for kind, label, path, target in cases(county):
         slow = not target
         n = ARGS.slow_requests if slow else ARGS.requests
-        lat, body = measure(client, path, n, warm=2 if slow else 20)
+        lat, body = measure(client, path, n, warm=1 if slow else 20)
         if kind == "list":
             shown = f"total {body['metadata']['total']:,}, page {len(body['items'])}"
         else:
@@ -482,7 +482,7 @@ def main():
     p.add_argument("--import-items", type=int, default=None, help="how many items go through the import (default: all)")
     p.add_argument("--chunk", type=int, default=100_000)
     p.add_argument("--requests", type=int, default=200)
-    p.add_argument("--slow-requests", type=int, default=10)
+    p.add_argument("--slow-requests", type=int, default=5)
     p.add_argument("--seed", type=int, default=20210716)
     p.add_argument("--bin-label", default=None)
     p.add_argument("--out", default=None)
