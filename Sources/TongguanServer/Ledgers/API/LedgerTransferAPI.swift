@@ -61,6 +61,10 @@ struct LedgerTransferAPI: RouteCollection {
         return try SheetTransfer.answer(report)
     }
 
+    // Swift 6.3.1 crashes compiling this function with -O (LLVM CoroSplit, "While splitting
+    // coroutine …exportFile…", signal 11 in emitSetAndGetSwiftErrorValueAround); release
+    // builds need it unoptimised. It only streams a file, so nothing is lost.
+    @_optimize(none)
     func exportFile(req: Request) async throws -> Response {
         let caller = try req.caller
         let (ledger, definition) = try await LedgerService.find(req.parameters.get("code"), in: caller.scope, on: req.db)

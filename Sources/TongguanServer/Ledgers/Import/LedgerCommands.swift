@@ -50,6 +50,8 @@ struct ExportLedger: PreparedCommand {
 
     var help: String { "导出台账表(可再导入;身份证号脱敏)" }
 
+    // Unoptimised for the same Swift 6.3.1 -O crash as `LedgerTransferAPI.exportFile`.
+    @_optimize(none)
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let caller = try await SheetTransfer.rootCaller(app)

@@ -312,6 +312,8 @@ struct LedgerPages: RouteCollection {
             report, title: "导入\(definition.name)", active: "/ledgers", filename: filename, back: back, backLabel: "返回\(definition.name)")
     }
 
+    // Unoptimised for the same Swift 6.3.1 -O crash as `LedgerTransferAPI.exportFile`.
+    @_optimize(none)
     func download(req: Request) async throws -> Response {
         let caller = try req.caller
         let (ledger, definition) = try await LedgerService.find(req.parameters.get("code"), in: caller.scope, on: req.db)
