@@ -51,7 +51,14 @@ struct CasesModule: TongguanModule {
         try await CaseReminders.reminders(for: caller, on: req.db)
     }
 
+    /// The requester's resident ID, sealed under the platform's data key (`DataProtection`),
+    /// so `tongguan keys rotate` re-seals it with the other modules' IDs.
+    static let sealedColumns = [
+        SealedColumn(table: CaseRecord.schema, sealed: "requester_id_sealed", blindIndex: "requester_id_index", label: "诉求人身份证号")
+    ]
+
     func seed(_ app: Application) async throws {
+        try await DataProtection.prepare(app, columns: Self.sealedColumns)
         try await CalendarService.seedIfEmpty(on: app.db)
         try await PolicyService.seedMissing(on: app.db)
     }

@@ -38,8 +38,12 @@ struct LedgersModule: TongguanModule {
         try routes.pages.register(collection: LedgerPages())
     }
 
+    /// Loads the platform's data key (`DataProtection`), which seals the resident IDs of
+    /// ledger items. No column is declared: the IDs live inside each item's `data` JSON and
+    /// their blind indexes in `ledger_values`/`ledger_unique`, which `SealedColumn` cannot
+    /// describe, so `tongguan keys rotate` does not re-seal them yet (README, 台账).
     func seed(_ app: Application) async throws {
-        app.prepareLedgerKeys()
+        try await DataProtection.prepare(app, columns: [])
     }
 
     func loadDemo(_ demo: DemoContext) async throws -> String? {

@@ -19,10 +19,7 @@ struct CaseKit {
     var admin: String = ""
     var handler: String = ""
 
-    static let testKey = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
     static func make(_ t: TestApp) async throws -> CaseKit {
-        t.app.setCaseProtection(FieldCipherProtection(cipher: try FieldCipher(base64Key: testKey)))
         var kit = CaseKit(t: t)
         kit.admin = try await t.adminToken()
         let unit = try await t.request(.POST, "/api/v1/units", token: kit.admin, json: ["name": "临县信访局", "division_code": "141124"])

@@ -120,7 +120,6 @@ extension ScopeMatrixTests {
                 expected: { role, place in place != .sameCounty ? .notFound : (role == .admin ? .ok : .conflict) }),
         ],
         setUp: { t, fixture in
-            t.app.setCaseProtection(FieldCipherProtection(cipher: try FieldCipher(base64Key: CaseKit.testKey)))
             let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
             let settings = try await CaseSettings.load(on: t.db)
             for place in Place.allCases {
@@ -132,10 +131,10 @@ extension ScopeMatrixTests {
                     source: .hotline, kind: .complaint, title: "诉求-\(place.rawValue)", content: "内容", requesterName: "赵六",
                     requesterPhone: "13800001234", requesterResidentId: "11010519491231002X", divisionCode: DivisionCode(code)!,
                     receivedOn: CivilDate(iso: "2024-09-02")!)
-                let c = try await CaseService.register(details, actor: actor, protection: { try t.app.caseProtection }, on: t.db)
+                let c = try await CaseService.register(details, actor: actor, keys: { try t.app.dataKeys }, on: t.db)
                 fixture.ids["case", default: [:]][place] = c.id!.uuidString
                 // A case being handled by the unit, with an open subtask.
-                let handled = try await CaseService.register(details, actor: actor, protection: { try t.app.caseProtection }, on: t.db)
+                let handled = try await CaseService.register(details, actor: actor, keys: { try t.app.dataKeys }, on: t.db)
                 var s = handled.snapshot
                 s.state = .inProgress; s.unitId = unit.id; s.routedOn = s.receivedOn; s.acceptedOn = s.receivedOn; s.startedOn = s.receivedOn
                 s.openSubtasks = 1

@@ -74,7 +74,6 @@ import Vapor
     /// Items written through the services (creations, edits, state changes), then their
     /// events moved to earlier days so `as_of` has a history to read.
     static func populate(_ t: TestApp, seed: UInt64, count: Int) async throws -> (LedgerContext, [Stored]) {
-        LedgerTestKeys.install(t)
         let root = Caller(userID: UUID(), username: "test", role: .admin, scope: DivisionScope(DivisionCode("141100")!))
         let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
         let definition = try LedgerDefinition(json: LedgerJSON.parse(JSONSerialization.data(withJSONObject: definitionJSON)))

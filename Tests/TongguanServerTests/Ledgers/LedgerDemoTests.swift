@@ -19,7 +19,6 @@ import VaporTesting
 
     @Test func theDemoReproducesTheArticlesFigures() async throws {
         try await TestApp.with { t in
-            LedgerTestKeys.install(t)
             let demo = DemoContext(
                 app: t.app, actor: AuditActor(name: "demo", requestID: "demo", clientAddress: "local"), scope: DivisionScope(DivisionCode("141100")!))
             let line = try await LedgersModule().loadDemo(demo)

@@ -26,7 +26,6 @@ import VaporTesting
 
     @Test func anAdministratorDefinesALedgerAndAddsAnItemThroughThePages() async throws {
         try await TestApp.with { t in
-            LedgerTestKeys.install(t)
             let web = WebClient(t)
             try await web.signIn()
             let blank = try await web.get("/ledgers/new")
@@ -145,7 +144,6 @@ import VaporTesting
 
     @Test func theUploadFormShowsEveryBadRowOnTheSharedReportPage() async throws {
         try await TestApp.with { t in
-            LedgerTestKeys.install(t)
             let web = WebClient(t)
             try await web.signIn()
             #expect(try await web.post("/ledgers/new", form: Self.design).status == .seeOther)

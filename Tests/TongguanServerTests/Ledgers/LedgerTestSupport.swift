@@ -6,14 +6,6 @@ import VaporTesting
 
 @testable import TongguanServer
 
-/// A fixed data key for the ledger tests (never used outside tests).
-enum LedgerTestKeys {
-    static let key = try! DataKey(bytes: Array(0..<32))
-    static let ring = try! KeyRing(current: FieldCipher(key))
-
-    static func install(_ t: TestApp) { t.app.useLedgerKeys(FixedLedgerKeys(ring: ring)) }
-}
-
 /// A ledger with one field of every type, as the API takes it.
 enum LedgerSamples {
     static let validID = "11010519491231002X"
@@ -49,7 +41,6 @@ enum LedgerSamples {
     /// Defines the sample ledger as admin; returns the admin token.
     @discardableResult
     static func define(_ t: TestApp, _ body: [String: Any] = definition) async throws -> String {
-        LedgerTestKeys.install(t)
         let token = try await t.adminToken()
         let res = try await t.request(.POST, "/api/v1/ledgers", token: token, json: body)
         try #require(res.status == .created, "\(res.body.string)")

@@ -96,7 +96,6 @@ extension ScopeMatrixTests {
                 expected: { role, place in place != .sameCounty ? .notFound : (role.canEditRecords ? .ok : .forbidden) }),
         ],
         setUp: { t, fixture in
-            LedgerTestKeys.install(t)
             let actor = AuditActor(name: "test", requestID: "t", clientAddress: "local")
             let root = Caller(userID: UUID(), username: "test", role: .admin, scope: DivisionScope(DivisionCode("141100")!))
             for place in Place.allCases {

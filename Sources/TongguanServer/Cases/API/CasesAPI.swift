@@ -131,7 +131,7 @@ struct CasesAPI: RouteCollection {
         let (details, problems) = try await CaseFields.check(raw, scope: caller.scope, already: input.problems.problems, on: req.db)
         guard let details else { throw Refusal.invalid(problems) }
         let app = req.application
-        let c = try await CaseService.register(details, actor: req.auditActor, protection: { try app.caseProtection }, on: req.db)
+        let c = try await CaseService.register(details, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
         return try await Self.respond(c, status: .created, req: req)
     }
 
@@ -163,7 +163,7 @@ struct CasesAPI: RouteCollection {
         try req.requireIfMatch(c)
         let app = req.application
         try await CaseService.update(
-            c, with: details, residentID: residentID, actor: req.auditActor, protection: { try app.caseProtection }, on: req.db)
+            c, with: details, residentID: residentID, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
         return try await Self.respond(c, req: req)
     }
 
@@ -261,7 +261,7 @@ struct CasesAPI: RouteCollection {
         let reason = input.string("reason", required: true, maxLength: 200)
         try input.finish()
         let clear = try await CaseService.reveal(
-            c, reason: reason!, caller: caller, actor: req.auditActor, protection: try req.application.caseProtection, on: req.db)
+            c, reason: reason!, caller: caller, actor: req.auditActor, keys: try req.dataKeys, on: req.db)
         return Revealed(residentId: clear)
     }
 }

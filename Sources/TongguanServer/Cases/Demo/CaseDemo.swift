@@ -55,7 +55,7 @@ enum CaseDemo {
                 let extra = CaseService.Extra(
                     snapshot: snapshot, unitDivisionCode: snapshot.unitId == nil ? nil : divisions[p.unitIndex], replyText: p.reply)
                 _ = try await CaseService.insert(
-                    p.details, extra: extra, settings: settings, actorName: demo.actor.name, protection: { throw Refusal.conflict("演示数据不含身份证号") },
+                    p.details, extra: extra, settings: settings, actorName: demo.actor.name, keys: { throw Refusal.conflict("演示数据不含身份证号") },
                     on: tx, audit: audit)
             }
         }

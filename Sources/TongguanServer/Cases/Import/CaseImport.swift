@@ -141,7 +141,7 @@ enum CaseImport {
                     number: d.number, event: d.importedEvent, snapshot: d.snapshot(unitId: r.unitID), unitDivisionCode: r.unitDivision)
                 _ = try await CaseService.insert(
                     details, extra: extra, settings: settings, actorName: actor.name,
-                    protection: { throw Refusal.conflict("积案清单不含身份证号") }, on: tx, audit: audit)
+                    keys: { throw Refusal.conflict("积案清单不含身份证号") }, on: tx, audit: audit)
                 if let n = d.number { try await CaseService.reserve(n, on: tx) }
             }
             var diff = AuditDiff()

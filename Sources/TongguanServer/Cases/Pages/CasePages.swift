@@ -258,7 +258,7 @@ struct CasePages: RouteCollection {
         guard let details else { return try await formPage(req: req, form: form, errors: problems, status: .unprocessableEntity) }
         let app = req.application
         do {
-            let c = try await CaseService.register(details, actor: req.auditActor, protection: { try app.caseProtection }, on: req.db)
+            let c = try await CaseService.register(details, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
             return req.redirect(to: "/cases/\(c.id!.uuidString)?notice=created")
         } catch let refusal as Refusal {
             let errors = FormErrors(refusal)
@@ -523,7 +523,7 @@ struct CasePages: RouteCollection {
             guard !reason.isEmpty else { throw Refusal.invalid("reason", "请填写查看理由") }
             guard caller.role.canSupervise else { throw Refusal.forbidden("只有管理员和督办人可以查看完整身份证号") }
             let clear = try await CaseService.reveal(
-                c, reason: reason, caller: caller, actor: req.auditActor, protection: try req.application.caseProtection, on: req.db)
+                c, reason: reason, caller: caller, actor: req.auditActor, keys: try req.dataKeys, on: req.db)
             return try await Self.detail(req: req, c: c, revealed: clear)
         } catch let refusal as Refusal {
             let errors = FormErrors(refusal)

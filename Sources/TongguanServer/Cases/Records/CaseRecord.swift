@@ -63,7 +63,7 @@ final class CaseRecord: Model, Versioned, @unchecked Sendable {
     @Field(key: "requester_phone")
     var requesterPhone: String
 
-    /// The resident ID sealed by `ResidentIDProtection` (never clear text).
+    /// The resident ID sealed under the platform data key (`CasesModule.sealedColumns`; never clear text).
     @OptionalField(key: "requester_id_sealed")
     var requesterIDSealed: String?
 

@@ -62,19 +62,19 @@ enum CaseService {
     }
 
     static func register(
-        _ d: CaseDetails, extra: Extra = Extra(), actor: AuditActor, protection: @escaping @Sendable () throws -> any ResidentIDProtection,
+        _ d: CaseDetails, extra: Extra = Extra(), actor: AuditActor, keys: @escaping @Sendable () throws -> KeyRing,
         on db: any Database
     ) async throws -> CaseRecord {
         try await db.audited(by: actor) { tx, audit in
             let settings = try await CaseSettings.load(on: tx)
-            return try await insert(d, extra: extra, settings: settings, actorName: actor.name, protection: protection, on: tx, audit: audit)
+            return try await insert(d, extra: extra, settings: settings, actorName: actor.name, keys: keys, on: tx, audit: audit)
         }
     }
 
     /// Registers inside a running audited write (the import and the demo write many at once).
     static func insert(
         _ d: CaseDetails, extra: Extra = Extra(), settings: CaseSettings, actorName: String,
-        protection: () throws -> any ResidentIDProtection, on tx: any Database, audit: AuditRecorder
+        keys: () throws -> KeyRing, on tx: any Database, audit: AuditRecorder
     ) async throws -> CaseRecord {
         let c = CaseRecord()
         if let number = extra.number {
@@ -89,10 +89,10 @@ enum CaseService {
         c.requesterName = d.requesterName
         c.requesterPhone = d.requesterPhone
         if let id = d.requesterResidentId {
-            let p = try protection()
-            c.requesterIDSealed = try p.seal(id)
-            c.requesterIDIndex = try p.blindIndex(id)
-            c.requesterIDMasked = p.mask(id)
+            let ring = try keys()
+            c.requesterIDSealed = ring.seal(id)
+            c.requesterIDIndex = ring.blindIndex(id)
+            c.requesterIDMasked = PersonalData.residentID.mask(id)
         }
         c.divisionCode = d.divisionCode.rawValue
         c.receivedOn = d.receivedOn.description
@@ -170,7 +170,7 @@ enum CaseService {
     /// what to do with the resident ID (nil: keep; .some(nil): remove; .some(id): replace).
     static func update(
         _ c: CaseRecord, with d: CaseDetails, residentID: String??, actor: AuditActor,
-        protection: @escaping @Sendable () throws -> any ResidentIDProtection, on db: any Database
+        keys: @escaping @Sendable () throws -> KeyRing, on db: any Database
     ) async throws {
         guard c.caseState == .registered || c.caseState == .routed || c.caseState == .returned else {
             throw Refusal.unmet([
@@ -211,12 +211,13 @@ enum CaseService {
         c.countOn = (d.backlog?.originalReceivedOn ?? d.receivedOn).description
         if let change = residentID {
             if let id = change {
-                let p = try protection()
-                if try p.blindIndex(id) != c.requesterIDIndex {
-                    diff.add("requester_resident_id", before: c.requesterIDMasked, after: p.mask(id))
-                    c.requesterIDSealed = try p.seal(id)
-                    c.requesterIDIndex = try p.blindIndex(id)
-                    c.requesterIDMasked = p.mask(id)
+                let ring = try keys()
+                // During a rotation the stored index may be under either key.
+                if !ring.blindIndexes(id).contains(c.requesterIDIndex ?? "") {
+                    diff.add("requester_resident_id", before: c.requesterIDMasked, after: PersonalData.residentID.mask(id))
+                    c.requesterIDSealed = ring.seal(id)
+                    c.requesterIDIndex = ring.blindIndex(id)
+                    c.requesterIDMasked = PersonalData.residentID.mask(id)
                 }
             } else if c.requesterIDSealed != nil {
                 diff.add("requester_resident_id", before: c.requesterIDMasked, after: nil)
@@ -399,11 +400,12 @@ enum CaseService {
     /// The clear resident ID, to an admin or supervisor, with a reason that the audit trail
     /// keeps (the ID itself never enters it).
     static func reveal(
-        _ c: CaseRecord, reason: String, caller: Caller, actor: AuditActor, protection: any ResidentIDProtection, on db: any Database
+        _ c: CaseRecord, reason: String, caller: Caller, actor: AuditActor, keys: KeyRing, on db: any Database
     ) async throws -> String {
         guard caller.role.canSupervise else { throw Refusal.forbidden("只有管理员和督办人可以查看完整身份证号") }
         guard let sealed = c.requesterIDSealed else { throw Refusal.conflict("该诉求未登记身份证号") }
-        let clear = try protection.open(sealed)
+        let clear: String
+        do { clear = try keys.open(sealed) } catch { throw Refusal.conflict(error.message) }
         try await db.audited(by: actor) { tx, audit in
             audit.record(
                 "case.reveal", entityType: "case", entityID: c.id!.uuidString, divisionCode: c.divisionCode,

@@ -24,7 +24,7 @@ struct LedgerContext: Sendable {
 struct LedgerProtection: Sendable {
     let load: @Sendable () throws -> KeyRing
 
-    init(_ app: Application) { load = { try app.ledgerKeys } }
+    init(_ app: Application) { load = { try app.dataKeys } }
     init(ring: KeyRing) { load = { ring } }
 
     func ring() throws -> KeyRing { try load() }
