@@ -22,6 +22,45 @@ import VaporTesting
         }
     }
 
+    /// `keys rotate` cannot re-seal IDs inside an item's JSON yet, so it refuses while any are
+    /// stored and changes nothing: retiring the old key would otherwise lose them.
+    @Test func rotationRefusesWhileLedgerItemsHoldResidentIDs() async throws {
+        let target = TestApp.makeTarget()
+        let old = DataKey.generate().base64
+        let new = DataKey.generate().base64
+        do {
+            try await TestApp.run(target: target, configure: { $0.dataKey = .environment(SecretText(old)) }) { t in
+                let token = try await LedgerSamples.define(t)
+                #expect(try await LedgerSealedIDs.count(on: t.db) == 0)
+                _ = try await LedgerSamples.create(t, token: token, LedgerSamples.item("甲", extra: ["id_number": LedgerSamples.validID]))
+                #expect(try await LedgerSealedIDs.count(on: t.db) == 1)
+            }
+            try await TestApp.run(
+                target: target,
+                configure: {
+                    $0.dataKey = .environment(SecretText(old)); $0.newDataKey = SecretText(new)
+                }
+            ) { t in
+                #expect(t.app.unrotatableSeals.map(\.label) == ["台账事项中的身份证号"])
+                let before = try #require(try await t.sql.raw("SELECT data FROM \(ident: LedgerItemRecord.schema)").first(decoding: Row.self))
+                var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["tongguan"]))
+                context.application = t.app
+                do {
+                    try await RotateKeys().execute(using: context, signature: .init())
+                    Issue.record("keys rotate went ahead while a ledger item holds a resident ID")
+                } catch let failure as CommandFailure {
+                    #expect(failure.exitCode == 2 && failure.message.contains("台账事项中的身份证号 1 条"), "\(failure.message)")
+                }
+                let after = try #require(try await t.sql.raw("SELECT data FROM \(ident: LedgerItemRecord.schema)").first(decoding: Row.self))
+                #expect(after.data == before.data)
+            }
+            await TestApp.cleanUp(target)
+        } catch {
+            await TestApp.cleanUp(target)
+            throw error
+        }
+    }
+
     struct Row: Decodable { var data: String }
 
     func check(target: Settings.DatabaseTarget) async throws {

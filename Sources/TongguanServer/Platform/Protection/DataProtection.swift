@@ -129,7 +129,9 @@ enum DataProtection {
     /// for `keys rotate`, and refuses a key that cannot open what those columns hold. Call
     /// it from a module's `seed`; a failure stops the start with its message (exit code 2).
     @discardableResult
-    static func prepare(_ app: Application, columns: [SealedColumn]) async throws -> KeyRing {
+    static func prepare(
+        _ app: Application, columns: [SealedColumn], unrotatable: [UnrotatableSeals] = []
+    ) async throws -> KeyRing {
         do {
             let ring: KeyRing
             if let loaded = app.storage[DataKeysKey.self] {
@@ -142,6 +144,8 @@ enum DataProtection {
             }
             let known = app.storage[SealedColumnsKey.self] ?? []
             app.storage[SealedColumnsKey.self] = known + columns.filter { !known.contains($0) }
+            let held = app.storage[UnrotatableSealsKey.self] ?? []
+            app.storage[UnrotatableSealsKey.self] = held + unrotatable.filter { u in !held.contains { $0.label == u.label } }
             try await checkStoredValues(ring, columns: columns, on: app.db)
             return ring
         } catch let failure as LoadFailure {
@@ -162,7 +166,18 @@ struct SealedColumn: Sendable, Hashable {
     var label: String
 }
 
+/// Values sealed under the data key where a `SealedColumn` cannot describe them (inside a
+/// JSON document, say), which `keys rotate` does not re-seal. While any are stored, rotation
+/// refuses: retiring the old key afterwards would leave them unreadable.
+struct UnrotatableSeals: Sendable {
+    /// What and where, in Chinese ("台账事项中的身份证号").
+    var label: String
+    /// How many such values are stored.
+    var count: @Sendable (any Database) async throws -> Int
+}
+
 private struct DataKeysKey: StorageKey { typealias Value = KeyRing }
+private struct UnrotatableSealsKey: StorageKey { typealias Value = [UnrotatableSeals] }
 private struct SealedColumnsKey: StorageKey { typealias Value = [SealedColumn] }
 
 extension Application {
@@ -176,6 +191,9 @@ extension Application {
 
     /// Every column the modules declared as sealed.
     var sealedColumns: [SealedColumn] { storage[SealedColumnsKey.self] ?? [] }
+
+    /// Every place the modules declared holds sealed values `keys rotate` cannot re-seal.
+    var unrotatableSeals: [UnrotatableSeals] { storage[UnrotatableSealsKey.self] ?? [] }
 }
 
 extension Request {

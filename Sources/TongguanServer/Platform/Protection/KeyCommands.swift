@@ -38,6 +38,16 @@ struct RotateKeys: PreparedCommand {
         guard ring.isRotating else {
             throw CommandFailure(message: "请设置 TONGGUAN_DATA_KEY_NEW(新密钥,可用 tongguan keys generate 生成)后再运行", exitCode: 2)
         }
+        var blocking: [String] = []
+        for seals in app.unrotatableSeals {
+            let count = try await seals.count(app.db)
+            if count > 0 { blocking.append("\(seals.label) \(count) 条") }
+        }
+        guard blocking.isEmpty else {
+            throw CommandFailure(
+                message: "以下加密数据尚不能随密钥更换重新加密:" + blocking.joined(separator: "、")
+                    + "。更换密钥后旧密钥一旦销毁,这些数据将无法解密,因此暂不能更换密钥;未作任何改动。", exitCode: 2)
+        }
         let batch = signature.batch ?? KeyRotation.defaultBatch
         guard (1...10_000).contains(batch) else { throw CommandFailure(message: "--batch 应为1到10000之间的整数", exitCode: 2) }
         let progress = Progress.forConsole()
