@@ -108,7 +108,7 @@ def test_briefing_prints_on_a4_and_a_figure_opens_its_records(demo, demo_url, ar
         computed[value] = next(h for h in hrefs if urlparse(h).path == path)
     # Gaps are listed at the top and marked in the text, never shown as 0: only the 中博会 round.
     gaps = css(drv, ".briefing-gaps")
-    assert "2处数据缺失" in gaps.text and gaps.text.count("第十二届中博会") == 2, gaps.text
+    assert "2处数据缺失" in gaps.text and gaps.text.count("【缺:") == gaps.text.count("第十二届中博会】") == 2, gaps.text
     assert drv.find_elements(By.CSS_SELECTOR, "#briefing mark.gap")
     drv.save_screenshot(str(artifacts / "indicators-briefing.png"))
 
