@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import time
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -94,9 +95,20 @@ def test_briefing_prints_on_a4_and_a_figure_opens_its_records(demo, demo_url, ar
     text = briefing.text
     for figure in ["183.61", "79.54", "14.97", "241", "增长14.7%", "山西省(2003年划定)11个城市中最低", "汾渭平原(2018年划定)11个城市中最低"]:
         assert figure in text, figure
-    # Gaps are listed at the top and marked in the text, never shown as 0.
+    # The 诉求 and 台账 figures are computed from the demo records: each links to what it counts.
+    computed = {}
+    for value, path in [("7", "/cases"), ("269", "/cases"), ("132", "/cases"), ("67", "/cases"), ("52", "/cases"), ("1905", "/cases"),
+                        ("1794", "/cases"), ("1465", "/ledgers/village-task-force/items"), ("4494", "/ledgers/village-task-force/items"),
+                        ("1263", "/ledgers/village-task-force/items"), ("136", "/ledgers/weak-village-party/items"),
+                        ("308", "/ledgers/safety-inspection/items"), ("1050", "/ledgers/safety-inspection/items"),
+                        ("951", "/ledgers/gov-services/items"), ("219", "/ledgers/gov-services/items"),
+                        ("96", "/ledgers/enterprise-approval-reform/items")]:
+        hrefs = [a.get_attribute("href") for a in drv.find_elements(By.CSS_SELECTOR, "#briefing a.figure") if a.text == value]
+        assert any(urlparse(h).path == path for h in hrefs), (value, hrefs)
+        computed[value] = next(h for h in hrefs if urlparse(h).path == path)
+    # Gaps are listed at the top and marked in the text, never shown as 0: only the 中博会 round.
     gaps = css(drv, ".briefing-gaps")
-    assert "处数据缺失" in gaps.text
+    assert "2处数据缺失" in gaps.text and gaps.text.count("【缺:") == gaps.text.count("第十二届中博会】") == 2, gaps.text
     assert drv.find_elements(By.CSS_SELECTOR, "#briefing mark.gap")
     drv.save_screenshot(str(artifacts / "indicators-briefing.png"))
 
@@ -122,6 +134,12 @@ def test_briefing_prints_on_a4_and_a_figure_opens_its_records(demo, demo_url, ar
     WebDriverWait(drv, WAIT_S).until(EC.presence_of_element_located((By.ID, "project-total")))
     assert "共 42 个项目" in css(drv, "#project-total").text
     drv.save_screenshot(str(artifacts / "indicators-figure-records.png"))
+
+    # The backlog figure opens the 1905 cases it counts; the first secretaries their 1263 items.
+    drv.get(computed["1905"])
+    assert "共 1905 件" in WebDriverWait(drv, WAIT_S).until(EC.presence_of_element_located((By.ID, "case-total"))).text
+    drv.get(computed["1263"])
+    assert "共 1263 条" in WebDriverWait(drv, WAIT_S).until(EC.presence_of_element_located((By.ID, "item-total"))).text
 
 
 def test_template_with_an_unknown_indicator_is_refused_with_its_line(demo, demo_url):

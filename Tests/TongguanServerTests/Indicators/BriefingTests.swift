@@ -10,10 +10,17 @@ import VaporTesting
 @Suite struct BriefingTests {
     typealias B = IndicatorBodies
 
-    static func loadDemo(_ t: TestApp) async throws {
+    /// The 指标 demo, and with `records` the 诉求 and 台账 demos its computed figures count.
+    static func loadDemo(_ t: TestApp, records: Bool = false) async throws {
         _ = try await DemoData.load(on: t.db)
         let actor = AuditActor(name: "demo", requestID: "demo", clientAddress: "local")
-        _ = try await IndicatorDemo.load(DemoContext(app: t.app, actor: actor, scope: DivisionScope(DivisionCode("141100")!)))
+        let demo = DemoContext(app: t.app, actor: actor, scope: DivisionScope(DivisionCode("141100")!))
+        if records {
+            _ = try await CaseDemo.load(demo)
+            LedgerTestKeys.install(t)  // the task-force items carry resident IDs
+            _ = try await LedgerDemo.load(demo)
+        }
+        _ = try await IndicatorDemo.load(demo)
     }
 
     static func demoID(_ t: TestApp, token: String) async throws -> String {
@@ -22,12 +29,12 @@ import VaporTesting
         return try #require(items.first { $0["name"] as? String == IndicatorDemo.templateName }?["id"] as? String)
     }
 
-    /// The demo template renders the article's figures from the 项目 records and the values
-    /// entered; figures of query kinds no module registered yet are marked gaps (and stop
-    /// being gaps for that reason once the kind is registered); a new project changes the count.
+    /// The demo template renders the article's figures from the 项目, 诉求 and 台账 records
+    /// (each a link to the records it counts) and the values entered; the one figure no
+    /// record holds is a gap; a new project changes the count.
     @Test func theDemoBriefingStatesTheArticlesFiguresAndMarksWhatIsPending() async throws {
         try await TestApp.with { t in
-            try await Self.loadDemo(t)
+            try await Self.loadDemo(t, records: true)
             let token = try await t.adminToken()
             let id = try await Self.demoID(t, token: token)
             let res = try await t.request(.GET, "/api/v1/briefings/\(id)/render?format=md", token: token)
@@ -42,15 +49,19 @@ import VaporTesting
                 ("签约项目", "42", "个、总投资"), ("总投资", "183.61", "亿元,开工"), ("开工项目", "34", "个"), ("总投资", "79.54", "亿元,投产"),
                 ("投产项目", "18", "个、总投资"), ("总投资", "14.97", "亿元。"), ("累计签约项目", "49", "个"), ("总投资", "241", "亿元,开工项目"),
                 ("开工项目", "41", "个、总投资"), ("总投资", "106", "亿元,投产项目"), ("投产项目", "33", "个、预计年产值"), ("预计年产值", "218", "亿元"),
-                ("合作项目", "12", "个"), ("再造审批流程事项", "96", "项"), ("市级", "951", "项"), ("县级", "219", "项"), ("推介活动", "11", "场"),
+                ("合作项目", "12", "个"), ("改革,完成", "96", "项涉企事项"), ("审批制度改革,", "951", "个事项实现全程网上办理"),
+                ("网上办理,", "219", "个事项纳入一窗受理"), ("推介活动", "11", "场"),
                 ("产业帮扶资金", "5.88", "亿元"), ("亿元,", "增长14.7%", "。"), ("农业项目", "176", "个"), ("总投资", "105", "亿元;"),
                 ("第一产业增加值", "22.9", "亿元"), ("亿元,", "增长10.2%", "。组建"), ("专家服务团", "13", "个"), ("培训农民", "4940", "人次"),
-                ("全市", "1465", "支"), ("、", "4494", "名队员"), ("和", "1263", "名第一书记"), ("示范村", "100", "个"), ("文化惠民活动", "21", "场"),
+                ("选派驻村工作队", "1465", "个,队员"), ("队员", "4494", "人,其中第一书记"), ("其中第一书记", "1263", "人;"), ("示范村", "100", "个"),
+                ("文化惠民活动", "21", "场"), ("软弱涣散村党组织", "136", "个。"),
                 ("退耕还林", "82", "万亩"), ("焦化产能", "140", "万吨"), ("压减任务", "832", "万吨"),
                 ("在", "山西省(2003年划定)11个城市中最低", "、"), ("在", "汾渭平原(2018年划定)11个城市中最低", "。"),
                 ("技能培训", "1.9", "万人"), ("，?", "1.1", "万人取得证书"), ("学校", "25", "所"), ("撤并", "145", "所"),
                 ("全市", "90", "万人完成"), ("能力达", "4", "万份"), ("医疗人才约", "300", "名"), ("基层就诊率达到", "65", "%"),
-                ("县域就诊率达到", "90", "%"), ("组建", "308", "个工作组"), ("、", "1050", "人下沉"),
+                ("县域就诊率达到", "90", "%"), ("共派出", "308", "组"), ("组", "1050", "人开展安全生产巡回检查"),
+                ("市领导", "7", "批次深入人大代表联络站"), ("收集问题", "269", "个,办结"), ("办结", "132", "个;"), ("带头包案", "67", "件、化解"),
+                ("化解", "52", "件,中央联席办"), ("中央联席办交办的", "1905", "件信访积案"), ("已化解", "1794", "件。"),
             ]
             for (before, value, after) in expected {
                 #expect(figure(before, NSRegularExpression.escapedPattern(for: value), after), "\(before)\(value)\(after)")
@@ -58,19 +69,14 @@ import VaporTesting
             // The 中博会 round is not among the 项目 records: a gap naming why, never a 0.
             #expect(md.contains("中博会上签约项目【缺:签约项目数 第十二届中博会】"))
             #expect(md.contains("活动批次「第十二届中博会」不存在"))
-            // Figures of query kinds no module has registered are gaps listed at the top; the
-            // ones whose kind is registered are not gaps for that reason.
-            for spec in IndicatorDemo.specs {
-                guard let kind = spec.query?.kind else { continue }
-                let marker = "【缺:\(spec.name) 2021-H1】"
-                if Modules.indicatorQueries[kind] == nil {
-                    #expect(md.contains(marker), "\(spec.code) waits for \(kind)")
-                    #expect(md.contains("> - \(marker)查询类型「\(kind)」尚未登记"))
-                } else if kind != "projects.summary" {
-                    #expect(!md.contains("查询类型「\(kind)」尚未登记"))
-                }
+            // Every 诉求 and 台账 indicator is computed (no gap, no manual value behind it); the
+            // 中博会 round is the only gap.
+            for spec in IndicatorDemo.specs where ["cases.stats", "ledger.aggregate"].contains(spec.query?.kind) {
+                #expect(!md.contains("【缺:\(spec.name)"), "\(spec.code)")
+                #expect(!IndicatorDemo.values.contains { $0.0 == spec.code }, "\(spec.code)")
             }
-            #expect(md.hasPrefix("> 本简报有"))
+            #expect(md.hasPrefix("> 本简报有2处数据缺失"), "\(md.prefix(400))")
+            #expect(md.contains("]: 市领导包案信访事项(cases.owned)"))
             // Footnotes name indicator, parameters and the time of computation.
             #expect(md.contains("]: 签约项目数(projects.signed.count);区划:吕梁市(141100);批次:2021年第三次;计算于"))
             #expect(md.contains("比较组:汾渭平原(2018年划定,11个城市)"))
@@ -90,7 +96,29 @@ import VaporTesting
                 html.contains(
                     #"<a class="figure" href="/indicators/air.pm25/ranking?group=%E5%B1%B1%E8%A5%BF%E7%9C%81&amp;group_year=2003&amp;period=2021-01..2021-05">"#
                 ))
-            #expect(html.contains(#"href="/indicators/reform.approval_items/history?division=141100&amp;period=2021-H1">96</a>"#))
+            // The 诉求 and 台账 figures link to the cases and items they count; a list behind a
+            // count shows that many records.
+            func figureLink(_ value: String, _ prefix: String) -> String {
+                let escaped = NSRegularExpression.escapedPattern(for: prefix)
+                let anchor = #"<a class="figure" href="\#(escaped)[^"]*">\#(value)</a>"#
+                guard let found = html.range(of: anchor, options: .regularExpression) else {
+                    Issue.record("no figure \(value) linking to \(prefix)")
+                    return prefix
+                }
+                return String(html[found]).replacingOccurrences(of: #"<a class="figure" href=""#, with: "")
+                    .replacingOccurrences(of: "\">\(value)</a>", with: "").replacingOccurrences(of: "&amp;", with: "&")
+            }
+            for value in ["269", "132", "67", "52", "1905", "1794"] {
+                let page = try await web.get(figureLink(value, "/cases?"))
+                #expect(page.status == .ok && page.body.string.contains("共 <strong>\(value)</strong> 件"), "\(value)")
+            }
+            #expect(figureLink("7", "/cases?").contains("source=liaison_station"))
+            for value in ["4494", "1263", "136", "308", "951", "219", "96"] {
+                let page = try await web.get(figureLink(value, "/ledgers/"))
+                #expect(page.status == .ok && page.body.string.contains("共 <strong>\(value)</strong> 条"), "\(value)")
+            }
+            #expect(figureLink("1465", "/ledgers/village-task-force/items").hasPrefix("/ledgers/village-task-force/items"))
+            #expect(figureLink("1050", "/ledgers/safety-inspection/items").hasPrefix("/ledgers/safety-inspection/items"))
             #expect(html.contains("<mark class=\"gap\">【缺:签约项目数 第十二届中博会】</mark>"))
 
             // A project signed at the July round: the briefing says 43.
