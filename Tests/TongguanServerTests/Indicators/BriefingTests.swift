@@ -17,7 +17,6 @@ import VaporTesting
         let demo = DemoContext(app: t.app, actor: actor, scope: DivisionScope(DivisionCode("141100")!))
         if records {
             _ = try await CaseDemo.load(demo)
-            LedgerTestKeys.install(t)  // the task-force items carry resident IDs
             _ = try await LedgerDemo.load(demo)
         }
         _ = try await IndicatorDemo.load(demo)
