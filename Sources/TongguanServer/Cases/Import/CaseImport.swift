@@ -30,12 +30,6 @@ enum CaseImport {
             applied = false; self.dryRun = dryRun; rows = 0; created = 0; problems = []; problemCount = 0; problemSummary = []
         }
 
-        mutating func refuse(_ tally: RowProblemTally) {
-            problems = tally.reported
-            problemCount = tally.total
-            problemSummary = tally.summary
-        }
-
         var text: String {
             if problemCount > 0 {
                 var s = "未导入任何数据:共 \(problemCount) 处错误"

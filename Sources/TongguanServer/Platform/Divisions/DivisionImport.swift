@@ -58,12 +58,6 @@ enum DivisionImport {
             return report
         }
 
-        mutating func refuse(_ tally: RowProblemTally) {
-            problems = tally.reported
-            problemCount = tally.total
-            problemSummary = tally.summary
-        }
-
         mutating func describe(_ plan: DivisionPlan) {
             created = plan.created.count
             renamed = plan.renamed.count

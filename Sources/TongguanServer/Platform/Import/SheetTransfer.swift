@@ -6,15 +6,22 @@ import Vapor
 /// What every import answers, whatever the module: counts, and problems kept within bounds.
 protocol ImportReporting: Content, Sendable {
     /// Every problem found, listed or not.
-    var problemCount: Int { get }
+    var problemCount: Int { get set }
     /// The first problems (file problems first), at most `RowProblemTally.reportLimit` more.
-    var problems: [RowProblem] { get }
-    var problemSummary: [RowProblemTally.Group] { get }
+    var problems: [RowProblem] { get set }
+    var problemSummary: [RowProblemTally.Group] { get set }
     /// The Chinese summary people read (first line: the outcome).
     var text: String { get }
 }
 
 extension ImportReporting {
+    /// Records a refused file: the tally's listed problems, full count and summary.
+    mutating func refuse(_ tally: RowProblemTally) {
+        problems = tally.reported
+        problemCount = tally.total
+        problemSummary = tally.summary
+    }
+
     /// The 422 problem+json of a refused file.
     var problem: Problem? {
         guard problemCount > 0 else { return nil }

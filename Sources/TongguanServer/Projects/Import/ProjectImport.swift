@@ -56,12 +56,6 @@ enum ProjectImport {
             roundsCreated = outcome.roundsCreated
         }
 
-        mutating func refuse(_ tally: RowProblemTally) {
-            problems = tally.reported
-            problemCount = tally.total
-            problemSummary = tally.summary
-        }
-
         /// The Chinese summary staff read after an import.
         var text: String {
             if problemCount > 0 {

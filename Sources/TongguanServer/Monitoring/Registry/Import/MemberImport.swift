@@ -44,12 +44,6 @@ enum MemberImport {
             return report
         }
 
-        mutating func refuse(_ tally: RowProblemTally) {
-            problems = tally.reported
-            problemCount = tally.total
-            problemSummary = tally.summary
-        }
-
         var text: String {
             if problemCount > 0 {
                 var s = "未导入任何数据:共 \(problemCount) 处错误"
