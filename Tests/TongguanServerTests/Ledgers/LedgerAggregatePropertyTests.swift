@@ -214,6 +214,36 @@ import Vapor
             }
         }
     }
+
+    /// The page query runs with PostgreSQL's parallel workers off, and the session's own
+    /// setting comes back afterwards, also when the query fails (the rows themselves are
+    /// checked against the reference above, on both engines).
+    @Test func pagesRunWithoutParallelWorkersAndRestoreTheSetting() async throws {
+        try await TestApp.with { t in
+            struct Setting: Decodable { var value: String }
+            struct Planned: Error {}
+            try await t.sql.withSession { s in
+                let setting: @Sendable () async throws -> String? = {
+                    guard !s.isSQLite else { return nil }
+                    return try await s.raw("SELECT current_setting('max_parallel_workers_per_gather') AS value").first(decoding: Setting.self)?.value
+                }
+                if !s.isSQLite { try await s.raw("SET max_parallel_workers_per_gather = 3").run() }
+                let inside = try await LedgerItemSearch.withoutParallelWorkers(on: s) { inner in
+                    inner.isSQLite
+                        ? nil
+                        : try await inner.raw("SELECT current_setting('max_parallel_workers_per_gather') AS value").first(decoding: Setting.self)?
+                            .value
+                }
+                #expect(inside == (s.isSQLite ? nil : "0"))
+                #expect(try await setting() == (s.isSQLite ? nil : "3"))
+                await #expect(throws: Planned.self) {
+                    _ = try await LedgerItemSearch.withoutParallelWorkers(on: s) { _ -> Int in throw Planned() }
+                }
+                #expect(try await setting() == (s.isSQLite ? nil : "3"))
+                if !s.isSQLite { try await s.raw("RESET max_parallel_workers_per_gather").run() }
+            }
+        }
+    }
 }
 
 extension String {

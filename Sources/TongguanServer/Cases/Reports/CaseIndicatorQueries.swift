@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TongguanDomain
 
 /// `cases.stats` for 指标: one measure of the 诉求 statistics for a period and a division —
@@ -18,27 +19,50 @@ enum CaseIndicatorQueries {
                 QueryParameterSpec(name: "owner_leader", label: "领导包案", allowedValues: ["any"]),
                 QueryParameterSpec(name: "handed_down_by", label: "交办机关(如 中央联席办)"),
             ]),
-        evaluate: evaluate)
+        evaluate: evaluate, series: series)
 
     @Sendable static func evaluate(_ q: IndicatorQueryRequest) async throws -> IndicatorFigure {
-        guard let measure = q.parameters["measure"].flatMap(CaseStats.Measure.init(rawValue:)) else {
+        let (measure, request) = try parsed(q.parameters, from: q.period.start, to: q.period.end, division: q.division)
+        let row = try await CaseStats.total(request, scope: q.scope, on: q.db)
+        return IndicatorFigure(value: ExactDecimal(row.value(measure)), link: CaseDashboardPages.link(request, measure))
+    }
+
+    /// The periods of a series in one statement: the statistics grouped by the period each
+    /// case's counted date falls in (the same conditions and sums as `evaluate` per period).
+    @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
+        guard let span = q.span else { return [] }
+        let (measure, request) = try parsed(q.parameters, from: span.from, to: span.to, division: q.division)
+        let buckets = q
+        let rows = try await CaseStats.run(request, scope: q.scope, bucket: { buckets.bucket("\(ident: $0)") }, on: q.db)
+        return q.periods.enumerated().map { i, period in
+            var one = request
+            (one.from, one.to) = (period.start, period.end)
+            let value = rows.first { $0.group == String(i) }?.value(measure) ?? 0
+            return IndicatorFigure(value: ExactDecimal(value), link: CaseDashboardPages.link(one, measure))
+        }
+    }
+
+    /// The measure and the statistics request the parameters ask for, from `from` to `to`.
+    static func parsed(
+        _ parameters: [String: String], from: CivilDate, to: CivilDate, division: DivisionCode
+    ) throws -> (CaseStats.Measure, CaseStats.Request) {
+        guard let measure = parameters["measure"].flatMap(CaseStats.Measure.init(rawValue:)) else {
             throw Refusal.invalid("measure", "诉求统计的度量应为 " + CaseStats.Measure.allCases.map(\.rawValue).joined(separator: "、"))
         }
-        var request = CaseStats.Request(from: q.period.start, to: q.period.end, division: q.division)
-        if let raw = q.parameters["source"] {
+        var request = CaseStats.Request(from: from, to: to, division: division)
+        if let raw = parameters["source"] {
             guard let source = CaseSource(rawValue: raw) else { throw Refusal.invalid("source", "来源「\(raw)」不存在") }
             request.source = source
         }
-        if let raw = q.parameters["backlog"] {
+        if let raw = parameters["backlog"] {
             guard let backlog = Bool(raw) else { throw Refusal.invalid("backlog", "积案应为 true 或 false") }
             request.backlog = backlog
         }
-        if let raw = q.parameters["owner_leader"] {
+        if let raw = parameters["owner_leader"] {
             guard raw == "any" else { throw Refusal.invalid("owner_leader", "领导包案只能为 any") }
             request.owner = .any
         }
-        request.handedDownBy = q.parameters["handed_down_by"].flatMap { $0.isEmpty ? nil : $0 }
-        let row = try await CaseStats.total(request, scope: q.scope, on: q.db)
-        return IndicatorFigure(value: ExactDecimal(row.value(measure)), link: CaseDashboardPages.link(request, measure))
+        request.handedDownBy = parameters["handed_down_by"].flatMap { $0.isEmpty ? nil : $0 }
+        return (measure, request)
     }
 }

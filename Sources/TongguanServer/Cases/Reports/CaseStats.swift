@@ -147,7 +147,13 @@ enum CaseStats {
         }
     }
 
-    static func run(_ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), on db: any Database) async throws -> [Row] {
+    /// `bucket`, when given, replaces `groupBy`'s expression: from the name of the date
+    /// column the request counts by (received or original date), the group of a row (the
+    /// indicator series groups by period this way; the rows are not labelled).
+    static func run(
+        _ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), bucket: (@Sendable (String) -> SQLQueryString)? = nil,
+        on db: any Database
+    ) async throws -> [Row] {
         let sql = db.sql
         let dateColumn = r.backlog == true ? "count_on" : "received_on"
         let childLength: Int =
@@ -165,7 +171,7 @@ enum CaseStats {
             case .unit: "\(ident: "unit_id")"
             case .month: "SUBSTR(\(ident: dateColumn), 1, 7)"
             case .handedDownBy: "COALESCE(\(ident: "handed_down_by"), '')"
-            case nil: "'all'"
+            case nil: bucket?(dateColumn) ?? "'all'"
             }
         var query: SQLQueryString = "SELECT \(group) AS grp"
         for m in Measure.allCases { query += ", \(m.sum(today: today)) AS \(ident: m.rawValue)" }

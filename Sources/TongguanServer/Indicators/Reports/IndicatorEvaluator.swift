@@ -56,25 +56,49 @@ struct IndicatorEvaluator: Sendable {
             }
         case .computed(let query, let denominator):
             let numerator = await run(query, period: period, division: division, overrides: overrides)
-            guard case .success(let top) = numerator else {
-                return EvaluatedValue(value: nil, unavailable: numerator.failureMessage, link: "", sourceKind: "computed")
+            var below: QueryOutcome?
+            if let denominator, case .success = numerator {
+                below = await run(denominator, period: period, division: division, overrides: overrides)
             }
-            guard let denominator else {
-                return EvaluatedValue(value: .value(top.value, from: [period]), link: top.link, sourceKind: "computed")
-            }
-            let below = await run(denominator, period: period, division: division, overrides: overrides)
+            return Self.combined(numerator, below, period: period, ratio: denominator != nil)
+        }
+    }
+
+    /// A computed indicator's values for several periods, in their order: each query kind is
+    /// asked once for all of them (`IndicatorQueryKind.figures`, one statement where the
+    /// module implements `series`), and each period's value is exactly what `evaluate`
+    /// gives for it. A manual indicator is read period by period.
+    func evaluate(_ record: IndicatorRecord, periods: [Period], division: DivisionCode) async throws -> [EvaluatedValue] {
+        guard case .computed(let query, let denominator) = record.indicator.source else {
+            var values: [EvaluatedValue] = []
+            for period in periods { values.append(try await evaluate(record, period: period, division: division)) }
+            return values
+        }
+        let numerators = await run(query, periods: periods, division: division)
+        var denominators: [QueryOutcome]?
+        if let denominator { denominators = await run(denominator, periods: periods, division: division) }
+        return periods.indices.map { i in Self.combined(numerators[i], denominators?[i], period: periods[i], ratio: denominator != nil) }
+    }
+
+    /// One period's value from its numerator's and (for a ratio) denominator's outcomes.
+    static func combined(_ numerator: QueryOutcome, _ below: QueryOutcome?, period: Period, ratio: Bool) -> EvaluatedValue {
+        guard case .success(let top) = numerator else {
+            return EvaluatedValue(value: nil, unavailable: numerator.failureMessage, link: "", sourceKind: "computed")
+        }
+        guard ratio, let below else {
+            return EvaluatedValue(value: .value(top.value, from: [period]), link: top.link, sourceKind: "computed")
+        }
+        do {
             guard case .success(let bottom) = below else {
                 return EvaluatedValue(value: nil, unavailable: below.failureMessage, link: top.link, sourceKind: "computed")
             }
             guard !bottom.value.isZero else {
                 return EvaluatedValue(value: nil, unavailable: "分母为0,比值无意义", link: top.link, sourceKind: "computed")
             }
-            do {
-                let ratio = try top.value.divided(by: bottom.value, scale: Self.ratioScale)
-                return EvaluatedValue(value: .value(ratio, from: [period]), link: top.link, sourceKind: "computed")
-            } catch {
-                return EvaluatedValue(value: nil, unavailable: error.message, link: top.link, sourceKind: "computed")
-            }
+            let ratio = try top.value.divided(by: bottom.value, scale: Self.ratioScale)
+            return EvaluatedValue(value: .value(ratio, from: [period]), link: top.link, sourceKind: "computed")
+        } catch {
+            return EvaluatedValue(value: nil, unavailable: error.message, link: top.link, sourceKind: "computed")
         }
     }
 
@@ -99,12 +123,32 @@ struct IndicatorEvaluator: Sendable {
             parameters: query.overriding(accepted).parameters, period: period, division: division, scope: scope, db: db)
         do {
             return .success(try await kind.evaluate(request))
-        } catch let refusal as Refusal {
+        } catch {
+            return outcome(of: error, kind: kind)
+        }
+    }
+
+    /// One query of a module for several periods (one outcome per period, in their order).
+    func run(_ query: IndicatorQuery, periods: [Period], division: DivisionCode) async -> [QueryOutcome] {
+        guard let kind = kinds[query.kind] else {
+            return Array(repeating: .failure("查询类型「\(query.kind)」尚未登记(提供它的模块未启用)"), count: periods.count)
+        }
+        let request = IndicatorSeriesRequest(parameters: query.parameters, periods: periods, division: division, scope: scope, db: db)
+        return await kind.figures(request).map { result in
+            switch result {
+            case .success(let figure): .success(figure)
+            case .failure(let error): outcome(of: error, kind: kind)
+            }
+        }
+    }
+
+    /// A module's refusal as the reason shown in place of the figure; anything else is logged.
+    func outcome(of error: any Error, kind: IndicatorQueryKind) -> QueryOutcome {
+        if let refusal = error as? Refusal {
             let detail = refusal.problems.map(\.message).joined(separator: ";")
             return .failure(detail.isEmpty ? refusal.message : detail)
-        } catch {
-            logger?.report(error: error)
-            return .failure("「\(kind.spec.label)」计算失败")
         }
+        logger?.report(error: error)
+        return .failure("「\(kind.spec.label)」计算失败")
     }
 }

@@ -64,6 +64,13 @@ enum DashboardService {
         _ items: [Item], division: DivisionCode, asOf: CivilDate, scope: DivisionScope, on db: any Database, logger: Logger? = nil
     ) async throws -> [Tile] {
         let evaluator = IndicatorEvaluator(db: db, scope: scope, logger: logger)
+        // The division's targets of every tile, read once for the page.
+        let ids = try items.map { try $0.record.requireID() }
+        let targetRows =
+            ids.isEmpty
+            ? []
+            : try await TargetRecord.query(on: db).filter(\.$indicator.$id ~~ ids).filter(\.$divisionCode == division.rawValue).sort(\.$due).all()
+        let targets = Dictionary(grouping: targetRows, by: { $0.$indicator.id })
         // Tiles are independent reads: a few at a time, so that the database's connections
         // and threads work in parallel; the result keeps the chosen order.
         return try await withThrowingTaskGroup(of: (Int, Tile).self) { group in
@@ -73,7 +80,8 @@ enum DashboardService {
                 guard next < items.count else { return }
                 let (index, item) = (next, items[next])
                 next += 1
-                group.addTask { (index, try await tile(item, division: division, asOf: asOf, evaluator: evaluator, on: db)) }
+                let targets = targets[ids[index]] ?? []
+                group.addTask { (index, try await tile(item, division: division, asOf: asOf, targets: targets, evaluator: evaluator, on: db)) }
             }
             for _ in 0..<min(concurrentTiles, items.count) { start() }
             while let (index, tile) = try await group.next() {
@@ -100,7 +108,10 @@ enum DashboardService {
         return result
     }
 
-    static func tile(_ item: Item, division: DivisionCode, asOf: CivilDate, evaluator: IndicatorEvaluator, on db: any Database) async throws -> Tile {
+    /// One tile; `targets` are the division's target rows of this indicator, by due date.
+    static func tile(
+        _ item: Item, division: DivisionCode, asOf: CivilDate, targets: [TargetRecord], evaluator: IndicatorEvaluator, on db: any Database
+    ) async throws -> Tile {
         let record = item.record
         let indicator = record.indicator
         var values: [Period: ExactDecimal] = [:]
@@ -126,15 +137,14 @@ enum DashboardService {
         } else {
             var wanted = periods(item.periodKind, endingBy: asOf, count: sparklineLength)
             if let latest = wanted.first, let lastYear = latest.sameLastYear, !wanted.contains(lastYear) { wanted.append(lastYear) }
-            for (i, p) in wanted.enumerated() {
-                let evaluated = try await evaluator.evaluate(record, period: p, division: division)
-                if let v = evaluated.exact { values[p] = v }
-                if i == 0 { link = evaluated.link.isEmpty ? nil : evaluated.link }
+            // One series per query kind for all the periods (IndicatorQueryKind.series).
+            let evaluated = try await evaluator.evaluate(record, periods: wanted, division: division)
+            for (p, e) in zip(wanted, evaluated) {
+                if let v = e.exact { values[p] = v }
             }
+            if let first = evaluated.first { link = first.link.isEmpty ? nil : first.link }
         }
-        let target = try await TargetRecord.query(on: db).filter(\.$indicator.$id == record.requireID())
-            .filter(\.$divisionCode == division.rawValue).sort(\.$due).all()
-            .compactMap { $0.target(code: indicator.code) }
+        let target = targets.compactMap { $0.target(code: indicator.code) }
         let chosen = target.first { $0.due >= asOf } ?? target.last
         let tile = DashboardTile(indicator: indicator, values: values, target: chosen, today: asOf, sparklineLength: sparklineLength)
         return Tile(record: record, periodKind: item.periodKind, tile: tile, link: link, target: chosen)

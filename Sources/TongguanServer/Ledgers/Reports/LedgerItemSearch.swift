@@ -63,8 +63,42 @@ enum LedgerItemSearch {
         let page: SQLQueryString =
             "SELECT i.* FROM " + from + " WHERE " + where_
             + " ORDER BY i.division_code, i.seq LIMIT \(literal: paging.per) OFFSET \(literal: paging.offset)"
-        let items = total == 0 ? [] : try await sql.raw(page).all(decodingFluent: LedgerItemRecord.self)
+        let items = total == 0 ? [] : try await withoutParallelWorkers(on: sql) { try await $0.raw(page).all(decodingFluent: LedgerItemRecord.self) }
         return Result(items: items, total: total)
+    }
+
+    private struct Setting: Decodable { var value: String }
+
+    /// Runs `body` with PostgreSQL's parallel workers off for its queries, and restores the
+    /// session's setting afterwards (also when `body` throws); on SQLite it just runs `body`.
+    ///
+    /// The page query walks the list index in order and stops after one page. With a rare
+    /// option (2 % of 1,000,000 items, too many to drive from the value index) PostgreSQL plans
+    /// that walk as a parallel query, and starting and merging two workers per request costs
+    /// more than the ~1,000 probes they share (BENCHMARKS.md, 台账: p95 172 ms with workers,
+    /// 25 ms without). Counts and aggregates keep their parallel plans.
+    static func withoutParallelWorkers<R: Sendable>(
+        on sql: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        guard sql.dialect.name == "postgresql" else { return try await body(sql) }
+        return try await sql.withSession { session in
+            let before =
+                try await session.raw("SELECT current_setting('max_parallel_workers_per_gather') AS value").first(decoding: Setting.self)?.value
+                ?? "2"
+            try await session.raw("SELECT set_config('max_parallel_workers_per_gather', '0', false)").run()
+            let restore: SQLQueryString = "SELECT set_config('max_parallel_workers_per_gather', \(bind: before), false)"
+            let result: R
+            do {
+                result = try await body(session)
+            } catch {
+                // A failed statement inside a caller's transaction aborts it; its rollback
+                // then undoes the setting too, so a failed restore here changes nothing.
+                try? await session.raw(restore).run()
+                throw error
+            }
+            try await session.raw(restore).run()
+            return result
+        }
     }
 
     /// How many value rows pass the condition, counted no further than past the limit.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TongguanDomain
 
 /// `projects.summary` for 指标: how many projects reached a stage (or their investment or
@@ -15,16 +16,20 @@ enum ProjectIndicatorQueries {
                 QueryParameterSpec(name: "round", label: "活动批次(名称)"),
                 QueryParameterSpec(name: "industry", label: "产业类别"),
             ]),
-        evaluate: evaluate)
+        evaluate: evaluate, series: series)
 
     enum Measure: String, CaseIterable { case count, investment, output }
 
-    @Sendable static func evaluate(_ q: IndicatorQueryRequest) async throws -> IndicatorFigure {
-        guard let stage = q.parameters["stage"].flatMap(Stage.init(rawValue:)),
-            let measure = q.parameters["measure"].flatMap(Measure.init(rawValue:))
+    static func stageAndMeasure(_ parameters: [String: String]) throws -> (Stage, Measure) {
+        guard let stage = parameters["stage"].flatMap(Stage.init(rawValue:)), let measure = parameters["measure"].flatMap(Measure.init(rawValue:))
         else {
             throw Refusal.invalid("parameters", "项目汇总需要阶段和度量")
         }
+        return (stage, measure)
+    }
+
+    @Sendable static func evaluate(_ q: IndicatorQueryRequest) async throws -> IndicatorFigure {
+        let (stage, measure) = try stageAndMeasure(q.parameters)
         var request = ProjectSummary.Request(division: q.division, groupBy: q.parameters["industry"] == nil ? .stage : .industry)
         var filter = ProjectFilter(division: q.division.rawValue, industry: q.parameters["industry"])
         filter.milestoneStage = stage
@@ -49,5 +54,47 @@ enum ProjectIndicatorQueries {
             }
         }
         return IndicatorFigure(value: ExactDecimal(value), link: "/projects" + filter.queryString())
+    }
+
+    /// The periods of a series in one statement over the stage facts, grouped by the period
+    /// each milestone date falls in: the same rows `evaluate`'s summary reads for each
+    /// period (its stage, and industry when named), summed the same way. A named round does
+    /// not depend on the period, so it is asked once.
+    @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
+        let (stage, measure) = try stageAndMeasure(q.parameters)
+        guard q.parameters["round"] == nil, let span = q.span else {
+            guard let first = q.periods.first else { return [] }
+            return Array(repeating: try await evaluate(q.single(first)), count: q.periods.count)
+        }
+        typealias F = StageFact.FieldKeys
+        let summed: SQLQueryString =
+            switch measure {
+            case .count: "COUNT(*)"
+            case .investment: "CAST(COALESCE(SUM(\(col: F.totalInvestmentFen)), 0) AS BIGINT)"
+            case .output: "CAST(COALESCE(SUM(\(col: F.expectedAnnualOutputFen)), 0) AS BIGINT)"
+            }
+        var query: SQLQueryString = """
+            SELECT \(q.bucket("\(col: F.date)")) AS \(ident: "bucket"), \(summed) AS \(ident: "v")
+            FROM \(ident: StageFact.schema)
+            WHERE \(ProjectSummary.within(q.scope.prefix)) AND \(ProjectSummary.within(q.division.significantPrefix))
+              AND \(col: F.stage) = \(bind: stage.rawValue)
+              AND \(col: F.date) >= \(bind: span.from.description) AND \(col: F.date) <= \(bind: span.to.description)
+            """
+        if let industry = q.parameters["industry"] { query += " AND \(col: F.industry) = \(bind: industry)" }
+        query += " GROUP BY \(ident: "bucket")"
+        try await q.db.sql.tuneSQLiteCache(kibibytes: 65536)
+        var values = Array(repeating: Int64(0), count: q.periods.count)
+        for row in try await q.db.sql.raw(query).all() {
+            guard let bucket = try row.decode(column: "bucket", as: String?.self).flatMap(Int.init), values.indices.contains(bucket) else {
+                continue
+            }
+            values[bucket] = try row.decode(column: "v", as: Int64.self)
+        }
+        return zip(q.periods, values).map { period, value in
+            var filter = ProjectFilter(division: q.division.rawValue, industry: q.parameters["industry"])
+            filter.milestoneStage = stage
+            (filter.from, filter.to) = (period.start, period.end)
+            return IndicatorFigure(value: ExactDecimal(value), link: "/projects" + filter.queryString())
+        }
     }
 }
