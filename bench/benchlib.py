@@ -8,6 +8,7 @@ sequential latency loop with nearest-rank percentiles, and the machine descripti
 Standard library only; every child process has a time limit, every loop a fixed count.
 """
 
+import base64
 import datetime
 import http.client
 import json
@@ -54,10 +55,11 @@ def free_port():
 class SQLite:
     name = "SQLite"
 
-    def __init__(self, work, filename="bench.sqlite"):
+    def __init__(self, work, filename="bench.sqlite", keep=False):
+        """A fresh database file (`keep`: the one already there)."""
         self.path = os.path.join(work, filename)
         for s in ("", "-wal", "-shm"):
-            if os.path.exists(self.path + s):
+            if not keep and os.path.exists(self.path + s):
                 os.remove(self.path + s)
 
     def env(self):
@@ -89,14 +91,16 @@ class SQLite:
 class Postgres:
     name = "PostgreSQL"
 
-    def __init__(self, work):
+    def __init__(self, work, keep=False):
+        """A fresh cluster in work/pgdata (`keep`: start the one already there)."""
         bins = sorted(d for d in os.listdir("/usr/lib/postgresql") if os.path.isdir(f"/usr/lib/postgresql/{d}/bin"))
         if not bins:
             raise SystemExit("PostgreSQL server binaries not found (apt-get install postgresql)")
         self.bin = f"/usr/lib/postgresql/{bins[-1]}/bin"
         self.data = os.path.join(work, "pgdata")
         self.sock = os.path.join(work, "pgsock")
-        if os.path.exists(self.data):
+        reuse = keep and os.path.exists(os.path.join(self.data, "PG_VERSION"))
+        if os.path.exists(self.data) and not reuse:
             shutil.rmtree(self.data)
         os.makedirs(self.sock, exist_ok=True)
         for d in (work, self.sock):
@@ -104,12 +108,25 @@ class Postgres:
         parent = os.path.dirname(os.path.abspath(work))  # e.g. a mktemp -d directory (0700)
         os.chmod(parent, os.stat(parent).st_mode | 0o711)
         self.port = free_port()
+        if reuse:
+            self.start()
+            return
         self.as_pg([f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust"], 300)
         with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
             f.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.sock}'\n"
                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_wal_size = 4GB\n")
-        self.as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-l", os.path.join(self.data, "server.log"), "-w", "-t", "60", "start"], 90)
+        self.start()
         self.psql("CREATE ROLE tongguan LOGIN PASSWORD 'tongguan'; CREATE DATABASE tongguan OWNER tongguan;", db="postgres")
+
+    def start(self):
+        if self.port_of_config() != self.port:
+            with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+                f.write(f"\nport = {self.port}\n")
+        self.as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-l", os.path.join(self.data, "server.log"), "-w", "-t", "60", "start"], 90)
+
+    def port_of_config(self):
+        ports = re.findall(r"^port = (\d+)", open(os.path.join(self.data, "postgresql.conf")).read(), re.M)
+        return int(ports[-1]) if ports else None
 
     def as_pg(self, cmd, timeout):
         p = subprocess.run(["runuser", "-u", "postgres", "--"] + cmd, capture_output=True, text=True, timeout=timeout, cwd="/")
@@ -127,8 +144,23 @@ class Postgres:
     def sql(self, text, timeout=1800):
         return self.psql(text, timeout=timeout)
 
+    def psql_copy(self, command, timeout=3600):
+        """One psql meta-command such as `\\copy t (cols) FROM 'file' WITH (FORMAT csv)`."""
+        p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                            "-d", "tongguan", "-c", command], capture_output=True, text=True, timeout=timeout)
+        if p.returncode != 0:
+            raise SystemExit(f"psql failed: {p.stderr[-2000:]}")
+        return p.stdout.strip()
+
     def env(self):
-        return {"DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.port}/tongguan?sslmode=disable"}
+        # The data key PostgreSQL deployments must set (personal data is sealed with it);
+        # a random one per cluster, kept beside it so a reused cluster opens again.
+        path = os.path.join(os.path.dirname(self.data), "data-key")
+        if not os.path.exists(path):
+            with open(path, "w") as f:
+                f.write(base64.b64encode(os.urandom(32)).decode())
+        return {"DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.port}/tongguan?sslmode=disable",
+                "TONGGUAN_DATA_KEY": open(path).read().strip()}
 
     def uuid_expr(self, table):
         return "gen_random_uuid()"

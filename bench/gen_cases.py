@@ -64,7 +64,7 @@ GENERAL_KINDS = [("consultation", "咨询", 30), ("complaint", "投诉", 30), ("
                  ("report", "举报", 6)]
 PETITION_KINDS = [("opinion", "建议意见", 25), ("accusation", "检举控告", 20), ("appeal", "申诉求决", 55)]
 KIND_LABELS = {k: label for k, label, _ in GENERAL_KINDS + PETITION_KINDS}
-OUTCOMES = [("resolved", "化解", 60), ("explained", "解释说明", 25), ("not_supported", "不予支持", 8), ("redirected", "依法转入其他程序", 7)]
+OUTCOMES = [("resolved", "化解", 60), ("explained", "解释说明", 25), ("not_supported", "不予支持", 8), ("redirected", "导入法定程序", 7)]
 SATISFACTION = [("satisfied", 70), ("basically_satisfied", 20), ("unsatisfied", 10)]
 STATE_LABELS = {"registered": "已登记", "routed": "已交办", "returned": "已退回", "accepted": "已受理", "in_progress": "办理中",
                 "replied": "已答复", "closed": "已办结"}
