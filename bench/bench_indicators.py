@@ -25,7 +25,8 @@ Timing. For each binary (--before-bin first, then --bin) a `tongguan serve` on t
 database, one keep-alive client: the baseline (`GET /api/v1/projects/summary`, one summary
 of all projects), the dashboard API (`GET /api/v1/dashboards/141100?as_of=2022-12-31`) and
 the dashboard page (`GET /indicators/dashboard?division=141100&as_of=2022-12-31`, signed in
-through the login form), each 5 warm-up then --requests sequential requests: p50 / p95
+through the login form), each 5 warm-up (fewer for few requests) then --requests sequential requests (--before-requests for
+the before binary): p50 / p95
 (nearest rank) / max. The dashboard's answers of both binaries must be equal.
 
 Standard library only; every child process has a time limit and every loop a fixed count;
@@ -132,16 +133,17 @@ def timed(call, warm, n):
 
 
 def measure_binary(db, name, binary, work, requests):
+    warm = min(5, max(1, requests // 5))
     srv = bl.Server(db, name, binary, work)
     try:
         c = srv.client
         load = os.getloadavg()
-        base = timed(lambda: c.call("GET", "/api/v1/projects/summary?group_by=stage"), 5, requests)
+        base = timed(lambda: c.call("GET", "/api/v1/projects/summary?group_by=stage"), warm, requests)
         answer = {}
 
         def dash():
             answer["body"] = c.call("GET", f"/api/v1/dashboards/{CITY}?as_of={AS_OF}")
-        api = timed(dash, 5, requests)
+        api = timed(dash, warm, requests)
         tiles = answer["body"]["tiles"]
         assert len(tiles) == 20 and all(t["latest"] is not None for t in tiles), "every tile has a value"
         page_client = PageClient(srv.port)
@@ -151,7 +153,7 @@ def measure_binary(db, name, binary, work, requests):
         def page():
             status, body = page_client.request("GET", path)
             assert status == 200 and "bench.manual0" in body.decode("utf-8", "replace"), f"page answered {status}"
-        html = timed(page, 5, requests)
+        html = timed(page, warm, requests)
         rss = srv.rss_mib()
     finally:
         srv.stop()
@@ -164,6 +166,42 @@ def row(label, lat, target=None):
     return f"| {label} | {p50:.1f} ms | {p95:.1f} ms | {max(lat):.1f} ms | {len(lat)} | {verdict} |"
 
 
+def load(db, env, args):
+    """Projects, cases, the 20 indicators, manual values and the dashboard (what --reuse finds)."""
+    bl.run([args.bin, "migrate"], env, 600, "migrate")
+    csv_path = os.path.join(args.work, "projects.csv")
+    log(f"{db.name}: generating and importing {args.projects:,} projects")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_projects.py"), str(args.projects), csv_path], check=True, timeout=900)
+    import_projects, _ = bl.run([args.bin, "import", "projects", csv_path, "--create-rounds"], env, 3600, "import projects")
+    os.remove(csv_path)
+    cases = None
+    if args.cases:
+        import bench_cases  # the 诉求 benchmark's loader
+        bench_cases.ARGS = types.SimpleNamespace(bin=args.bin, work=args.work, seed=20210716, cases=args.cases,
+                                                 import_cases=args.import_cases, chunk=100_000)
+        log(f"{db.name}: loading {args.cases:,} cases")
+        cases = bench_cases.load(db)
+    db.sql("ANALYZE;", timeout=3600)
+    defs = indicators(bool(args.cases))
+    srv = bl.Server(db, "define", args.bin, args.work)
+    try:
+        for body, _ in defs:
+            srv.client.call("POST", "/api/v1/indicators", body, expect=(201,))
+        sheet = "指标编码,区划代码,期间,数值,备注\n" + "".join(
+            f"bench.manual{i},{CITY},{y}-{mo:02d},{1000 + 7 * i + mo + (y - 2021) * 12},\n"
+            for i in range(6) for y in (2021, 2022) for mo in range(1, 13))
+        conn = srv.client.conn
+        conn.request("POST", "/api/v1/indicator-values/import", body=sheet.encode(),
+                     headers={"Authorization": "Bearer " + srv.client.token, "Content-Type": "text/csv", "Accept": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        assert r.status in (200, 201), f"values import answered {r.status}"
+        srv.client.call("PUT", f"/api/v1/dashboards/{CITY}", {"items": [{"indicator": b["code"], "period_kind": k} for b, k in defs]})
+    finally:
+        srv.stop()
+    return {"projects": args.projects, "import_projects": import_projects, "cases": args.cases, "case_load": cases}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", required=True)
@@ -174,65 +212,50 @@ def main():
     p.add_argument("--cases", type=int, default=0)
     p.add_argument("--import-cases", type=int, default=20_000)
     p.add_argument("--requests", type=int, default=100)
+    p.add_argument("--before-requests", type=int, default=None, help="fewer requests for a slow --before-bin (default: --requests)")
+    p.add_argument("--load-only", action="store_true", help="load and define, then stop (time later with --reuse)")
+    p.add_argument("--reuse", action="store_true", help="time on the database a --load-only run left in --work")
     p.add_argument("--out")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     started = time.monotonic()
     m = bl.machine()
-    db = bl.SQLite(args.work) if args.engine == "sqlite" else bl.Postgres(args.work)
+    keep = args.reuse
+    db = bl.SQLite(args.work, "indicators.sqlite", keep=keep) if args.engine == "sqlite" else bl.Postgres(args.work, keep=keep)
     results = []
+    meta_path = os.path.join(args.work, "load.json")
     try:
         env = bl.env_for(db)
-        bl.run([args.bin, "migrate"], env, 600, "migrate")
-        csv_path = os.path.join(args.work, "projects.csv")
-        log(f"{db.name}: generating and importing {args.projects:,} projects")
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_projects.py"), str(args.projects), csv_path], check=True, timeout=900)
-        import_projects, _ = bl.run([args.bin, "import", "projects", csv_path, "--create-rounds"], env, 3600, "import projects")
-        os.remove(csv_path)
-        cases = None
-        if args.cases:
-            import bench_cases  # the 诉求 benchmark's loader
-            bench_cases.ARGS = types.SimpleNamespace(bin=args.bin, work=args.work, seed=20210716, cases=args.cases,
-                                                     import_cases=args.import_cases, chunk=100_000)
-            log(f"{db.name}: loading {args.cases:,} cases")
-            cases = bench_cases.load(db)
-        db.sql("ANALYZE;")
-        defs = indicators(bool(args.cases))
-        srv = bl.Server(db, "define", args.bin, args.work)
-        try:
-            for body, _ in defs:
-                srv.client.call("POST", "/api/v1/indicators", body, expect=(201,))
-            sheet = "指标编码,区划代码,期间,数值,备注\n" + "".join(
-                f"bench.manual{i},{CITY},{y}-{mo:02d},{1000 + 7 * i + mo + (y - 2021) * 12},\n"
-                for i in range(6) for y in (2021, 2022) for mo in range(1, 13))
-            conn = srv.client.conn
-            conn.request("POST", "/api/v1/indicator-values/import", body=sheet.encode(),
-                         headers={"Authorization": "Bearer " + srv.client.token, "Content-Type": "text/csv", "Accept": "application/json"})
-            r = conn.getresponse()
-            r.read()
-            assert r.status in (200, 201), f"values import answered {r.status}"
-            srv.client.call("PUT", f"/api/v1/dashboards/{CITY}", {"items": [{"indicator": b["code"], "period_kind": k} for b, k in defs]})
-        finally:
-            srv.stop()
+        if args.reuse:
+            meta = json.load(open(meta_path))
+        else:
+            meta = load(db, env, args)
+            with open(meta_path, "w") as f:
+                json.dump(meta, f)
+            if args.load_only:
+                log(f"loaded; time with --reuse --work {args.work}")
+                return
         for label, binary in [("before", args.before_bin), ("after", args.bin)]:
             if binary:
                 log(f"{db.name}: timing {label} ({binary})")
-                results.append((label, binary, measure_binary(db, label, binary, args.work, args.requests)))
+                n = args.requests if label == "after" or args.before_requests is None else args.before_requests
+                results.append((label, binary, measure_binary(db, label, binary, args.work, n)))
         db_mib = db.size_mib()
         version = db.version()
     finally:
         db.stop()
+    cases = meta["case_load"]
     if len(results) == 2:
         assert results[0][2]["tiles"] == results[1][2]["tiles"], "before and after answer the same dashboard"
 
     lines = [
         f"#### {db.name} — run started {m['date']}",
         "",
-        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['mem']} memory, Linux {m['kernel']}, {version}; commit {m['commit']}. Data: {args.projects:,} projects (gen_projects.py, imported in {import_projects:.0f} s)"
-        + (f", {args.cases:,} cases (gen_cases.py; {cases['imported']:,} backlog cases through `tongguan import cases`, "
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['mem']} memory, Linux {m['kernel']}, {version}; commit {m['commit']}. Data: {meta['projects']:,} projects (gen_projects.py, imported in {meta['import_projects']:.0f} s)"
+        + (f", {meta['cases']:,} cases (gen_cases.py; {cases['imported']:,} backlog cases through `tongguan import cases`, "
            f"{cases['sql']:,} as SQL rows; {cases['load_s']:.0f} s)" if cases else ", no cases")
         + f"; database {db_mib:,.0f} MiB. Dashboard: 20 indicators "
-        + ("(9 `projects.summary`, 5 `cases.stats`, 6 manual)" if args.cases else "(14 `projects.summary`, 6 manual)")
+        + ("(9 `projects.summary`, 5 `cases.stats`, 6 manual)" if cases else "(14 `projects.summary`, 6 manual)")
         + f", as of {AS_OF}.",
         "",
     ]

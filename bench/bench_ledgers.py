@@ -256,6 +256,7 @@ def main():
     p.add_argument("--slow-requests", type=int, default=5)
     p.add_argument("--seed", type=int, default=20210716)
     p.add_argument("--bin-label", default=None)
+    p.add_argument("--reuse", action="store_true", help="measure again on the database an earlier run left in --work")
     p.add_argument("--out", default=None)
     ARGS = p.parse_args()
     if ARGS.import_items is None:
@@ -265,18 +266,26 @@ def main():
     started = time.monotonic()
     m = machine()
 
-    db = SQLite(ARGS.work, "ledgers.sqlite") if ARGS.engine == "sqlite" else Postgres(ARGS.work)
+    keep = ARGS.reuse
+    db = SQLite(ARGS.work, "ledgers.sqlite", keep=keep) if ARGS.engine == "sqlite" else Postgres(ARGS.work, keep=keep)
     try:
         run([ARGS.bin, "migrate"], env_for(db), 600, "migrate")
         codes = divisions(db)
         ARGS.division_count = len(codes)
-        srv = Server(db, "define", ARGS.bin, ARGS.work)
-        try:
-            srv.client.call("POST", "/api/v1/ledgers", DEFINITION, expect=(200, 201))
-        finally:
-            srv.stop()
-        log(f"{db.name}: ledger defined; loading {ARGS.items:,} items")
-        ld = load(db, codes)
+        load_path = os.path.join(ARGS.work, "load.json")
+        if ARGS.reuse:
+            ld = json.load(open(load_path))
+            log(f"{db.name}: measuring again on the {ARGS.items:,} items loaded before")
+        else:
+            srv = Server(db, "define", ARGS.bin, ARGS.work)
+            try:
+                srv.client.call("POST", "/api/v1/ledgers", DEFINITION, expect=(200, 201))
+            finally:
+                srv.stop()
+            log(f"{db.name}: ledger defined; loading {ARGS.items:,} items")
+            ld = load(db, codes)
+            with open(load_path, "w") as f:
+                json.dump(ld, f)
         county = codes[0] if len(codes[0]) == 6 and codes[0].endswith("02") else "141102"
         srv = Server(db, "measure", ARGS.bin, ARGS.work)
         try:

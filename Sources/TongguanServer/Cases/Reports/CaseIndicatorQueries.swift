@@ -28,12 +28,13 @@ enum CaseIndicatorQueries {
     }
 
     /// The periods of a series in one statement: the statistics grouped by the period each
-    /// case's counted date falls in (the same conditions and sums as `evaluate` per period).
+    /// case's counted date falls in (the same conditions and sums as `evaluate` per period),
+    /// computing only the asked measure (so the covering stats index answers it).
     @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
         guard let span = q.span else { return [] }
         let (measure, request) = try parsed(q.parameters, from: span.from, to: span.to, division: q.division)
         let buckets = q
-        let rows = try await CaseStats.run(request, scope: q.scope, bucket: { buckets.bucket("\(ident: $0)") }, on: q.db)
+        let rows = try await CaseStats.run(request, scope: q.scope, bucket: { buckets.bucket("\(ident: $0)") }, only: [measure], on: q.db)
         return q.periods.enumerated().map { i, period in
             var one = request
             (one.from, one.to) = (period.start, period.end)

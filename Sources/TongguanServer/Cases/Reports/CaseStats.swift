@@ -149,10 +149,12 @@ enum CaseStats {
 
     /// `bucket`, when given, replaces `groupBy`'s expression: from the name of the date
     /// column the request counts by (received or original date), the group of a row (the
-    /// indicator series groups by period this way; the rows are not labelled).
+    /// indicator series groups by period this way; the rows are not labelled). `only`, when
+    /// given, computes just those measures (the others are 0): without `batches` the
+    /// statement reads only the covering stats index, not the case rows.
     static func run(
         _ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), bucket: (@Sendable (String) -> SQLQueryString)? = nil,
-        on db: any Database
+        only: Set<Measure>? = nil, on db: any Database
     ) async throws -> [Row] {
         let sql = db.sql
         let dateColumn = r.backlog == true ? "count_on" : "received_on"
@@ -174,7 +176,10 @@ enum CaseStats {
             case nil: bucket?(dateColumn) ?? "'all'"
             }
         var query: SQLQueryString = "SELECT \(group) AS grp"
-        for m in Measure.allCases { query += ", \(m.sum(today: today)) AS \(ident: m.rawValue)" }
+        for m in Measure.allCases {
+            let sum: SQLQueryString = (only?.contains(m) ?? true) ? m.sum(today: today) : "0"
+            query += ", \(sum) AS \(ident: m.rawValue)"
+        }
         query += " FROM \(ident: CaseRecord.schema) WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
         if let from = r.from { query += " AND \(ident: dateColumn) >= \(bind: from.description)" }
         if let to = r.to { query += " AND \(ident: dateColumn) <= \(bind: to.description)" }
