@@ -63,6 +63,18 @@ extension ScopeMatrixTests {
             Case(
                 method: .GET, path: "/api/v1/cases", make: { _, place in ("/api/v1/cases?division=\(divisionOf[place]!)", nil) },
                 expected: { _, _ in .ok }),
+            // Open311 services: city-wide settings, read by everyone, changed by city admins only.
+            Case(
+                method: .GET, path: "/api/v1/open311/services", make: { _, _ in ("/api/v1/open311/services", nil) },
+                expected: { _, _ in .ok }),
+            Case(
+                method: .GET, path: "/api/v1/open311/services/:code", make: { _, _ in ("/api/v1/open311/services/garbage", nil) },
+                expected: { _, _ in .ok }),
+            Case(
+                method: .PUT, path: "/api/v1/open311/services/:code",
+                make: { _, _ in
+                    ("/api/v1/open311/services/garbage", ["name": "垃圾清运", "group": "环境卫生", "kind": "求助"])
+                }, expected: { _, _ in .forbidden }),
             Case(
                 method: .GET, path: "/api/v1/cases/stats",
                 make: { _, place in ("/api/v1/cases/stats?group_by=source&division=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
