@@ -96,6 +96,11 @@ extension ScopeMatrixTests {
             Case(
                 method: .PATCH, path: "/api/v1/cases/:id", make: { f, place in ("/api/v1/cases/\(f.id("case", place))", ["title": "改标题"]) },
                 expected: editorsOnly(success: .ok)),
+            // The callers are in no unit: admins and supervisors only.
+            Case(
+                method: .POST, path: "/api/v1/cases/:id/requester/reveal",
+                make: { f, place in ("/api/v1/cases/\(f.id("case", place))/requester/reveal", ["reason": "回访核实"]) },
+                expected: { role, place in place != .sameCounty ? .notFound : (role.canSupervise ? .ok : .forbidden) }),
             Case(
                 method: .POST, path: "/api/v1/cases/:id/reveal",
                 make: { f, place in ("/api/v1/cases/\(f.id("case", place))/reveal", ["reason": "核实身份"]) },
