@@ -8,9 +8,10 @@ import Vapor
 /// and Open311 GeoReport v2 for the city's apps.
 struct CasesModule: TongguanModule {
     let name = "cases"
-    var migrations: [any Migration] { [CreateCaseSettings(), CreateCases()] }
+    var migrations: [any Migration] { [CreateCaseSettings(), CreateCases(), CreateOpen311()] }
     var schemas: [String: JSONSchema] {
         CasesAPI.schemas.merging(UnitsAPI.schemas) { a, _ in a }.merging(CaseSettingsAPI.schemas) { a, _ in a }
+            .merging(Open311ServicesAPI.schemas) { a, _ in a }
     }
     var auditLabels: [String: String] {
         var labels: [String: String] = [
@@ -19,6 +20,7 @@ struct CasesModule: TongguanModule {
             "case_unit.create": "新建承办单位", "case_unit.update": "修改承办单位", "case_unit.member_add": "加入承办单位",
             "case_unit.member_remove": "移出承办单位", "case_leader.create": "新建领导", "case_policy.set": "修改办理时限",
             "case_calendar.import": "导入工作日历", "case_calendar.set": "设置日历日", "case_calendar.remove": "删除日历日",
+            "open311_service.set": "设置 Open311 服务类型", "open311_key.add": "签发 Open311 api_key", "open311_key.revoke": "吊销 Open311 api_key",
         ]
         for name in CaseAction.Name.allCases { labels["case.\(name.rawValue)"] = "诉求" + name.label }
         return labels
@@ -29,12 +31,14 @@ struct CasesModule: TongguanModule {
     }
     var indicatorQueries: [IndicatorQueryKind] { [CaseIndicatorQueries.stats] }
     var sheets: [SheetKind] { [SheetKind(name: "cases", summary: "信访积案清单", importCommand: ImportCases(), exportCommand: ExportCases())] }
-    var commands: [String: any AnyAsyncCommand] { ["calendar": CalendarCommands()] }
+    var commands: [String: any AnyAsyncCommand] { ["calendar": CalendarCommands(), "open311": Open311Commands()] }
 
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: CaseSettingsAPI())
         try routes.api.register(collection: CasesAPI())
         try routes.api.register(collection: UnitsAPI())
+        try routes.api.register(collection: Open311ServicesAPI())
+        try routes.root.register(collection: GeoReportAPI())
         try routes.pages.register(collection: CaseListPages())
         try routes.pages.register(collection: CaseDashboardPages())
         try routes.publicPages.register(collection: CasePublicPage())
@@ -61,5 +65,6 @@ struct CasesModule: TongguanModule {
         try await DataProtection.prepare(app, columns: Self.sealedColumns)
         try await CalendarService.seedIfEmpty(on: app.db)
         try await PolicyService.seedMissing(on: app.db)
+        try await Open311Services.seedIfEmpty(on: app.db)
     }
 }

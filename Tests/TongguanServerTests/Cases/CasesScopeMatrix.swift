@@ -63,6 +63,18 @@ extension ScopeMatrixTests {
             Case(
                 method: .GET, path: "/api/v1/cases", make: { _, place in ("/api/v1/cases?division=\(divisionOf[place]!)", nil) },
                 expected: { _, _ in .ok }),
+            // Open311 services: city-wide settings, read by everyone, changed by city admins only.
+            Case(
+                method: .GET, path: "/api/v1/open311/services", make: { _, _ in ("/api/v1/open311/services", nil) },
+                expected: { _, _ in .ok }),
+            Case(
+                method: .GET, path: "/api/v1/open311/services/:code", make: { _, _ in ("/api/v1/open311/services/garbage", nil) },
+                expected: { _, _ in .ok }),
+            Case(
+                method: .PUT, path: "/api/v1/open311/services/:code",
+                make: { _, _ in
+                    ("/api/v1/open311/services/garbage", ["name": "垃圾清运", "group": "环境卫生", "kind": "求助"])
+                }, expected: { _, _ in .forbidden }),
             Case(
                 method: .GET, path: "/api/v1/cases/stats",
                 make: { _, place in ("/api/v1/cases/stats?group_by=source&division=\(divisionOf[place]!)", nil) }, expected: { _, _ in .ok }),
@@ -84,6 +96,11 @@ extension ScopeMatrixTests {
             Case(
                 method: .PATCH, path: "/api/v1/cases/:id", make: { f, place in ("/api/v1/cases/\(f.id("case", place))", ["title": "改标题"]) },
                 expected: editorsOnly(success: .ok)),
+            // The callers are in no unit: admins and supervisors only.
+            Case(
+                method: .POST, path: "/api/v1/cases/:id/requester/reveal",
+                make: { f, place in ("/api/v1/cases/\(f.id("case", place))/requester/reveal", ["reason": "回访核实"]) },
+                expected: { role, place in place != .sameCounty ? .notFound : (role.canSupervise ? .ok : .forbidden) }),
             Case(
                 method: .POST, path: "/api/v1/cases/:id/reveal",
                 make: { f, place in ("/api/v1/cases/\(f.id("case", place))/reveal", ["reason": "核实身份"]) },

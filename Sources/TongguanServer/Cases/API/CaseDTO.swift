@@ -2,8 +2,8 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-/// A case as the API answers it. The resident ID is always masked; viewers also see the
-/// requester's name and phone masked.
+/// A case as the API answers it. The phone and the resident ID are always masked (the clear
+/// values only through the audited `requester/reveal`); viewers also see the name masked.
 struct CaseDTO: Content {
     struct Requester: Content {
         var name: String
@@ -70,7 +70,7 @@ struct CaseDTO: Content {
         content = c.content
         requester = Requester(
             name: masked ? PersonalData.name.mask(c.requesterName) : c.requesterName,
-            phone: masked ? PersonalData.phone.mask(c.requesterPhone) : c.requesterPhone, residentId: c.requesterIDMasked)
+            phone: PersonalData.phone.mask(c.requesterPhone), residentId: c.requesterIDMasked)
         divisionCode = c.divisionCode
         receivedOn = c.receivedOn
         station = c.stationName.map { Station(name: $0, batch: c.stationBatch ?? "") }

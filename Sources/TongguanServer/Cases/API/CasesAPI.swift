@@ -60,6 +60,10 @@ struct CasesAPI: RouteCollection {
             .init(summary: "完成分解任务(填写办理情况)", tag: "诉求", body: .ref("SubtaskChange"), response: .ref("CaseSubtask"), errors: [404, 409]))
         cases.post(":id", "supervision", use: supervise).openAPI(
             .init(summary: "督办:催办或挂牌督办", tag: "诉求", body: .ref("Supervision"), response: .ref("Case"), errors: [404, 409]))
+        cases.post(":id", "requester", "reveal", use: revealRequester).openAPI(
+            .init(
+                summary: "查看诉求人完整联系电话和身份证号(管理员、督办人、承办单位人员;须填写理由,记入审计)", tag: "诉求",
+                body: .ref("RevealRequest"), response: .ref("RevealedRequester"), errors: [403, 404]))
         cases.post(":id", "reveal", use: reveal).openAPI(
             .init(
                 summary: "查看完整身份证号(管理员、督办人;须填写理由,记入审计)", tag: "诉求", body: .ref("RevealRequest"),
@@ -85,6 +89,8 @@ struct CasesAPI: RouteCollection {
             required: ["level"]),
         "RevealRequest": .object([("reason", .string())], required: ["reason"]),
         "RevealedID": .object([("resident_id", .string())], required: ["resident_id"]),
+        "RevealedRequester": .object(
+            [("name", .string()), ("phone", .string()), ("resident_id", .nullable(.string()))], required: ["name", "phone"]),
         "CaseStats": .object([("rows", .array(CaseStatsRowDTO.schema))], required: ["rows"]),
     ]
 
@@ -247,6 +253,28 @@ struct CasesAPI: RouteCollection {
         try input.finish()
         try await CaseService.supervise(c.id!, level: level, note: note, date: date, caller: caller, actor: req.auditActor, on: req.db)
         return try await Self.respond(try await CaseService.find(c.id!.uuidString, in: caller.scope, on: req.db), req: req)
+    }
+
+    struct RevealedRequester: Content {
+        var name: String
+        var phone: String
+        var residentId: String?
+    }
+
+    func revealRequester(req: Request) async throws -> RevealedRequester {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let who = try await CaseService.caseActor(for: caller, on: c, db: req.db)
+        guard CaseService.mayRevealRequester(caller: caller, who: who) else {
+            throw Refusal.forbidden("只有管理员、督办人和承办单位的人员可以查看诉求人的联系方式")
+        }
+        var input = try InputReader(req)
+        let reason = input.string("reason", required: true, maxLength: 200)
+        try input.finish()
+        let app = req.application
+        let clear = try await CaseService.revealRequester(
+            c, reason: reason!, caller: caller, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
+        return RevealedRequester(name: clear.name, phone: clear.phone, residentId: clear.residentID)
     }
 
     struct Revealed: Content {

@@ -18,6 +18,7 @@ struct CasePages: RouteCollection {
         cases.post(":id", "subtasks", ":sid", "done", use: completeSubtask)
         cases.post(":id", "supervision", use: supervise)
         cases.post(":id", "reveal", use: reveal)
+        cases.post(":id", "requester", "reveal", use: revealRequester)
     }
 
     // MARK: list
@@ -328,12 +329,14 @@ struct CasePages: RouteCollection {
         var canSupervise: Bool
         var canRemind: Bool
         var canReveal: Bool
+        var canRevealRequester: Bool
         var revealed: String?
         var errors: [FieldProblem]?
     }
 
     static func detail(
-        req: Request, c: CaseRecord, status: HTTPResponseStatus = .ok, error: String? = nil, errors: [FieldProblem] = [], revealed: String? = nil
+        req: Request, c: CaseRecord, status: HTTPResponseStatus = .ok, error: String? = nil, errors: [FieldProblem] = [], revealed: String? = nil,
+        revealedRequester: CaseService.RevealedRequester? = nil
     )
         async throws -> Response
     {
@@ -357,7 +360,7 @@ struct CasePages: RouteCollection {
             Fact(label: "区划", value: "\(names[c.divisionCode] ?? "")(\(c.divisionCode))", id: "case-division"),
             Fact(label: "登记日期", value: c.receivedOn, id: "case-received"),
             Fact(label: "诉求人", value: masked ? PersonalData.name.mask(c.requesterName) : c.requesterName, id: "case-requester"),
-            Fact(label: "联系电话", value: masked ? PersonalData.phone.mask(c.requesterPhone) : c.requesterPhone, id: "case-phone"),
+            Fact(label: "联系电话", value: revealedRequester?.phone ?? PersonalData.phone.mask(c.requesterPhone), id: "case-phone"),
             Fact(label: "身份证号", value: c.requesterIDMasked ?? "未登记", id: "case-resident-id"),
             Fact(label: "承办单位", value: c.unitID.flatMap { unitNames[$0] } ?? "未交办", id: "case-unit"),
             Fact(label: "包案领导", value: leader.map { "\($0.name)(\($0.title))" } ?? "无", id: "case-leader"),
@@ -403,7 +406,9 @@ struct CasePages: RouteCollection {
             canSubtask: c.caseState.isHandling && (who.isHandler || who.isDispatcher(for: DivisionCode(c.divisionCode)!)),
             canSupervise: c.caseState.isOpen && who.isSupervisor(for: DivisionCode(c.divisionCode)!),
             canRemind: c.caseState.isOpen && (who.isSupervisor(for: DivisionCode(c.divisionCode)!) || who.isOwnerLeader),
-            canReveal: caller.role.canSupervise && c.requesterIDSealed != nil, revealed: revealed,
+            canReveal: caller.role.canSupervise && c.requesterIDSealed != nil,
+            canRevealRequester: CaseService.mayRevealRequester(caller: caller, who: who) && revealedRequester == nil,
+            revealed: revealed ?? revealedRequester?.residentID,
             errors: errors.isEmpty ? nil : errors)
         return try await req.page("cases/show", title: c.number, active: "/cases", status: status, error: error, body)
     }
@@ -512,6 +517,27 @@ struct CasePages: RouteCollection {
 
     struct RevealForm: Content {
         var reason: String?
+    }
+
+    /// The requester's clear phone (and ID) on the page, with a reason, audited.
+    func revealRequester(req: Request) async throws -> Response {
+        let caller = try req.caller
+        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
+        let form = try req.content.decode(RevealForm.self)
+        do {
+            let reason = try TextPolicy.singleLine(form.reason ?? "")
+            guard !reason.isEmpty else { throw Refusal.invalid("reason", "请填写查看理由") }
+            guard reason.count <= 200 else { throw Refusal.invalid("reason", "理由不能超过200个字符") }
+            let app = req.application
+            let clear = try await CaseService.revealRequester(
+                c, reason: reason, caller: caller, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
+            return try await Self.detail(req: req, c: c, revealedRequester: clear)
+        } catch let refusal as Refusal {
+            let errors = FormErrors(refusal)
+            return try await Self.detail(req: req, c: c, status: errors.status, error: errors.message, errors: errors.fields)
+        } catch let problem as TextPolicy.Problem {
+            return try await Self.detail(req: req, c: c, status: .unprocessableEntity, error: problem.message)
+        }
     }
 
     func reveal(req: Request) async throws -> Response {

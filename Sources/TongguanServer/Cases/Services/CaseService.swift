@@ -414,6 +414,42 @@ enum CaseService {
         return clear
     }
 
+    /// The requester's clear contact details.
+    struct RevealedRequester: Sendable {
+        var name: String
+        var phone: String
+        var residentID: String?
+    }
+
+    /// Admins, supervisors and the users of the unit handling the case.
+    static func mayRevealRequester(caller: Caller, who: CaseActor) -> Bool { caller.role.canSupervise || who.inCaseUnit }
+
+    /// The requester's clear phone and resident ID (with the name), to an admin, a supervisor
+    /// or the handling unit's users, with a reason the audit trail keeps (never the values).
+    static func revealRequester(
+        _ c: CaseRecord, reason: String, caller: Caller, actor: AuditActor, keys: () throws -> KeyRing, on db: any Database
+    ) async throws -> RevealedRequester {
+        let who = try await caseActor(for: caller, on: c, db: db)
+        guard mayRevealRequester(caller: caller, who: who) else {
+            throw Refusal.forbidden("只有管理员、督办人和承办单位的人员可以查看诉求人的联系方式")
+        }
+        var id: String? = nil
+        if let sealed = c.requesterIDSealed {
+            let ring = try keys()
+            do { id = try ring.open(sealed) } catch { throw Refusal.conflict(error.message) }
+        }
+        let fields = ["requester_name", "requester_phone"] + (id == nil ? [] : ["requester_resident_id"])
+        try await db.audited(by: actor) { tx, audit in
+            audit.record(
+                "case.reveal", entityType: "case", entityID: c.id!.uuidString, divisionCode: c.divisionCode,
+                changes: [
+                    AuditChange(field: "reason", before: nil, after: reason),
+                    AuditChange(field: "revealed", before: nil, after: fields.joined(separator: ",")),
+                ])
+        }
+        return RevealedRequester(name: c.requesterName, phone: c.requesterPhone, residentID: id)
+    }
+
     // MARK: reading
 
     static func events(of c: CaseRecord, on db: any Database) async throws -> [CaseEventRecord] {
