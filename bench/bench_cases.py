@@ -356,7 +356,7 @@ def report(m, db, meta, lat, chk, rss, db_mib, started):
     a(f"### {db.name} — {m['date']}")
     a("")
     a(f"Machine: {m['nproc']} cores ({m['cpu']}), {m['mem']} memory, Linux {m['kernel']}, {db.version()}; binary `{ARGS.bin_label}` "
-      f"(commit {m['commit']}); load average at start {m['load']}, at end {'%.1f %.1f %.1f' % os.getloadavg()} (shared machine: other "
+      f"(bench scripts at commit {m['commit']}); load average at start {m['load']}, at end {'%.1f %.1f %.1f' % os.getloadavg()} (shared machine: other "
       "engineers' builds and tests compete for the 2 cores during the run).")
     imp_s = sum(w for _, w in meta["chunks"])
     a(f"Data: {chk['total']:,} cases from `bench/gen_cases.py` (seed {ARGS.seed}, today {meta['today']}): 13 counties and their "
