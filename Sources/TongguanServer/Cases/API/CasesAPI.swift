@@ -101,7 +101,9 @@ struct CasesAPI: RouteCollection {
         let settings = try await CaseSettings.load(on: req.db)
         let today = CaseClock.today()
         let query = filter.apply(to: CaseService.scoped(caller.scope, on: req.db), today: today, calendar: settings.calendar)
-        let total = try await query.count()
+        // COUNT of a NOT NULL column every case index holds, so the total is read from the
+        // index alone (COUNT(id) would read every matching row: ~20,000 for the overdue list).
+        let total = try await query.count(\.$divisionCode)
         let rows = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
         return Page(items: rows.map { CaseListItemDTO($0, today: today) }, metadata: .init(page: paging.page, per: paging.per, total: total))
     }

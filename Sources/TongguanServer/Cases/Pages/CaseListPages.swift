@@ -43,7 +43,7 @@ struct CaseListPages: RouteCollection {
         on db: any Database
     ) async throws -> Section {
         let query = filter.apply(to: CaseService.scoped(scope, on: db), today: today, calendar: settings.calendar)
-        let total = try await query.count()
+        let total = try await query.count(\.$divisionCode)
         let rows = try await filter.sorted(query).limit(sectionSize).all()
         return Section(id: id, title: title, more: more, rows: try await CasePages.rows(rows, today: today, on: db), total: total)
     }
@@ -130,8 +130,9 @@ enum CaseReminders {
         var out: [Reminder] = []
         func counts(_ narrow: (QueryBuilder<CaseRecord>) -> QueryBuilder<CaseRecord>) async throws -> (overdue: Int, soon: Int) {
             let base = narrow(CaseService.scoped(caller.scope, on: db))
-            let overdue = try await base.copy().filter(\.$pendingDue < today.description).count()
-            let due = try await base.copy().filter(\.$pendingDue >= today.description).filter(\.$pendingDue <= soon.description).count()
+            let overdue = try await base.copy().filter(\.$pendingDue < today.description).count(\.$divisionCode)
+            let due = try await base.copy().filter(\.$pendingDue >= today.description).filter(\.$pendingDue <= soon.description).count(
+                \.$divisionCode)
             return (overdue, due)
         }
         if let unitID = try await UnitService.unitID(of: caller.userID, on: db) {

@@ -169,3 +169,23 @@ struct CreateCases: AsyncMigration {
         }
     }
 }
+
+/// The supervision lists (`overdue_on`, `due_within`, escalation) are ordered by due date
+/// and number: with the number in the index as well, a page is read in order from the
+/// index (the division filter too) instead of sorting every overdue case first — at
+/// 1,000,000 cases the deep pages of the overdue list went from a sort of ~20,000 rows to
+/// an index walk (BENCHMARKS.md, 诉求). Replaces `cases_pending_due`, which it covers.
+struct CaseDueListIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database.sql
+        try await sql.create(index: "cases_pending_due_number").on(CaseRecord.schema)
+            .column("pending_due").column("number").column("division_code").run()
+        try await sql.drop(index: "cases_pending_due").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database.sql
+        try await sql.create(index: "cases_pending_due").on(CaseRecord.schema).column("pending_due").column("division_code").run()
+        try await sql.drop(index: "cases_pending_due_number").run()
+    }
+}
