@@ -183,7 +183,7 @@ def test_monitoring_commands_set_lines_import_assessments_and_scan(tmp_path):
     bad_line = run(db, "monitoring", "line", "set", "--division", "14", "--year", "2024", "--yuan", "6500.001")
     assert bad_line.returncode == 2 and "--yuan" in bad_line.stderr, bad_line.stderr
     line = run(db, "monitoring", "line", "set", "--division", "14", "--year", "2024", "--yuan", "6500")
-    assert line.returncode == 0 and "已设置:2024年14的监测收入线为6500.00元" in line.stdout, line.stdout + line.stderr
+    assert line.returncode == 0 and "已设置:2024年14的监测收入线为6500元" in line.stdout, line.stdout + line.stderr
     same = run(db, "monitoring", "line", "set", "--division", "14", "--year", "2024", "--yuan", "6500")
     assert "未改变" in same.stdout
     with sqlite3.connect(db) as conn:
