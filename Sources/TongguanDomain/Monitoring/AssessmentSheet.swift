@@ -131,7 +131,7 @@ public enum AssessmentSheet {
     }
 
     /// Fen's messages speak of 万元; this sheet's amounts are in 元.
-    static func amountMessage(_ problem: Fen.Problem) -> String {
+    public static func amountMessage(_ problem: Fen.Problem) -> String {
         switch problem {
         case .format: "金额格式不正确,应为数字(单位:元)"
         case .tooManyDecimals, .negative, .tooLarge, .misplacedSeparator: problem.message

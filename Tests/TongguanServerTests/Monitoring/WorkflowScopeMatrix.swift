@@ -45,6 +45,16 @@ extension ScopeMatrixTests {
                 },
                 expected: editorsOnly(success: .created)),
             Case(
+                method: .POST, path: "/api/v1/assessments/import",
+                make: { f, place in
+                    let row = [f.id("wf-head", place), "2024-02-01", "2000", "0", "0", "0", "0", "0", "0", "是", "是"]
+                    return (
+                        "/api/v1/assessments/import",
+                        ["__raw": AssessmentSheet.header.joined(separator: ",") + "\n" + row.joined(separator: ",") + "\n"]
+                    )
+                },
+                expected: editorsOnly(success: .ok, outside: .unprocessableEntity)),
+            Case(
                 method: .GET, path: "/api/v1/monitoring/warnings",
                 make: { _, place in ("/api/v1/monitoring/warnings?division=\(addressOf[place]!)", nil) },
                 expected: { _, _ in .ok }),
@@ -117,6 +127,7 @@ extension ScopeMatrixTests {
                 let base = 300 + placeNumber[place]! * 20
                 let h = try await household(base, place)
                 fixture.ids["wf-household", default: [:]][place] = h.code
+                fixture.ids["wf-head", default: [:]][place] = RegistryFixture.id(base, address: addressOf[place]!)
                 fixture.ids["wf-fresh", default: [:]][place] = try await household(base + 1, place).code
                 let recorded = try await AssessmentService.record(
                     .init(

@@ -10,7 +10,7 @@ enum WorkflowPart {
     static var migrations: [any Migration] { [CreateWorkflow()] }
 
     static var schemas: [String: JSONSchema] {
-        [MonitoringConfigAPI.schemas, AssessmentsAPI.schemas, WarningsAPI.schemas, EpisodesAPI.schemas]
+        [MonitoringConfigAPI.schemas, AssessmentsAPI.schemas, WarningsAPI.schemas, EpisodesAPI.schemas, AssessmentTransferAPI.schemas]
             .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
     }
 
@@ -20,7 +20,9 @@ enum WorkflowPart {
         "episode.open": "发起监测", "episode.step": "办理监测步骤", "measure.add": "登记帮扶措施", "measure.end": "帮扶措施结束",
     ]
 
-    static var sheets: [SheetKind] { [] }
+    static var sheets: [SheetKind] {
+        [SheetKind(name: "assessments", summary: "收入评估表(按户主身份证号,每行一次评估)", importCommand: ImportAssessments(), exportCommand: nil)]
+    }
 
     static var commands: [String: any AnyAsyncCommand] { ["monitoring": MonitoringCommands()] }
 
@@ -30,6 +32,8 @@ enum WorkflowPart {
         try routes.api.register(collection: WarningsAPI())
         try routes.api.register(collection: EpisodesAPI())
         try routes.pages.register(collection: WorkflowPages())
+        try routes.api.register(collection: AssessmentTransferAPI())
+        try routes.pages.register(collection: WorkflowFormPages())
     }
 
     /// The home page's entries for a role.
@@ -37,7 +41,7 @@ enum WorkflowPart {
         [
             MonitoringHomePage.Entry(href: "/monitoring/episodes", title: "监测记录", summary: "识别、帮扶、风险消除:每户的监测步骤和帮扶措施。"),
             MonitoringHomePage.Entry(href: "/monitoring/warnings", title: "预警", summary: "收入低于或临近监测线、收入骤减、刚性支出大、三保障风险。"),
-        ]
+        ] + WorkflowFormPages.entries(for: role)
     }
 
     static func loadDemo(_ demo: DemoContext) async throws -> String? { try await WorkflowDemo.load(demo) }
