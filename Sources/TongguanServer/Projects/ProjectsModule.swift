@@ -9,7 +9,7 @@ struct ProjectsModule: TongguanModule {
     var migrations: [any Migration] {
         [
             CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes(), CreateStageFacts(),
-            DropJoinSummaryIndexes(), AddProjectNameIndex(),
+            DropJoinSummaryIndexes(), AddProjectNameIndex(), CreateStageRollup(),
         ]
     }
     var schemas: [String: JSONSchema] {

@@ -33,11 +33,17 @@ enum StageFact {
     ]
 
     /// Rewrites the facts of these projects from their project and milestone rows, in SQL
-    /// (`replacing: false` for projects that have none yet).
+    /// (`replacing: false` for projects that have none yet). The month rollup
+    /// (`StageRollup`) changes with them, in the same transaction.
     static func refresh(_ projectIDs: [UUID], replacing: Bool = true, on tx: any Database) async throws {
         guard !projectIDs.isEmpty else { return }
-        let sql = tx.sql
         if replacing { try await remove(projectIDs, on: tx) }
+        try await insert(projectIDs, on: tx)
+        try await StageRollup.apply(.add, projects: StageRollup.projects(projectIDs), on: tx)
+    }
+
+    /// The facts alone: the migration that made this table ran before the rollup existed.
+    static func insert(_ projectIDs: [UUID], on tx: any Database) async throws {
         typealias P = Project.FieldKeys
         typealias M = Milestone.FieldKeys
         let query: SQLQueryString = """
@@ -49,10 +55,11 @@ enum StageFact {
             JOIN \(ident: Project.schema) AS \(ident: "p") ON \(col: "p", P.id) = \(col: "m", M.projectID)
             WHERE \(col: "p", P.id) IN (\(binds: projectIDs))
             """
-        try await sql.raw(query).run()
+        try await tx.sql.raw(query).run()
     }
 
     static func remove(_ projectIDs: [UUID], on tx: any Database) async throws {
+        try await StageRollup.apply(.subtract, projects: StageRollup.projects(projectIDs), on: tx)
         try await tx.sql.raw("DELETE FROM \(ident: schema) WHERE \(col: FieldKeys.projectID) IN (\(binds: projectIDs))").run()
     }
 
@@ -93,7 +100,7 @@ struct CreateStageFacts: AsyncMigration {
             .map { try $0.decode(column: Project.FieldKeys.id.description, as: UUID.self) }
         var start = 0
         while start < ids.count {
-            try await StageFact.refresh(Array(ids[start..<min(start + 500, ids.count)]), replacing: false, on: database)
+            try await StageFact.insert(Array(ids[start..<min(start + 500, ids.count)]), on: database)
             start += 500
         }
     }

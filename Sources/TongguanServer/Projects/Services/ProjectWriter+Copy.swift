@@ -138,6 +138,8 @@ extension ProjectWriter {
             """
         ).run()
         try await sql.raw("INSERT INTO \(ident: StageFact.schema) (\(StageFact.columnList)) \(facts.joined(separator: " UNION ALL "))").run()
+        try await StageRollup.apply(
+            .add, projects: "\(col: StageFact.FieldKeys.projectID) IN (SELECT \(col: P.id) FROM \(ident: Self.staging))", on: tx)
         try await sql.raw("TRUNCATE \(ident: Self.staging)").run()
     }
 }
