@@ -30,24 +30,15 @@ Standard library only; every child process has a time limit, every loop a fixed 
 import argparse
 import csv
 import datetime
-import http.client
 import json
-import math
 import os
-import platform
 import random
-import re
-import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-PASSWORD = "bench-Admin-2021"
+from benchkit import SQLite, Postgres, Server, env_for, machine, median, pct, run, timed
+
 LEDGER = "bench"
 
 CATEGORIES = ["基础设施", "民生保障", "生态环保", "安全生产", "营商环境", "乡村振兴"]
@@ -75,197 +66,6 @@ HEADER = ["区划代码", "事项名称", "类别", "等级", "金额", "人数"
 
 def log(*a):
     print("[bench-ledgers]", *a, file=sys.stderr, flush=True)
-
-
-def median(xs):
-    return statistics.median(xs)
-
-
-def pct(xs, q):
-    """Nearest-rank percentile."""
-    s = sorted(xs)
-    return s[max(0, min(len(s) - 1, math.ceil(q / 100 * len(s)) - 1))]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# --------------------------------------------------------------------------------------
-# The database: SQLite file or a private PostgreSQL cluster.
-
-class SQLite:
-    name = "SQLite"
-
-    def __init__(self, work):
-        self.path = os.path.join(work, "ledgers.sqlite")
-        for s in ("", "-wal", "-shm"):
-            if os.path.exists(self.path + s):
-                os.remove(self.path + s)
-
-    def env(self):
-        return {"TONGGUAN_DB": self.path}
-
-    def sql(self, text, timeout=1800):
-        p = subprocess.run(["sqlite3", "-bail", self.path], input=text, capture_output=True, text=True, timeout=timeout)
-        if p.returncode != 0:
-            raise SystemExit(f"sqlite3 failed: {p.stderr[-2000:]}")
-        return p.stdout.strip()
-
-    def uuid_expr(self):
-        kind = self.sql("SELECT typeof(id) FROM ledger_items LIMIT 1;")
-        return "randomblob(16)" if kind == "blob" else (
-            "lower(hex(randomblob(4))||'-'||hex(randomblob(2))||'-4'||substr(hex(randomblob(2)),2)||'-'||"
-            "substr('89ab',abs(random())%4+1,1)||substr(hex(randomblob(2)),2)||'-'||hex(randomblob(6)))")
-
-    def version(self):
-        return "SQLite " + self.sql("SELECT sqlite_version();")
-
-    def size_mib(self):
-        return sum(os.path.getsize(self.path + s) for s in ("", "-wal") if os.path.exists(self.path + s)) / 2**20
-
-    def stop(self):
-        pass
-
-
-class Postgres:
-    name = "PostgreSQL"
-
-    def __init__(self, work):
-        bins = sorted(d for d in os.listdir("/usr/lib/postgresql") if os.path.isdir(f"/usr/lib/postgresql/{d}/bin"))
-        if not bins:
-            raise SystemExit("PostgreSQL server binaries not found (apt-get install postgresql)")
-        self.bin = f"/usr/lib/postgresql/{bins[-1]}/bin"
-        self.data = os.path.join(work, "pgdata")
-        self.sock = os.path.join(work, "pgsock")
-        if os.path.exists(self.data):
-            shutil.rmtree(self.data)
-        os.makedirs(self.sock, exist_ok=True)
-        for d in (work, self.sock):
-            os.chmod(d, 0o777)
-        parent = os.path.dirname(os.path.abspath(work))  # e.g. a mktemp -d directory (0700)
-        os.chmod(parent, os.stat(parent).st_mode | 0o711)
-        self.port = free_port()
-        self.as_pg([f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust"], 300)
-        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
-            f.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.sock}'\n"
-                    "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_wal_size = 4GB\n")
-        self.as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-l", os.path.join(self.data, "server.log"), "-w", "-t", "60", "start"], 90)
-        self.psql("CREATE ROLE tongguan LOGIN PASSWORD 'tongguan'; CREATE DATABASE tongguan OWNER tongguan;", db="postgres")
-
-    def as_pg(self, cmd, timeout):
-        p = subprocess.run(["runuser", "-u", "postgres", "--"] + cmd, capture_output=True, text=True, timeout=timeout, cwd="/")
-        if p.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed: {p.stdout[-1500:]} {p.stderr[-1500:]}")
-        return p.stdout
-
-    def psql(self, text, db="tongguan", timeout=1800):
-        p = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db],
-                           input=text, capture_output=True, text=True, timeout=timeout)
-        if p.returncode != 0:
-            raise SystemExit(f"psql failed: {p.stderr[-2000:]}")
-        return p.stdout.strip()
-
-    def sql(self, text, timeout=1800):
-        return self.psql(text, timeout=timeout)
-
-    def env(self):
-        return {"DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.port}/tongguan?sslmode=disable"}
-
-    def uuid_expr(self):
-        return "gen_random_uuid()"
-
-    def version(self):
-        return "PostgreSQL " + self.psql("SHOW server_version;")
-
-    def size_mib(self):
-        return int(self.psql("SELECT pg_database_size('tongguan');")) / 2**20
-
-    def stop(self):
-        try:
-            self.as_pg([f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop"], 90)
-        except Exception as e:  # noqa: BLE001 — report and go on; the directory is removed with the work dir
-            log(f"pg_ctl stop: {e}")
-
-
-# --------------------------------------------------------------------------------------
-
-def env_for(db):
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)
-    env.pop("TONGGUAN_DB", None)
-    env.update({"TONGGUAN_ADMIN_PASSWORD": PASSWORD, "LOG_LEVEL": env.get("LOG_LEVEL", "info")})
-    env.update(db.env())
-    return env
-
-
-def run(cmd, env, timeout, what):
-    t = time.monotonic()
-    p = subprocess.run(cmd, env=env, capture_output=True, timeout=timeout)
-    wall = time.monotonic() - t
-    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    if p.returncode != 0:
-        raise SystemExit(f"{what} failed ({p.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
-    return wall, out
-
-
-class Client:
-    def __init__(self, port):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        self.token = None
-
-    def call(self, method, path, body=None, expect=(200,)):
-        headers = {"Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = "Bearer " + self.token
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        self.conn.request(method, path, body=data, headers=headers)
-        r = self.conn.getresponse()
-        payload = r.read()
-        if r.status not in expect:
-            raise SystemExit(f"{method} {path} → {r.status}: {payload[:800].decode('utf-8', 'replace')}")
-        return json.loads(payload) if payload else None
-
-
-class Server:
-    def __init__(self, db, name):
-        self.port = free_port()
-        self.logf = open(os.path.join(ARGS.work, f"serve-{name}.log"), "wb")
-        self.proc = subprocess.Popen([ARGS.bin, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
-                                     env=env_for(db), stdout=self.logf, stderr=subprocess.STDOUT, cwd=REPO)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/health")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit(f"server did not start; see serve-{name}.log")
-            time.sleep(0.2)
-        self.client = Client(self.port)
-        self.client.token = self.client.call("POST", "/api/v1/auth/token", {"username": "admin", "password": PASSWORD})["token"]
-
-    def rss_mib(self):
-        status = open(f"/proc/{self.proc.pid}/status").read()
-        return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.logf.close()
 
 
 # --------------------------------------------------------------------------------------
@@ -357,15 +157,7 @@ def replicate(db, k):
 # Latency
 
 def measure(client, path, n, warm=20):
-    body = None
-    for _ in range(warm):
-        body = client.call("GET", path)
-    lat = []
-    for _ in range(n):
-        t = time.perf_counter()
-        body = client.call("GET", path)
-        lat.append((time.perf_counter() - t) * 1000)
-    return lat, body
+    return timed(client, "GET", path, n, warm=warm)
 
 
 def cases(county):
@@ -428,20 +220,6 @@ def check(client, db, county):
 
 # --------------------------------------------------------------------------------------
 
-def machine():
-    cpu = "unknown"
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout
-    mem = next((l.split()[1] for l in free.splitlines() if l.startswith("Mem:")), "?")
-    commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem": mem, "commit": commit or "?", "kernel": platform.release(),
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "load": "%.1f %.1f %.1f" % os.getloadavg()}
-
-
 def report(m, db, ld, lat, chk, rss, db_mib, started):
     lines = []
     a = lines.append
@@ -494,12 +272,12 @@ def main():
     started = time.monotonic()
     m = machine()
 
-    db = SQLite(ARGS.work) if ARGS.engine == "sqlite" else Postgres(ARGS.work)
+    db = SQLite(ARGS.work, "ledgers.sqlite") if ARGS.engine == "sqlite" else Postgres(ARGS.work)
     try:
         run([ARGS.bin, "migrate"], env_for(db), 600, "migrate")
         codes = divisions(db)
         ARGS.division_count = len(codes)
-        srv = Server(db, "define")
+        srv = Server(ARGS.bin, ARGS.work, db, "define")
         try:
             srv.client.call("POST", "/api/v1/ledgers", DEFINITION, expect=(200, 201))
         finally:
@@ -507,7 +285,7 @@ def main():
         log(f"{db.name}: ledger defined; loading {ARGS.items:,} items")
         ld = load(db, codes)
         county = codes[0] if len(codes[0]) == 6 and codes[0].endswith("02") else "141102"
-        srv = Server(db, "measure")
+        srv = Server(ARGS.bin, ARGS.work, db, "measure")
         try:
             chk = check(srv.client, db, county)
             lat = bench_latency(srv.client, county)
