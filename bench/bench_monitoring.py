@@ -138,12 +138,13 @@ def add_months(d, n):
 
 
 class Writer:
-    """Multi-row INSERT statements into a SQL file."""
+    """Multi-row INSERT statements into a SQL file, table by table in the order first written
+    to, so that rows referenced by foreign keys (episodes) precede their references (steps)."""
 
-    def __init__(self, path, new_id):
-        self.f = open(path, "w", encoding="utf-8")
-        self.f.write("BEGIN;\n")
-        self.new_id = new_id
+    def __init__(self, path, order):
+        self.path = path
+        self.order = order
+        self.statements = {t: [] for t in order}
         self.buf = {}
         self.count = {}
 
@@ -157,14 +158,17 @@ class Writer:
     def flush(self, table, cols):
         b = self.buf.get((table, cols))
         if b:
-            self.f.write(f"INSERT INTO {table} ({cols}) VALUES\n" + ",\n".join(b) + ";\n")
+            self.statements[table].append(f"INSERT INTO {table} ({cols}) VALUES\n" + ",\n".join(b) + ";\n")
             self.buf[(table, cols)] = []
 
     def close(self):
         for table, cols in list(self.buf):
             self.flush(table, cols)
-        self.f.write("COMMIT;\n")
-        self.f.close()
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write("BEGIN;\n")
+            for table in self.order:
+                f.writelines(self.statements[table])
+            f.write("COMMIT;\n")
 
 
 def q(s):
@@ -181,7 +185,7 @@ def workflow(db, homes, blob, path):
         def new_id():
             h = "%032x" % rng.getrandbits(128)
             return f"'{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}'"
-    w = Writer(path, new_id)
+    w = Writer(path, ["early_warnings", "monitoring_episodes", "episode_steps", "assistance_measures", "income_assessments"])
     ecols = ("id, household_id, state, channel, opened_on, last_step_on, category, risk_types, identified_on, closed_on, "
              "not_included_reason, warning_ids, version")
     scols = "id, episode_id, household_id, seq, step, date, next_date, note, from_state, to_state, details, actor"
