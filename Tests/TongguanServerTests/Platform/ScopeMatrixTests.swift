@@ -44,7 +44,7 @@ import VaporTesting
     }
 
     /// Every module's part; a new module adds its file under its own test folder and one line here.
-    static let parts: [Part] = [platform, projects, monitoring, monitoringWorkflow, petitions, ledgers, indicators]
+    static let parts: [Part] = [platform, projects, monitoring, monitoringWorkflow, monitoringReports, petitions, ledgers, indicators]
 
     static var cases: [Case] { parts.flatMap(\.cases) }
 

@@ -10,7 +10,10 @@ enum WorkflowPart {
     static var migrations: [any Migration] { [CreateWorkflow()] }
 
     static var schemas: [String: JSONSchema] {
-        [MonitoringConfigAPI.schemas, AssessmentsAPI.schemas, WarningsAPI.schemas, EpisodesAPI.schemas, AssessmentTransferAPI.schemas]
+        [
+            MonitoringConfigAPI.schemas, AssessmentsAPI.schemas, WarningsAPI.schemas, EpisodesAPI.schemas, AssessmentTransferAPI.schemas,
+            MonitoringReportsAPI.schemas,
+        ]
             .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
     }
 
@@ -34,12 +37,15 @@ enum WorkflowPart {
         try routes.pages.register(collection: WorkflowPages())
         try routes.api.register(collection: AssessmentTransferAPI())
         try routes.pages.register(collection: WorkflowFormPages())
+        try routes.api.register(collection: MonitoringReportsAPI())
+        try routes.pages.register(collection: MonitoringDashboardPages())
     }
 
     /// The home page's entries for a role.
     static func entries(for role: Role) -> [MonitoringHomePage.Entry] {
         [
             MonitoringHomePage.Entry(href: "/monitoring/episodes", title: "监测记录", summary: "识别、帮扶、风险消除:每户的监测步骤和帮扶措施。"),
+            MonitoringHomePage.Entry(href: "/monitoring/dashboard", title: "监测统计", summary: "截至某日各状态、类别、区划的监测户数,逐月流量,帮扶措施覆盖;可打印县级报表。"),
             MonitoringHomePage.Entry(href: "/monitoring/warnings", title: "预警", summary: "收入低于或临近监测线、收入骤减、刚性支出大、三保障风险。"),
         ] + WorkflowFormPages.entries(for: role)
     }
