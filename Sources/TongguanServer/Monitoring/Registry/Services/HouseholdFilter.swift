@@ -22,13 +22,15 @@ struct HouseholdFilter: Sendable {
         try query.finish()
     }
 
-    /// The WHERE clause over `households h` within `scope`. Division prefixes are ranges
+    /// The WHERE clause over `households h` within `scope`. A division filter is a range
     /// (`code >= p AND code < p+1`), which both engines answer from the division index
     /// (a LIKE prefix is a scan on SQLite); a `q` of digits is matched against codes only
     /// (names hold no digits), and a name is looked up in one pass over the heads rather
     /// than once per household.
     func condition(scope: DivisionScope) -> SQLQueryString {
-        var sql = Self.prefixRange("h.division_code", scope.prefix)
+        // The scope stays a LIKE: as a range over (nearly) every row it would steer SQLite to
+        // the division index and a sort of all households for the first page.
+        var sql: SQLQueryString = "h.division_code LIKE \(bind: scope.prefix + "%")"
         if let division { sql += " AND " + Self.prefixRange("h.division_code", division.significantPrefix) }
         if let status { sql += " AND h.status = \(bind: status.rawValue)" }
         if let q {
