@@ -53,9 +53,9 @@ def free_port():
 class SQLite:
     name = "SQLite"
 
-    def __init__(self, work, filename="bench.sqlite"):
+    def __init__(self, work, filename="bench.sqlite", keep=False):
         self.path = os.path.join(work, filename)
-        for s in ("", "-wal", "-shm"):
+        for s in ("", "-wal", "-shm") if not keep else ():
             if os.path.exists(self.path + s):
                 os.remove(self.path + s)
 

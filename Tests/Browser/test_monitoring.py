@@ -42,7 +42,7 @@ def member_sheet(households: int, start: int) -> tuple[str, list[str], list[str]
         head = resident_id(start + h * 3)
         spouse, child = resident_id(start + h * 3 + 1), resident_id(start + h * 3 + 2, born=1995)
         ids += [head, spouse, child]
-        names += [f"测户主{h}号", f"测配偶{h}号"]
+        names += [f"测户主{h}号", f"测配偶{h}号", f"测子女{h}号"]
         rows.append(f"测户主{h}号,{head},{head},{VILLAGE},户主,有,否,否,无,务农,是,1391234{h:04d},示范路{h}号")
         rows.append(f"测配偶{h}号,{spouse},{head},{VILLAGE},配偶,弱,否,是,无,本地务工,是,,")
         rows.append(f"测子女{h}号,{child},{head},{VILLAGE},子女,有,否,否,大专及以上,无,是,,")
@@ -57,6 +57,16 @@ def forms(rid: str) -> list[bytes]:
 
 def leaks(ids: list[str], data: bytes) -> list[str]:
     return [rid for rid in ids if any(f in data for f in forms(rid))]
+
+
+def text_forms(value: str) -> list[bytes]:
+    """A name or phone as a log line could hold it: UTF-8, JSON's \\u escapes, UTF-16."""
+    escaped = json.dumps(value)[1:-1]
+    return [value.encode(), escaped.encode(), escaped.lower().encode(), value.encode("utf-16-le"), value.encode("utf-16-be")]
+
+
+def text_leaks(values: list[str], data: bytes) -> list[str]:
+    return [v for v in values if any(f in data for f in text_forms(v))]
 
 
 def env_for(db) -> dict:
@@ -148,10 +158,13 @@ def test_ids_stay_sealed_in_logs_backup_wal_and_default_export(debug_server, tmp
         assert leaks(ids, data) == [], path
     assert names[0].encode() in backup.read_bytes()  # the search finds what is stored in clear
 
-    # The server's own log, SQL statements and their binds included, holds no ID.
+    # The server's own log, SQL statements and their binds included, holds no ID, and no
+    # name or phone number of the imported file either.
     text = log_path.read_bytes()
     assert b"INSERT" in text or b"insert" in text, "debug logging is on"
     assert leaks(ids, text) == []
+    phones = [f"1391234{h:04d}" for h in range(5)]
+    assert text_leaks(names + phones, text) == []
     # The key file was made beside the database, readable by its owner only.
     key = db.with_name(db.name + ".key")
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600

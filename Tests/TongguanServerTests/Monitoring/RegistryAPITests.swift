@@ -44,6 +44,11 @@ import VaporTesting
             }
             #expect(try await codes("q=李四") == [second["household_code"] as! String])
             #expect(try await codes("q=\(code.suffix(6))") == [code])
+            // 12 digits or more: a code prefix (from the index); the full code; head names only.
+            #expect(Set(try await codes("q=\(F.linVillage)")) == [code, second["household_code"] as! String])
+            #expect(try await codes("q=\(code)") == [code])
+            #expect(try await codes("q=\(code.prefix(16))\(code.hasSuffix("9") ? "8" : "9")").isEmpty)
+            #expect(try await codes("q=王小明").isEmpty)
             #expect(try await codes("division=\(F.linVillage2)") == [other["household_code"] as! String])
             #expect(try await codes("division=141124").count == 3)
             #expect(try await codes("status=closed").isEmpty)

@@ -67,10 +67,14 @@ public enum TongguanMain {
             LoggingSystem.bootstrap { label in
                 var handler = JSONLogHandler(label: label)
                 handler.logLevel = level
-                return handler
+                return QueryValueRedaction(handler)
             }
         } else {
-            try? LoggingSystem.bootstrap(from: &env)
+            // Vapor's console logger, with the values bound to queries left out (see QueryValueRedaction).
+            try? LoggingSystem.bootstrap(from: &env) { level in
+                let console = Terminal()
+                return { label in QueryValueRedaction(ConsoleLogger(label: label, console: console, level: level)) }
+            }
         }
     }
 }

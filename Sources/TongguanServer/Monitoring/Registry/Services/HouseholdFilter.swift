@@ -22,19 +22,54 @@ struct HouseholdFilter: Sendable {
         try query.finish()
     }
 
-    /// The WHERE clause over `households h` within `scope`.
+    /// The WHERE clause over `households h` within `scope`. A division filter is a range
+    /// (`code >= p AND code < p+1`), which both engines answer from the division index
+    /// (a LIKE prefix is a scan on SQLite); a `q` of digits is matched against codes only
+    /// (names hold no digits), and a name is looked up in one pass over the heads rather
+    /// than once per household.
     func condition(scope: DivisionScope) -> SQLQueryString {
+        // The scope stays a LIKE: as a range over (nearly) every row it would steer SQLite to
+        // the division index and a sort of all households for the first page.
         var sql: SQLQueryString = "h.division_code LIKE \(bind: scope.prefix + "%")"
-        if let division { sql += " AND h.division_code LIKE \(bind: division.significantPrefix + "%")" }
+        if let division { sql += " AND " + Self.prefixRange("h.division_code", division.significantPrefix) }
         if let status { sql += " AND h.status = \(bind: status.rawValue)" }
         if let q {
-            let pattern = TextSearch.containsPattern(q)
-            sql += """
-                 AND (h.household_code LIKE \(bind: pattern) ESCAPE '\\' OR EXISTS (SELECT 1 FROM members hm WHERE hm.household_id = h.id \
-                AND hm.status = 'present' AND hm.relation = 'head' AND hm.name LIKE \(bind: pattern) ESCAPE '\\'))
-                """
+            let digits = q.uppercased()
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) {
+                // 12 digits or more: the village and what follows, from the code index.
+                sql +=
+                    digits.count >= 12
+                    ? " AND " + Self.prefixRange("h.household_code", digits)
+                    : " AND h.household_code LIKE \(bind: TextSearch.containsPattern(digits)) ESCAPE '\\'"
+            } else {
+                let pattern = TextSearch.containsPattern(q)
+                sql += """
+                     AND (h.household_code LIKE \(bind: pattern) ESCAPE '\\' OR h.id IN (SELECT hm.household_id FROM members hm \
+                    WHERE hm.status = 'present' AND hm.relation = 'head' AND hm.name LIKE \(bind: pattern) ESCAPE '\\'))
+                    """
+            }
         }
         return sql
+    }
+
+    /// `column` starts with `prefix` (digits, or digits and a final X), as a range.
+    static func prefixRange(_ column: String, _ prefix: String) -> SQLQueryString {
+        guard let upper = successor(of: prefix) else {
+            return prefix.isEmpty ? "1 = 1" : "\(unsafeRaw: column) >= \(bind: prefix)"
+        }
+        return "\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: upper)"
+    }
+
+    /// The smallest string greater than every string starting with `prefix` (ASCII digits
+    /// and X); nil when there is none (empty, or nothing but the highest characters).
+    static func successor(of prefix: String) -> String? {
+        var chars = Array(prefix.unicodeScalars)
+        while let last = chars.popLast() {
+            guard last.value < 0x7F else { continue }
+            chars.append(Unicode.Scalar(last.value + 1)!)
+            return String(String.UnicodeScalarView(chars))
+        }
+        return nil
     }
 
     /// `?division=…&q=…` for links that keep the filters, with `extra` pairs last.
