@@ -13,6 +13,7 @@ by itself. Loopback only. See BENCHMARKS.md for what each number means.
 """
 
 import argparse
+import base64
 import datetime
 import http.client
 import json
@@ -30,6 +31,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PASSWORD = "bench-Admin-2021"
+# PostgreSQL refuses to start without a data key (personal data is sealed under it); one per run.
+DATA_KEY = base64.b64encode(os.urandom(32)).decode()
 TIME = "/usr/bin/time"
 PG_PREFIX = "tongguan_bench"
 
@@ -174,7 +177,9 @@ class PostgresEngine:
 
     def env(self, db):
         env = dict(os.environ)
-        env.update({"DATABASE_URL": self.db_url(db), "TONGGUAN_ADMIN_PASSWORD": PASSWORD, "LOG_LEVEL": ARGS.log_level})
+        env.update(
+            {"DATABASE_URL": self.db_url(db), "TONGGUAN_ADMIN_PASSWORD": PASSWORD, "LOG_LEVEL": ARGS.log_level, "TONGGUAN_DATA_KEY": DATA_KEY}
+        )
         env.pop("TONGGUAN_DB", None)
         return env
 
