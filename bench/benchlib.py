@@ -318,8 +318,15 @@ def timed(client, method, path, n, body=None, warm=20, accept="application/json"
 
 
 def measure(client, path, n, warm=20):
-    """timed() for a GET of JSON: (latencies in ms, the last answer)."""
-    return timed(client, "GET", path, n, warm=warm)
+    """timed() for a GET of JSON, for any client with call(method, path) (bench_cases.py's
+    PageClient too): latencies (ms) of n requests after `warm` unmeasured ones, the last answer."""
+    answer = [None]
+
+    def get(_):
+        answer[0] = client.call("GET", path)
+
+    lat = timed_each(get, range(n), range(warm))
+    return lat, answer[0]
 
 
 def timed_each(call, items, warm):
