@@ -33,7 +33,8 @@ HTML page. --requests different members drawn from the file (plus 20 others for 
 and the page `/monitoring/households/{code}` for the households the lookups answered.
 p50 / p95 / max. Targets: lookup p95 < 5 ms, household page p95 < 50 ms.
 
-Standard library only (plus bench/benchkit.py and bench/gen_members.py).
+Standard library only (plus bench/benchlib.py, shared with the other benchmarks, and
+bench/gen_members.py).
 """
 
 import argparse
@@ -42,16 +43,14 @@ import json
 import os
 import random
 import subprocess
-import sys
 import time
 import urllib.parse
 
-from benchkit import SQLite, Postgres, Server, env_for, machine, median, pct, run, timed, timed_each
+import benchlib
+from benchlib import DATA_KEY, SQLite, Postgres, Server, env_for, log, machine, median, pct, run, timed, timed_each
 import gen_members
 
-
-def log(*a):
-    print("[bench-members]", *a, file=sys.stderr, flush=True)
+benchlib.TAG[0] = "bench-members"
 
 
 def timed_command(cmd, env, timeout, what):
@@ -160,7 +159,7 @@ class Baseline:
     @staticmethod
     def make(db):
         if isinstance(db, SQLite):
-            return SQLite(ARGS.work, "baseline.sqlite")
+            return SQLite(ARGS.work, "baseline.sqlite", data_key=DATA_KEY)
         db.psql("CREATE DATABASE baseline OWNER tongguan;", db="postgres")
         return PostgresDatabase(db, "baseline")
 
@@ -172,8 +171,8 @@ class PostgresDatabase:
         self.cluster = cluster
         self.dbname = dbname
 
-    def env(self):
-        return {"DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.cluster.port}/{self.dbname}?sslmode=disable"}
+    def env(self):  # the cluster's data key, this database
+        return {**self.cluster.env(), "DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.cluster.port}/{self.dbname}?sslmode=disable"}
 
     def psql_cmd(self, db=None):
         return self.cluster.psql_cmd(db or self.dbname)
@@ -280,9 +279,9 @@ def report(m, db, res, started):
 def measure_only(m, members_csv, warm, picks, total, started):
     """The requests again on the SQLite database an earlier run left in WORK (e.g. with a
     newer binary); no import, no baseline."""
-    db = SQLite(ARGS.work, "registry.sqlite", keep=True)
+    db = SQLite(ARGS.work, "registry.sqlite", keep=True, data_key=DATA_KEY)
     assert count(db, "members") == total, "WORK holds no imported database of this file"
-    srv = Server(ARGS.bin, ARGS.work, db, "measure-again")
+    srv = Server(db, "measure-again", ARGS.bin, ARGS.work)
     try:
         srv.page_client = type(srv.client)(srv.port)
         srv.page_client.sign_in()
@@ -328,7 +327,7 @@ def main():
 
     if ARGS.measure_only:
         return measure_only(m, members_csv, warm, picks, total, started)
-    db = SQLite(ARGS.work, "registry.sqlite") if ARGS.engine == "sqlite" else Postgres(ARGS.work)
+    db = SQLite(ARGS.work, "registry.sqlite", data_key=DATA_KEY) if ARGS.engine == "sqlite" else Postgres(ARGS.work, data_key=DATA_KEY)
     try:
         prepare(db, villages_csv)
         before = audit_max(db)
@@ -361,7 +360,7 @@ def main():
             else:
                 base.drop()
 
-        srv = Server(ARGS.bin, ARGS.work, db, "measure")
+        srv = Server(db, "measure", ARGS.bin, ARGS.work)
         try:
             srv.page_client = type(srv.client)(srv.port)
             srv.page_client.sign_in()

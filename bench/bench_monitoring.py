@@ -8,7 +8,7 @@ monthly flow over a year and the dashboard page through HTTP, on SQLite or Postg
 
 bench/run_monitoring.sh builds the release binary and calls this once per engine. The
 machinery (throw-away PostgreSQL cluster, server, signed-in client, timing, machine line)
-is bench/benchkit.py's, the member sheet bench/gen_members.py's.
+is bench/benchlib.py's, the member sheet bench/gen_members.py's.
 
 Loading.
 1. `tongguan divisions import` of the generator's villages and `tongguan import members`
@@ -42,8 +42,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import benchkit as L  # noqa: E402 — the shared machinery
+import benchlib as L  # noqa: E402 — the shared machinery
 import gen_members  # noqa: E402
+
+L.TAG[0] = "bench-monitoring"
+log = L.log
 
 TODAY = datetime.date(2026, 11, 29)
 STATES_FIRST = [  # (final state, share)
@@ -57,10 +60,6 @@ RISKS = ["illness", "disability", "education", "accident", "disaster", "business
 RISK_WEIGHTS = [35, 15, 10, 8, 7, 8, 10, 5, 2]
 MEASURES = ["industry", "employment", "medical", "education", "minimum_living_guarantee", "disability_subsidy", "housing_repair", "other"]
 RULES = ["below_line", "near_line", "income_drop", "large_expense", "basic_needs"]
-
-
-def log(*a):
-    print("[bench-monitoring]", *a, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -90,8 +89,7 @@ def copy_households(db, k):
     weights = [9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     c16 = f"(substr(h.household_code, 1, 12) || {pad4(db, 'CAST(substr(h.household_code, 13, 4) AS INTEGER) + 20 * c.j')})"
     check = " + ".join(f"CAST(substr(x.c16, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(weights))
-    blob = isinstance(db, L.SQLite) and db.sql("SELECT typeof(id) FROM households LIMIT 1;") == "blob"
-    uuid = "randomblob(16)" if blob else db.uuid_expr()  # the ledger bench's text form when ids are text
+    uuid = db.uuid_expr("households")  # new ids stored as the households' are (blob or text)
     copies = " UNION ALL ".join(f"SELECT {j} AS j" for j in range(1, k))
     hcols = "division_code, address, phone, status, close_reason, closed_on, version, created_at, updated_at"
     mcols = ("name, resident_id_sealed, birth_date, sex, relation, labour_capacity, disability, chronic_illness, school_stage, "
@@ -353,12 +351,12 @@ def main():
     os.makedirs(ARGS.work, exist_ok=True)
     started = time.monotonic()
     m = L.machine()
-    db = L.SQLite(ARGS.work) if ARGS.engine == "sqlite" else L.Postgres(ARGS.work)
+    db = L.SQLite(ARGS.work, data_key=L.DATA_KEY) if ARGS.engine == "sqlite" else L.Postgres(ARGS.work, data_key=L.DATA_KEY)
     try:
         L.run([ARGS.bin, "migrate"], L.env_for(db), 600, "migrate")
         log(f"{db.name}: loading")
         ld = load(db)
-        srv = L.Server(ARGS.bin, ARGS.work, db, "measure")
+        srv = L.Server(db, "measure", ARGS.bin, ARGS.work)
         try:
             client = srv.client
             client.sign_in()

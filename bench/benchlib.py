@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Shared parts of the benchmarks that start their own databases and a release server
-(bench/bench_ledgers.py, bench/bench_cases.py): the two engines (a SQLite file, or a
-throw-away PostgreSQL cluster started as the `postgres` user on a free port and stopped at
-the end), the server under test with an API token, the keep-alive HTTP client, the
-sequential latency loop with nearest-rank percentiles, and the machine description.
+(bench/bench_ledgers.py, bench_cases.py, bench_indicators.py, bench_members.py,
+bench_monitoring.py): the two engines (a SQLite file, or a throw-away PostgreSQL cluster
+started as the `postgres` user on a free port and stopped at the end), the server under
+test with an API token, the keep-alive HTTP client (which can also sign in a browser
+session for the HTML pages), the sequential latency loops with nearest-rank percentiles,
+and the machine description.
 
 Standard library only; every child process has a time limit, every loop a fixed count.
 """
@@ -22,11 +24,15 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 PASSWORD = "bench-Admin-2021"
-TAG = ["bench"]
+TAG = ["bench"]  # the log prefix; a script sets TAG[0] = "bench-NAME"
+# A fixed data key (TONGGUAN_DATA_KEY, sealing resident IDs) for the benches that ask for it
+# (`data_key=DATA_KEY`), so their databases can be reopened; only ever used for generated data.
+DATA_KEY = "YmVuY2gtZGF0YS1rZXktbm90LWZvci1yZWFsLWRhdGE="
 
 
 def log(*a):
@@ -55,15 +61,21 @@ def free_port():
 class SQLite:
     name = "SQLite"
 
-    def __init__(self, work, filename="bench.sqlite", keep=False):
-        """A fresh database file (`keep`: the one already there)."""
+    def __init__(self, work, filename="bench.sqlite", keep=False, data_key=None):
+        """A fresh database file (`keep`: the one already there). `data_key`: the server's
+        TONGGUAN_DATA_KEY unless the environment sets one (without it: the key file the server
+        keeps beside the database)."""
         self.path = os.path.join(work, filename)
+        self.data_key = data_key
         for s in ("", "-wal", "-shm"):
             if not keep and os.path.exists(self.path + s):
                 os.remove(self.path + s)
 
     def env(self):
-        return {"TONGGUAN_DB": self.path}
+        env = {"TONGGUAN_DB": self.path}
+        if self.data_key:
+            env["TONGGUAN_DATA_KEY"] = os.environ.get("TONGGUAN_DATA_KEY", self.data_key)
+        return env
 
     def sql(self, text, timeout=1800):
         p = subprocess.run(["sqlite3", "-bail", self.path], input=text, capture_output=True, text=True, timeout=timeout)
@@ -91,8 +103,11 @@ class SQLite:
 class Postgres:
     name = "PostgreSQL"
 
-    def __init__(self, work, keep=False):
-        """A fresh cluster in work/pgdata (`keep`: start the one already there)."""
+    def __init__(self, work, keep=False, data_key=None):
+        """A fresh cluster in work/pgdata (`keep`: start the one already there). `data_key`:
+        the server's TONGGUAN_DATA_KEY unless the environment sets one (without it: a random
+        key per cluster, see env())."""
+        self.data_key = data_key
         bins = sorted(d for d in os.listdir("/usr/lib/postgresql") if os.path.isdir(f"/usr/lib/postgresql/{d}/bin"))
         if not bins:
             raise SystemExit("PostgreSQL server binaries not found (apt-get install postgresql)")
@@ -135,11 +150,14 @@ class Postgres:
         return p.stdout
 
     def psql(self, text, db="tongguan", timeout=1800):
-        p = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db],
-                           input=text, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(self.psql_cmd(db), input=text, capture_output=True, text=True, timeout=timeout)
         if p.returncode != 0:
             raise SystemExit(f"psql failed: {p.stderr[-2000:]}")
         return p.stdout.strip()
+
+    def psql_cmd(self, db="tongguan"):
+        """psql on database `db` of this cluster, reading the SQL from its input."""
+        return ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", db]
 
     def sql(self, text, timeout=1800):
         return self.psql(text, timeout=timeout)
@@ -153,14 +171,16 @@ class Postgres:
         return p.stdout.strip()
 
     def env(self):
+        url = f"postgres://tongguan:tongguan@127.0.0.1:{self.port}/tongguan?sslmode=disable"
+        if self.data_key:
+            return {"DATABASE_URL": url, "TONGGUAN_DATA_KEY": os.environ.get("TONGGUAN_DATA_KEY", self.data_key)}
         # The data key PostgreSQL deployments must set (personal data is sealed with it);
         # a random one per cluster, kept beside it so a reused cluster opens again.
         path = os.path.join(os.path.dirname(self.data), "data-key")
         if not os.path.exists(path):
             with open(path, "w") as f:
                 f.write(base64.b64encode(os.urandom(32)).decode())
-        return {"DATABASE_URL": f"postgres://tongguan:tongguan@127.0.0.1:{self.port}/tongguan?sslmode=disable",
-                "TONGGUAN_DATA_KEY": open(path).read().strip()}
+        return {"DATABASE_URL": url, "TONGGUAN_DATA_KEY": open(path).read().strip()}
 
     def uuid_expr(self, table):
         return "gen_random_uuid()"
@@ -204,11 +224,31 @@ class Client:
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.token = None
+        self.cookie = None
 
-    def call(self, method, path, body=None, expect=(200,)):
-        headers = {"Accept": "application/json"}
+    def sign_in(self, username="admin", password=PASSWORD):
+        """A browser's session (the login form with its CSRF token), for the HTML pages."""
+        self.conn.request("GET", "/login", headers={"Accept": "text/html"})
+        r = self.conn.getresponse()
+        page = r.read().decode("utf-8", "replace")
+        self.cookie = r.getheader("Set-Cookie", "").split(";", 1)[0]
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode({"csrf_token": csrf, "username": username, "password": password})
+        self.conn.request("POST", "/login", body=form, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie, "Accept": "text/html"})
+        r = self.conn.getresponse()
+        r.read()
+        if r.status not in (302, 303):
+            raise SystemExit(f"sign-in failed: {r.status}")
+        self.cookie = (r.getheader("Set-Cookie") or self.cookie).split(";", 1)[0]
+
+    def call(self, method, path, body=None, expect=(200,), accept="application/json"):
+        """The answer: parsed JSON, or the raw bytes when `accept` is not JSON (an HTML page)."""
+        headers = {"Accept": accept}
         if self.token:
             headers["Authorization"] = "Bearer " + self.token
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -218,6 +258,8 @@ class Client:
         payload = r.read()
         if r.status not in expect:
             raise SystemExit(f"{method} {path} → {r.status}: {payload[:800].decode('utf-8', 'replace')}")
+        if accept != "application/json":
+            return payload
         return json.loads(payload) if payload else None
 
 
@@ -262,16 +304,41 @@ class Server:
 # --------------------------------------------------------------------------------------
 # Latency and the machine
 
-def measure(client, path, n, warm=20):
-    body = None
+def timed(client, method, path, n, body=None, warm=20, accept="application/json"):
+    """Latencies (ms) of n sequential requests after `warm` unmeasured ones; and the last answer."""
+    answer = None
     for _ in range(warm):
-        body = client.call("GET", path)
+        answer = client.call(method, path, body, accept=accept)
     lat = []
     for _ in range(n):
         t = time.perf_counter()
-        body = client.call("GET", path)
+        answer = client.call(method, path, body, accept=accept)
         lat.append((time.perf_counter() - t) * 1000)
-    return lat, body
+    return lat, answer
+
+
+def measure(client, path, n, warm=20):
+    """timed() for a GET of JSON, for any client with call(method, path) (bench_cases.py's
+    PageClient too): latencies (ms) of n requests after `warm` unmeasured ones, the last answer."""
+    answer = [None]
+
+    def get(_):
+        answer[0] = client.call("GET", path)
+
+    lat = timed_each(get, range(n), range(warm))
+    return lat, answer[0]
+
+
+def timed_each(call, items, warm):
+    """Latencies (ms) of call(item) for each item, after call() on each of `warm` items unmeasured."""
+    for item in warm:
+        call(item)
+    lat = []
+    for item in items:
+        t = time.perf_counter()
+        call(item)
+        lat.append((time.perf_counter() - t) * 1000)
+    return lat
 
 
 def machine():

@@ -16,7 +16,7 @@
 #                  the generated member file is kept there and shared by both engines
 #   BENCH_OUT      where the markdown results are written (default bench/results-members.md)
 #
-# PostgreSQL: bench_members.py starts its own throw-away cluster (bench/benchkit.py, as the
+# PostgreSQL: bench_members.py starts its own throw-away cluster (bench/benchlib.py, as the
 # `postgres` user, a free port on 127.0.0.1) and stops it; a running shared server is not
 # touched. Needs the Debian packages postgresql, postgresql-client, sqlite3 and time (/usr/bin/time).
 set -euo pipefail

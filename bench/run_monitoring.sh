@@ -17,7 +17,7 @@
 #   BENCH_WORK            working directory (default: a fresh temporary one, removed afterwards)
 #   BENCH_OUT             where the markdown results are written (default bench/results-monitoring.md)
 #
-# PostgreSQL: a throw-away cluster of its own (the ledger bench's), the shared server is not
+# PostgreSQL: a throw-away cluster of its own (bench/benchlib.py's), the shared server is not
 # touched. Needs postgresql, postgresql-client, sqlite3 (run as root).
 set -euo pipefail
 
