@@ -1,4 +1,4 @@
-# Sourced by bench/run_ledgers.sh and bench/run_cases.sh (with $here and $repo set): checks
+# Sourced by every bench/run_*.sh but run.sh (with $here and $repo set): checks
 # for the sqlite3 CLI and sets $bin to the binary under test — TONGGUAN_BIN, or a release
 # build in BENCH_SCRATCH (default .build-release, gitignored), built when needed.
 command -v sqlite3 >/dev/null || { echo "bench: missing sqlite3 (apt-get install sqlite3)" >&2; exit 1; }

@@ -24,17 +24,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
-command -v sqlite3 >/dev/null || { echo "bench: missing sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
-
-if [ -n "${TONGGUAN_BIN:-}" ]; then
-    bin="$TONGGUAN_BIN"
-else
-    scratch="${BENCH_SCRATCH:-$repo/.build-release}"
-    echo "[bench] swift build -c release --product tongguan --scratch-path $scratch" >&2
-    (cd "$repo" && timeout 1800 swift build -c release --product tongguan --scratch-path "$scratch" >&2)
-    bin="$(cd "$repo" && swift build -c release --scratch-path "$scratch" --show-bin-path)/tongguan"
-fi
-[ -x "$bin" ] || { echo "bench: no binary at $bin" >&2; exit 1; }
+. "$here/release_bin.sh"
 
 if [ -n "${BENCH_WORK:-}" ]; then
     work="$BENCH_WORK"
