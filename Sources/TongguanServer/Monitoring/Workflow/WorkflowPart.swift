@@ -14,7 +14,7 @@ enum WorkflowPart {
             MonitoringConfigAPI.schemas, AssessmentsAPI.schemas, WarningsAPI.schemas, EpisodesAPI.schemas, AssessmentTransferAPI.schemas,
             MonitoringReportsAPI.schemas,
         ]
-            .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
+        .reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
     }
 
     static let auditLabels: [String: String] = [
