@@ -91,6 +91,10 @@ import VaporTesting
                 let responses = op?["responses"] as? [String: Any] ?? [:]
                 #expect(responses["500"] != nil, "\(path) lists its error responses")
             }
+            // A PUT that creates what was not there answers 201, and says so.
+            let servicePut = paths["/api/v1/open311/services/{code}"]?["put"] as? [String: Any]
+            let putStatuses = (servicePut?["responses"] as? [String: Any])?.keys.sorted() ?? []
+            #expect(putStatuses.contains("200") && putStatuses.contains("201"), "\(putStatuses)")
             let schemas = try #require((doc["components"] as? [String: Any])?["schemas"] as? [String: Any])
             #expect(schemas["Problem"] != nil)
             // Every $ref points at a schema that exists.

@@ -14,7 +14,7 @@ struct Open311ServicesAPI: RouteCollection {
         services.put(":code", use: put).openAPI(
             .init(
                 summary: "新建或修改 Open311 服务类型(仅市级管理员)", tag: "诉求", body: .ref("Open311ServiceChange"), response: .ref("Open311Service"),
-                errors: [403]))
+                alsoStatus: [201], errors: [403]))
     }
 
     struct ValueDTO: Content {

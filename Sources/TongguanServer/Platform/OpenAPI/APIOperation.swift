@@ -17,6 +17,9 @@ struct APIOperation: Sendable {
     var body: JSONSchema? = nil
     var response: JSONSchema? = nil
     var status: Int = 200
+    /// Other success statuses answering the same response: a PUT that creates what was not
+    /// there answers 201, one that replaces it 200 (RFC 9110 §9.3.4).
+    var alsoStatus: [Int] = []
     /// Error statuses besides the ones every authenticated route can answer.
     var errors: [Int] = []
     var authenticated = true

@@ -92,15 +92,17 @@ enum OpenAPIDocument {
             ])
         }
         var responses: [String: JSONValue] = [:]
-        if let response = op.response {
-            let types = op.responseMediaTypes ?? ["application/json"]
-            responses[String(op.status)] = .object([
-                "description": .string("成功"),
-                "content": .object(
-                    Dictionary(uniqueKeysWithValues: types.map { ($0, JSONValue.object(["schema": response.json])) })),
-            ])
-        } else {
-            responses[String(op.status)] = .object(["description": .string("成功")])
+        for status in [op.status] + op.alsoStatus {
+            if let response = op.response {
+                let types = op.responseMediaTypes ?? ["application/json"]
+                responses[String(status)] = .object([
+                    "description": .string(status == 201 ? "已新建" : "成功"),
+                    "content": .object(
+                        Dictionary(uniqueKeysWithValues: types.map { ($0, JSONValue.object(["schema": response.json])) })),
+                ])
+            } else {
+                responses[String(status)] = .object(["description": .string("成功")])
+            }
         }
         var errors = Set(op.errors)
         errors.insert(500)
