@@ -101,34 +101,32 @@ enum ProjectSummary {
         return rows.sorted { ($0.stage, $0.group ?? "") < ($1.stage, $1.group ?? "") }
     }
 
-    /// Whole months from the rollup (`StageRollup`), by county.
-    static func fromRollup(_ r: Request, months: (first: String?, last: String?), scope: DivisionScope) -> SQLQueryString {
-        typealias R = StageRollup.FieldKeys
-        let group: SQLQueryString
-        switch r.groupBy {
-        case .stage: group = "NULL"
-        case .division: group = "\(col: R.countyCode)"
-        case .industry: group = "\(col: R.industry)"
-        }
-        var query: SQLQueryString = """
-            SELECT \(col: R.stage) AS \(ident: "stage"), \(group) AS \(ident: "grp"), CAST(SUM(\(col: R.factCount)) AS BIGINT) AS \(ident: "n"),
-                   CAST(COALESCE(SUM(\(col: R.totalInvestmentFen)), 0) AS BIGINT) AS \(ident: "total"),
-                   CAST(COALESCE(SUM(\(col: R.expectedAnnualOutputFen)), 0) AS BIGINT) AS \(ident: "output")
-            FROM \(ident: StageRollup.schema)
-            WHERE \(within(scope.prefix, column: R.countyCode))
-            """
-        if let division = r.division { query += " AND \(within(division.significantPrefix, column: R.countyCode))" }
-        if let round = r.roundID { query += " AND \(col: R.roundID) = \(bind: round)" }
-        if let first = months.first { query += " AND \(col: R.month) >= \(bind: first)" }
-        if let last = months.last { query += " AND \(col: R.month) <= \(bind: last)" }
-        query += " GROUP BY \(col: R.stage)"
-        if r.groupBy != .stage { query += ", \(group)" }
-        return query
+    /// One part of the summary: whole months from the rollup (`StageRollup`, by county and
+    /// `month`), or days from the stage facts (by division and `date`). Both tables name
+    /// stage, round, county and industry alike; they differ in what a row counts.
+    private enum Source {
+        case rollup(first: String?, last: String?)
+        case facts(from: CivilDate?, to: CivilDate?)
     }
 
-    /// Milestones one by one from the stage facts, for the days `from`…`to`.
+    static func fromRollup(_ r: Request, months: (first: String?, last: String?), scope: DivisionScope) -> SQLQueryString {
+        part(r, .rollup(first: months.first, last: months.last), scope: scope)
+    }
+
     static func fromFacts(_ r: Request, from: CivilDate?, to: CivilDate?, scope: DivisionScope) -> SQLQueryString {
+        part(r, .facts(from: from, to: to), scope: scope)
+    }
+
+    private static func part(_ r: Request, _ source: Source, scope: DivisionScope) -> SQLQueryString {
         typealias F = StageFact.FieldKeys
+        typealias R = StageRollup.FieldKeys
+        let table: String, count: SQLQueryString, division: FieldKey, day: FieldKey, low: String?, high: String?
+        switch source {
+        case .rollup(let first, let last):
+            (table, count, division, day, low, high) = (StageRollup.schema, "SUM(\(col: R.factCount))", R.countyCode, R.month, first, last)
+        case .facts(let from, let to):
+            (table, count, division, day, low, high) = (StageFact.schema, "COUNT(*)", F.divisionCode, F.date, from?.description, to?.description)
+        }
         let group: SQLQueryString
         switch r.groupBy {
         case .stage: group = "NULL"
@@ -137,16 +135,16 @@ enum ProjectSummary {
         case .industry: group = "\(col: F.industry)"
         }
         var query: SQLQueryString = """
-            SELECT \(col: F.stage) AS \(ident: "stage"), \(group) AS \(ident: "grp"), COUNT(*) AS \(ident: "n"),
+            SELECT \(col: F.stage) AS \(ident: "stage"), \(group) AS \(ident: "grp"), CAST(\(count) AS BIGINT) AS \(ident: "n"),
                    CAST(COALESCE(SUM(\(col: F.totalInvestmentFen)), 0) AS BIGINT) AS \(ident: "total"),
                    CAST(COALESCE(SUM(\(col: F.expectedAnnualOutputFen)), 0) AS BIGINT) AS \(ident: "output")
-            FROM \(ident: StageFact.schema)
-            WHERE \(within(scope.prefix))
+            FROM \(ident: table)
+            WHERE \(within(scope.prefix, column: division))
             """
-        if let division = r.division { query += " AND \(within(division.significantPrefix))" }
+        if let d = r.division { query += " AND \(within(d.significantPrefix, column: division))" }
         if let round = r.roundID { query += " AND \(col: F.roundID) = \(bind: round)" }
-        if let from { query += " AND \(col: F.date) >= \(bind: from.description)" }
-        if let to { query += " AND \(col: F.date) <= \(bind: to.description)" }
+        if let low { query += " AND \(col: day) >= \(bind: low)" }
+        if let high { query += " AND \(col: day) <= \(bind: high)" }
         query += " GROUP BY \(col: F.stage)"
         if r.groupBy != .stage { query += ", \(group)" }
         return query
