@@ -141,6 +141,13 @@ public struct Open311Service: Hashable, Sendable, Codable {
         return list.problems
     }
 
+    /// A finite decimal number as a person writes it (`-2`, `3.25`, `.5`, `1e3`), at most 40
+    /// characters. Swift's `Double(_:)` alone would also take `nan`, `inf` and hexadecimal.
+    public static func isDecimalNumber(_ s: String) -> Bool {
+        guard s.count <= 40, s.wholeMatch(of: /[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?/) != nil else { return false }
+        return Double(s)?.isFinite ?? false
+    }
+
     /// A checked answer: the attribute and the text to keep on the case.
     public struct Answer: Hashable, Sendable {
         public var attribute: Attribute
@@ -182,7 +189,7 @@ public struct Open311Service: Hashable, Sendable, Codable {
                 case .text:
                     if value.count > Self.maxTextAnswerLength { list.add(field, "不能超过\(Self.maxTextAnswerLength)个字符"); ok = false }
                 case .number:
-                    if value.count > 40 || Double(value).map({ !$0.isFinite }) ?? true { list.add(field, "应为数字"); ok = false }
+                    if !Self.isDecimalNumber(value) { list.add(field, "应为数字"); ok = false }
                 case .datetime:
                     if W3CDateTime.parse(value) == nil { list.add(field, "应为带时区的 W3C 日期时间,如 2026-11-29T10:00:00+08:00"); ok = false }
                 case .singlevaluelist, .multivaluelist:
@@ -217,10 +224,21 @@ public enum W3CDateTime {
     /// The start of a day in Beijing time.
     public static func startOfDay(_ day: CivilDate) -> String { "\(day.description)T00:00:00+08:00" }
 
-    /// Reads `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`; a date-time without a zone is refused.
+    /// Reads `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`; a date-time without a zone is refused, and
+    /// so is a day or time that does not exist (Foundation's parser would roll `02-30` over to
+    /// March and `24:30` to the next day).
     public static func parse(_ raw: String) -> Date? {
         let s = raw.trimmingCharacters(in: .whitespaces)
-        guard s.count <= 40, s.count >= 20 else { return nil }
+        guard s.count <= 40, s.count >= 20,
+            let m = s.wholeMatch(
+                of: /([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})/),
+            let year = Int(m.1), let month = Int(m.2), let day = Int(m.3), CivilDate(year: year, month: month, day: day) != nil,
+            let hour = Int(m.4), let minute = Int(m.5), let second = Int(m.6), hour < 24, minute < 60, second < 60
+        else { return nil }
+        if m.8 != "Z" {
+            let zone = m.8.dropFirst().split(separator: ":").compactMap { Int($0) }
+            guard zone.count == 2, zone[0] <= 14, zone[1] < 60 else { return nil }
+        }
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
         if let d = plain.date(from: s) { return d }
