@@ -195,4 +195,59 @@ import VaporTesting
             #expect(try await web.get("/ledgers/assistance/items/new").status == .forbidden)
         }
     }
+
+    @Test func aSupervisorRevealsAResidentIDOnTheItemPageWithAReason() async throws {
+        try await TestApp.with { t in
+            let token = try await LedgerSamples.define(t)
+            let item = try await LedgerSamples.create(t, token: token, LedgerSamples.item("甲", extra: ["id_number": LedgerSamples.validID]))
+            let id = try #require(item["id"] as? String)
+            let path = "/ledgers/assistance/items/\(id)"
+            let clear = LedgerSamples.validID
+            try await t.createUser("lin.sup", role: .supervisor, division: "141124")
+            try await t.createUser("lin.op", role: .operator, division: "141124")
+
+            // An operator sees the masked number and no form; posting anyway is refused.
+            let op = WebClient(t)
+            try await op.signIn("lin.op", password: TestApp.password)
+            let opPage = try await op.get(path)
+            #expect(opPage.status == .ok)
+            #expect(!opPage.body.string.contains("reveal-form"))
+            #expect(!opPage.body.string.contains(clear))
+            let opReveal = try await op.post(path + "/reveal", form: ["field": "id_number", "reason": "核对"])
+            #expect(opReveal.status == .forbidden)
+            #expect(!opReveal.body.string.contains(clear))
+
+            let sup = WebClient(t)
+            try await sup.signIn("lin.sup", password: TestApp.password)
+            let page = try await sup.get(path)
+            #expect(page.body.string.contains("id=\"reveal-form\""))
+            #expect(!page.body.string.contains(clear))
+            // No reason: the form comes back with the message, nothing revealed or audited.
+            let noReason = try await sup.post(path + "/reveal", form: ["field": "id_number", "reason": "  "])
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.body.string.contains("请说明查看原因"))
+            #expect(!noReason.body.string.contains(clear))
+            let wrongField = try await sup.post(path + "/reveal", form: ["field": "title", "reason": "核对"])
+            #expect(wrongField.status == .unprocessableEntity)
+            #expect(!wrongField.body.string.contains(clear))
+            let audit = "/api/v1/audit?entity_id=\(id)"
+            func reveals(_ res: TestingHTTPResponse) throws -> [[String: Any]] {
+                (try res.json()["items"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "ledger_item.reveal" }
+            }
+            #expect(try reveals(try await t.request(.GET, audit, token: token)).isEmpty)
+
+            let shown = try await sup.post(path + "/reveal", form: ["field": "id_number", "reason": "核对帮扶对象身份"])
+            #expect(shown.status == .ok)
+            #expect(shown.body.string.contains(clear))
+            #expect(shown.headers.first(name: .cacheControl) == "no-store")
+            let events = try await t.request(.GET, audit, token: token)
+            let listed = try reveals(events)
+            #expect(listed.count == 1)
+            #expect(listed.first?["actor"] as? String == "lin.sup")
+            #expect(events.body.string.contains("核对帮扶对象身份"))
+            #expect(!events.body.string.contains(String(clear.dropFirst(6).prefix(8))))
+            // The next visit is masked again.
+            #expect(!(try await sup.get(path)).body.string.contains(clear))
+        }
+    }
 }

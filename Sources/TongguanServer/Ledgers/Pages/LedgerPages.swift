@@ -22,6 +22,7 @@ struct LedgerPages: RouteCollection {
         try LedgerFormPages().boot(routes: ledger)
         ledger.get("items", ":id", use: item)
         ledger.post("items", ":id", "state", use: changeState)
+        ledger.post("items", ":id", "reveal", use: reveal)
     }
 
     // MARK: the list of ledgers
@@ -222,13 +223,21 @@ struct LedgerPages: RouteCollection {
         var states: [SelectOption]
         var canEdit: Bool
         var version: Int
+        /// The resident-ID fields holding a value, when the caller may reveal them.
+        var revealFields: [SelectOption]
+        var reasonError: String?
     }
 
     func item(req: Request) async throws -> Response {
         try await Self.itemPage(req, error: nil)
     }
 
-    static func itemPage(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    /// `revealed`: a resident ID just revealed (audited by the caller), shown in its row in
+    /// place of the masked one; the page is never cached (the platform's `no-store`).
+    static func itemPage(
+        _ req: Request, error: String?, status: HTTPResponseStatus = .ok, revealed: (field: String, id: String)? = nil,
+        reasonError: String? = nil
+    ) async throws -> Response {
         let caller = try req.caller
         let (ledger, definition) = try await LedgerService.find(req.parameters.get("code"), in: caller.scope, on: req.db)
         let ctx = try LedgerContext(ledger, definition)
@@ -237,8 +246,15 @@ struct LedgerPages: RouteCollection {
         let names = try await divisionNames([content.divisionCode.rawValue], on: req.db)
         var values = [ValueRow(label: "区划", text: "\(names[content.divisionCode.rawValue] ?? "")(\(content.divisionCode.rawValue))")]
         for field in definition.activeFields {
-            values.append(ValueRow(label: field.label, text: content.values[field.key]?.displayText ?? ""))
+            let shown = revealed?.field == field.key ? revealed.map { "\($0.id)(完整号码,已记入审计)" } : nil
+            values.append(ValueRow(label: field.label, text: shown ?? content.values[field.key]?.displayText ?? ""))
         }
+        let revealFields =
+            caller.role.canSupervise
+            ? definition.activeFields.filter { field in
+                guard field.type == .residentID, case .residentID = content.values[field.key] else { return false }
+                return true
+            }.map { SelectOption(value: $0.key, label: $0.label, selected: $0.key == revealed?.field) } : []
         values.append(ValueRow(label: "状态", text: definition.state(content.stateCode)?.name ?? content.stateCode))
         if definition.hasDueDate { values.append(ValueRow(label: "截止日期", text: content.dueDate?.description ?? "")) }
         if definition.hasOwner {
@@ -258,7 +274,7 @@ struct LedgerPages: RouteCollection {
                     note: $0.note, reopened: $0.reopened)
             },
             states: definition.states.filter { $0.code != content.stateCode }.map { SelectOption(value: $0.code, label: $0.name, selected: false) },
-            canEdit: caller.role.canEditRecords, version: record.version)
+            canEdit: caller.role.canEditRecords, version: record.version, revealFields: revealFields, reasonError: reasonError)
         return try await req.page(
             "ledgers/item", title: "\(definition.name) 第\(record.seq)号", active: "/ledgers", status: status, error: error, body)
     }
