@@ -250,4 +250,35 @@ import VaporTesting
             #expect(!(try await sup.get(path)).body.string.contains(clear))
         }
     }
+
+    @Test func theVersionsPageListsEveryDefinitionChangeNewestFirst() async throws {
+        try await TestApp.with { t in
+            let token = try await LedgerSamples.define(t)
+            let read = try await t.request(.GET, "/api/v1/ledgers/assistance", token: token)
+            var body = LedgerSamples.definition
+            var fields = try #require(body["fields"] as? [[String: Any]])
+            fields[1]["label"] = "件数"
+            body["fields"] = fields
+            let saved = try await t.request(.PATCH, "/api/v1/ledgers/assistance", token: token, json: body, headers: ["If-Match": read.etag])
+            #expect(saved.status == .ok, "\(saved.body.string)")
+            try await t.createUser("lin.view", role: .viewer, division: "141124")
+            let web = WebClient(t)
+            try await web.signIn("lin.view", password: TestApp.password)
+            #expect((try await web.get("/ledgers/assistance")).body.string.contains("/ledgers/assistance/versions"))
+            let page = try await web.get("/ledgers/assistance/versions")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            let rows = html.components(separatedBy: "class=\"version-row\"").dropFirst()
+            #expect(rows.count == 2)
+            #expect(rows.first?.contains("第2版") == true && rows.first?.contains("字段「数量」改名为「件数」") == true)
+            #expect(rows.last?.contains("第1版") == true && rows.last?.contains("建立台账") == true)
+            #expect(html.contains("当前为第 2 版"))
+            // Out of scope is the same as missing.
+            var xing = LedgerSamples.definition
+            xing["code"] = "xing-only"
+            xing["division_code"] = "141123"
+            #expect(try await t.request(.POST, "/api/v1/ledgers", token: token, json: xing).status == .created)
+            #expect(try await web.get("/ledgers/xing-only/versions").status == .notFound)
+        }
+    }
 }

@@ -13,6 +13,7 @@ struct LedgerDesignPages: RouteCollection {
         routes.post("new", use: create)
         routes.get(":code", "edit", use: editForm)
         routes.post(":code", "edit", use: update)
+        routes.get(":code", "versions", use: versions)
     }
 
     struct FieldRow: Encodable, Sendable {
