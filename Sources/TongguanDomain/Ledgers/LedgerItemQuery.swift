@@ -7,6 +7,10 @@ public struct LedgerItemQuery: Hashable, Sendable {
     public var stateCode: String?
     /// Items overdue on this day: due before it and in one of `definition.openStateCodes`.
     public var overdueOn: CivilDate?
+    /// Items due on or after / on or before these days (an item without a due date is in
+    /// neither range).
+    public var dueFrom: CivilDate?
+    public var dueTo: CivilDate?
     /// Lower-cased, to look for in `LedgerValues.searchDocument`.
     public var q: String?
     public var filters: [LedgerFieldFilter]
@@ -43,6 +47,17 @@ public struct LedgerItemQuery: Hashable, Sendable {
                 problems.add("overdue_on", "日期应为 YYYY-MM-DD 格式,如 2024-03-01")
             }
         }
+        for (name, label) in [("due_from", "截止日期起"), ("due_to", "截止日期止")] {
+            guard let text = Self.nonEmpty(parameters[name]) else { continue }
+            if !definition.hasDueDate {
+                problems.add(name, "该台账没有截止日期")
+            } else if let date = CivilDate(iso: text) {
+                if name == "due_from" { dueFrom = date } else { dueTo = date }
+            } else {
+                problems.add(name, "\(label)应为 YYYY-MM-DD 格式,如 2024-03-01")
+            }
+        }
+        if let dueFrom, let dueTo, dueFrom > dueTo { problems.add("due_to", "截止日期止不能早于截止日期起") }
         if let text = Self.nonEmpty(parameters["q"]) {
             if let problem = TextPolicy.firstProblem(in: text) {
                 problems.add("q", problem.message)
@@ -62,6 +77,11 @@ public struct LedgerItemQuery: Hashable, Sendable {
         if let division, !division.contains(item.divisionCode) { return false }
         if let stateCode, item.stateCode != stateCode { return false }
         if let overdueOn, !item.isOverdue(on: overdueOn, in: definition) { return false }
+        if dueFrom != nil || dueTo != nil {
+            guard let due = item.dueDate else { return false }
+            if let dueFrom, due < dueFrom { return false }
+            if let dueTo, due > dueTo { return false }
+        }
         if let q, !(searchDocument ?? LedgerValues.searchDocument(item.values, definition: definition)).contains(q) { return false }
         return filters.allSatisfy { $0.matches(item.values[$0.key]) }
     }

@@ -91,7 +91,7 @@ struct LedgerQueryTests {
     }
 
     @Test("every problem of a query, by parameter name")
-    func itemQueryProblems() {
+    func itemQueryProblems() throws {
         do {
             _ = try LedgerItemQuery(
                 parameters: [
@@ -112,6 +112,29 @@ struct LedgerQueryTests {
             try LedgerItemQuery(parameters: ["overdue_on": "2024-01-01"], definition: F.definition(hasDueDate: false))
         }
         #expect(throws: ValidationFailure.self) { try LedgerItemQuery(parameters: ["q": "a\u{202E}"], definition: d) }
+        do {
+            _ = try LedgerItemQuery(parameters: ["due_from": "2024-07-01", "due_to": "2024-06-30"], definition: d)
+            Issue.record("expected a reversed range to be refused")
+        } catch {
+            #expect(error.problems.map(\.field) == ["due_to"])
+            #expect(error.problems.first?.message == "截止日期止不能早于截止日期起")
+        }
+        do {
+            _ = try LedgerItemQuery(parameters: ["due_from": "2024-02-30", "due_to": "明天"], definition: d)
+            Issue.record("expected bad dates to be refused")
+        } catch {
+            #expect(error.problems.map(\.field).sorted() == ["due_from", "due_to"])
+            #expect(error.problems.contains { $0.message == "截止日期起应为 YYYY-MM-DD 格式,如 2024-03-01" })
+        }
+        let undated = F.definition(hasDueDate: false)
+        do {
+            _ = try LedgerItemQuery(parameters: ["due_from": "2024-01-01"], definition: undated)
+            Issue.record("expected a ledger without due dates to refuse the range")
+        } catch {
+            #expect(error.problems.map(\.message) == ["该台账没有截止日期"])
+        }
+        let range = try LedgerItemQuery(parameters: ["due_from": " 2024-01-01 ", "due_to": "2024-12-31"], definition: d)
+        #expect(range.dueFrom == F.date("2024-01-01") && range.dueTo == F.date("2024-12-31"))
     }
 
     @Test("an item query over items in memory")
@@ -129,6 +152,13 @@ struct LedgerQueryTests {
         #expect(try titles(["division": "141124"]) == ["Road 修路", "学校"])
         #expect(try titles(["state": "done"]) == ["学校"])
         #expect(try titles(["overdue_on": "2024-07-01"]) == ["Road 修路"])
+        // A due-date range includes both ends; an item without a due date is in none.
+        #expect(try titles(["due_from": "2024-06-30"]) == ["Road 修路", "学校"])
+        #expect(try titles(["due_to": "2024-06-30"]) == ["Road 修路", "学校"])
+        #expect(try titles(["due_from": "2024-06-30", "due_to": "2024-06-30"]) == ["Road 修路", "学校"])
+        #expect(try titles(["due_from": "2024-07-01"]).isEmpty)
+        #expect(try titles(["due_to": "2024-06-29"]).isEmpty)
+        #expect(try titles(["due_from": "2024-01-01", "state": "done"]) == ["学校"])
         #expect(try titles(["q": "ROAD"]) == ["Road 修路"])
         #expect(try titles(["q": "修"]) == ["Road 修路", "修桥"])
         #expect(try titles(["f.kind": "产业", "division": "141182"]) == ["修桥"])

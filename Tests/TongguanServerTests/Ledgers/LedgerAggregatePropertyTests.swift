@@ -199,6 +199,8 @@ import Vapor
                 if Int.random(in: 0..<4, using: &rng) == 0 { p["state"] = ["sa", "sb", "sc"].randomElement(using: &rng)! }
                 if Int.random(in: 0..<3, using: &rng) == 0 { p["division"] = ["141124", "141123", "141124100"].randomElement(using: &rng)! }
                 if Int.random(in: 0..<5, using: &rng) == 0 { p["overdue_on"] = Self.days.randomElement(using: &rng)! }
+                if Int.random(in: 0..<5, using: &rng) == 0 { p["due_from"] = Self.days.randomElement(using: &rng)! }
+                if Int.random(in: 0..<5, using: &rng) == 0, (p["due_from"] ?? "") <= Self.days[2] { p["due_to"] = Self.days[2] }
                 if Int.random(in: 0..<6, using: &rng) == 0 { p["q"] = ["road", "村", "民政"].randomElement(using: &rng)! }
                 let query = try LedgerItemQuery(parameters: p, definition: ctx.definition)
                 let scope = DivisionScope(DivisionCode(round % 2 == 0 ? "141124" : "141100")!)

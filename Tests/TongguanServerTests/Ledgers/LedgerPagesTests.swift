@@ -281,4 +281,30 @@ import VaporTesting
             #expect(try await web.get("/ledgers/xing-only/versions").status == .notFound)
         }
     }
+
+    @Test func theListFiltersByADueDateRange() async throws {
+        try await TestApp.with { t in
+            let token = try await LedgerSamples.define(t)
+            for (title, due) in [("六月到期", "2024-06-30"), ("八月到期", "2024-08-01"), ("没有期限", "")] {
+                var body = LedgerSamples.item(title)
+                if !due.isEmpty { body["due_date"] = due }
+                _ = try await LedgerSamples.create(t, token: token, body)
+            }
+            let web = WebClient(t)
+            try await web.signIn()
+            let later = try await web.get("/ledgers/assistance?due_from=2024-07-01")
+            #expect(later.body.string.contains("八月到期") && !later.body.string.contains("六月到期") && !later.body.string.contains("没有期限"))
+            #expect(later.body.string.contains(#"name="due_from" value="2024-07-01""#))
+            #expect(later.body.string.contains("due_from=2024-07-01&amp;format=csv") || later.body.string.contains("due_from=2024-07-01&format=csv"))
+            let both = try await web.get("/ledgers/assistance?due_from=2024-06-30&due_to=2024-08-01")
+            #expect(both.body.string.contains("六月到期") && both.body.string.contains("八月到期") && !both.body.string.contains("没有期限"))
+            let reversed = try await web.get("/ledgers/assistance?due_from=2024-08-02&due_to=2024-08-01")
+            #expect(reversed.body.string.contains("截止日期止不能早于截止日期起"))
+            let api = try await t.request(.GET, "/api/v1/ledgers/assistance/items?due_to=2024-07-01", token: token)
+            #expect((try api.json()["metadata"] as? [String: Any])?["total"] as? Int == 1)
+            let bad = try await t.request(.GET, "/api/v1/ledgers/assistance/items?due_to=soon", token: token)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(try bad.problemFields() == ["due_to"])
+        }
+    }
 }

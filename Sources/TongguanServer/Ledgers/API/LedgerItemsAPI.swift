@@ -16,6 +16,8 @@ struct LedgerItemsAPI: RouteCollection {
                 query: [
                     .init(name: "division", description: "区划代码(含下级)"), .init(name: "state", description: "状态代码"),
                     .init(name: "overdue_on", description: "在此日期已逾期(截止日期早于此日且未完成)", schema: .date),
+                    .init(name: "due_from", description: "截止日期不早于此日", schema: .date),
+                    .init(name: "due_to", description: "截止日期不晚于此日", schema: .date),
                     .init(name: "q", description: "文本、选项、单位、区划中包含"), .page, .per,
                 ],
                 response: .page(of: .ref("LedgerItem")), errors: [404, 422]))

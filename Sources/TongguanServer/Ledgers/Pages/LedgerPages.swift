@@ -104,6 +104,8 @@ struct LedgerPages: RouteCollection {
         var choices: [ChoiceFilter]
         var q: String
         var overdue: Bool
+        var dueFrom: String
+        var dueTo: String
         var hasDueDate: Bool
         var canEdit: Bool
         var canDefine: Bool
@@ -188,7 +190,8 @@ struct LedgerPages: RouteCollection {
             states: definition.states.map { SelectOption(value: $0.code, label: $0.name, selected: parameters["state"] == $0.code) },
             divisions: try await Division.options(
                 in: caller.scope, selected: parameters["division"], levels: [.city, .county, .township], on: req.db),
-            choices: choices, q: parameters["q"] ?? "", overdue: overdue, hasDueDate: definition.hasDueDate,
+            choices: choices, q: parameters["q"] ?? "", overdue: overdue, dueFrom: parameters["due_from"] ?? "",
+            dueTo: parameters["due_to"] ?? "", hasDueDate: definition.hasDueDate,
             canEdit: caller.role.canEditRecords,
             canDefine: DivisionCode(ledger.divisionCode).map { LedgerService.canDefine($0, caller: caller) } ?? false,
             chart: bars.isEmpty ? nil : BarChart(title: "各区划条目数", bars: bars).svg(), figures: figures,

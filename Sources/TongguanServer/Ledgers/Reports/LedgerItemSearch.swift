@@ -31,6 +31,8 @@ enum LedgerItemSearch {
             let open = ctx.definition.openStateCodes
             conditions = conditions + " AND i.due_date IS NOT NULL AND i.due_date < \(bind: day.description) AND i.state IN (\(binds: open))"
         }
+        if let day = query.dueFrom { conditions = conditions + " AND i.due_date >= \(bind: day.description)" }
+        if let day = query.dueTo { conditions = conditions + " AND i.due_date <= \(bind: day.description)" }
         if let q = query.q { conditions = conditions + " AND " + TextSearch.contains("i", "search", q) }
 
         // The most selective field condition, if it is selective enough to drive.
@@ -113,7 +115,7 @@ enum LedgerItemSearch {
 
     /// The total from the tallies, when the conditions are ones they count.
     static func talliedTotal(_ query: LedgerItemQuery, ctx: LedgerContext, scope: DivisionScope, on sql: any SQLDatabase) async throws -> Int? {
-        guard query.q == nil, query.overdueOn == nil, query.filters.count <= 1,
+        guard query.q == nil, query.overdueOn == nil, query.dueFrom == nil, query.dueTo == nil, query.filters.count <= 1,
             query.filters.allSatisfy({ LedgerFilterSQL.isTallied($0, definition: ctx.definition) })
         else { return nil }
         let aggregate = LedgerAggregateQuery(
