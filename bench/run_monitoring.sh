@@ -9,6 +9,9 @@
 #
 # Environment:
 #   TONGGUAN_BIN          use this binary instead of building one
+#   BEFORE_BIN            a baseline binary (e.g. main's release build): it migrates, the data is
+#                         loaded and it is measured; then the binary under test migrates the same
+#                         database and is measured; answers must be identical (ratios in the table)
 #   BENCH_SCRATCH         release build directory (default .build-release, gitignored)
 #   BENCH_ENGINES         "sqlite postgres" (default)
 #   BENCH_MEMBERS, BENCH_IMPORT_MEMBERS, BENCH_REQUESTS, BENCH_SEED
@@ -40,7 +43,8 @@ for engine in ${BENCH_ENGINES:-sqlite postgres}; do
     timeout 5400 python3 "$here/bench_monitoring.py" \
         --bin "$bin" --engine "$engine" --work "$work/$engine" \
         --members "${BENCH_MEMBERS:-1000000}" --import-members "${BENCH_IMPORT_MEMBERS:-100000}" \
-        --requests "${BENCH_REQUESTS:-100}" --seed "${BENCH_SEED:-20210716}" --out "$work/$engine.md"
+        --requests "${BENCH_REQUESTS:-100}" --seed "${BENCH_SEED:-20210716}" --out "$work/$engine.md" \
+        ${BEFORE_BIN:+--before-bin "$BEFORE_BIN"}
     cat "$work/$engine.md" >> "$out"
     echo >> "$out"
 done

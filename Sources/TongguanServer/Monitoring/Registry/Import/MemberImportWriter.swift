@@ -180,6 +180,7 @@ struct MemberImportWriter {
         if changed {
             household.version += 1
             try await household.save(on: tx)
+            try await MonitoringSpans.refresh([household.id!], on: tx)
             outcome.householdsUpdated += 1
         } else {
             outcome.householdsUnchanged += 1

@@ -79,6 +79,7 @@ enum RegistryService {
             }
             guard !diff.isEmpty else { return }
             try await household.saveVersioned(on: tx)
+            try await MonitoringSpans.refresh([household.id!], on: tx)
             audit.record(
                 "household.update", entityType: "household", entityID: household.code, divisionCode: household.divisionCode, changes: diff.changes)
             if before != household.divisionCode {
@@ -129,6 +130,7 @@ enum RegistryService {
             member.version = 1
             try await member.create(on: tx)
             try await household.saveVersioned(on: tx)
+            try await MonitoringSpans.refresh([household.id!], on: tx)
             var diff = AuditDiff()
             diff.created("member_id", id.uuidString)
             diff.created("name", fields.name, personal: .name)
@@ -163,6 +165,7 @@ enum RegistryService {
             if residentChanged { seal(member, fields.resident, ring: ring) }
             try await member.saveVersioned(on: tx)
             try await household.saveVersioned(on: tx)
+            try await MonitoringSpans.refresh([household.id!], on: tx)
             audit.record(
                 "member.update", entityType: "household", entityID: household.code, divisionCode: household.divisionCode, changes: diff.changes)
         }
@@ -191,6 +194,7 @@ enum RegistryService {
             let after = try before.leaving(member.id!, departure, newHead: newHead, today: today)
             try await write(after.membersChanged(since: before), rows: members, on: tx)
             try await household.saveVersioned(on: tx)
+            try await MonitoringSpans.refresh([household.id!], on: tx)
             var diff = AuditDiff()
             diff.created("member_id", member.id!.uuidString)
             diff.created("name", member.name, personal: .name)
@@ -220,6 +224,7 @@ enum RegistryService {
             try await member.saveVersioned(on: tx)
             try await source.saveVersioned(on: tx)
             try await target.saveVersioned(on: tx)
+            try await MonitoringSpans.refresh([source.id!, target.id!], on: tx)
             var diff = AuditDiff()
             diff.created("member_id", member.id!.uuidString)
             diff.created("name", member.name, personal: .name)

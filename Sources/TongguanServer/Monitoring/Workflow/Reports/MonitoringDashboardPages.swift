@@ -78,7 +78,8 @@ struct MonitoringDashboardPages: RouteCollection {
 
         // As of the day: every state (the funnel), and the 监测对象 with a measure started.
         let states = MonitoringReports.SummaryRequest(division: place, date: date, groupBy: .state)
-        let byState = try await MonitoringReports.summary(states, scope: scope, today: today, on: db)
+        let counts = try await MonitoringReports.dashboard(states, scope: scope, today: today, on: db)
+        let byState = counts.byState, coverage = counts.covered
         func phase(_ p: EpisodePhase) -> (households: Int, members: Int) {
             byState.filter { row in p.states.contains { $0.rawValue == row.group } }.reduce((0, 0)) { ($0.0 + $1.households, $0.1 + $1.members) }
         }
@@ -87,24 +88,18 @@ struct MonitoringDashboardPages: RouteCollection {
         let monitored = EpisodeFilter(phase: .monitoring, division: place, asOf: date)
         var covered = monitored
         covered.hasMeasure = true
-        let coverage = try await MonitoringReports.aggregate(covered, keys: [], scope: scope, today: today, on: db).first?.households ?? 0
         var uncovered = monitored
         uncovered.hasMeasure = false
         func episodes(_ f: EpisodeFilter) -> String { "/monitoring/episodes" + f.queryString() }
 
         // Twelve months of flow up to the day.
         let flowRequest = MonitoringReports.FlowRequest(from: date.firstOfMonth.adding(months: -11), to: date, division: place)
-        let flow = try await MonitoringReports.flow(flowRequest, scope: scope, today: today, on: db)
-        let whole = MonitoringReports.FlowRow(month: "", from: flowRequest.from, to: flowRequest.to)
-        func warnings(_ f: WarningFilter) -> String { "/monitoring/warnings" + f.queryString() }
         var open = WarningFilter()
         open.division = place
         open.status = .open
-        struct Count: Decodable { var n: Int }
-        let openWarnings =
-            try await db.sql.raw(
-                "SELECT COUNT(*) AS n FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE \(open.condition(scope: scope))"
-            ).first(decoding: Count.self)?.n ?? 0
+        let (flow, openWarnings) = try await MonitoringReports.flow(flowRequest, counting: open, scope: scope, on: db)
+        let whole = MonitoringReports.FlowRow(month: "", from: flowRequest.from, to: flowRequest.to)
+        func warnings(_ f: WarningFilter) -> String { "/monitoring/warnings" + f.queryString() }
 
         let sum = { (k: KeyPath<MonitoringReports.FlowRow, Int>) in flow.reduce(0) { $0 + $1[keyPath: k] } }
         let period = "\(flowRequest.from) 至 \(date)"
@@ -142,7 +137,7 @@ struct MonitoringDashboardPages: RouteCollection {
         var byDivision: [(division: String, category: MonitoringCategory, households: Int, link: String)] = []
         var children: [Division] = []
         if MonitoringReports.childDigits(of: place) != nil {
-            byDivision = try await MonitoringReports.categoriesByDivision(states, scope: scope, today: today, on: db)
+            byDivision = counts.byDivision
             children = try await Division.scoped(scope, on: db).filter(\.$parentCode == place.rawValue).sort(\.$id).limit(1000).all()
         }
         var childCodes = children.compactMap(\.id)

@@ -34,74 +34,130 @@ enum MonitoringIndicatorQueries {
                 QueryParameterSpec(name: "risk_type", label: "风险类型", allowedValues: MonitoringRiskType.allCases.map(\.rawValue)),
                 QueryParameterSpec(name: "rule", label: "预警规则(仅用于预警数)", allowedValues: EarlyWarningRule.allCases.map(\.rawValue)),
             ]),
-        evaluate: evaluate)
+        evaluate: evaluate, series: series)
 
     @Sendable static func evaluate(_ q: IndicatorQueryRequest) async throws -> IndicatorFigure {
         try await evaluate(q, today: RegistryFinder.today())
     }
 
-    static func evaluate(_ q: IndicatorQueryRequest, today: CivilDate) async throws -> IndicatorFigure {
-        var problems: [FieldProblem] = []
-        func value<T: RawRepresentable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
-            guard let raw = q.parameters[name] else { return nil }
-            guard let v = T(rawValue: raw) else {
-                problems.append(FieldProblem(field: name, message: "「\(raw)」不是可用的取值"))
-                return nil
-            }
-            return v
-        }
-        let measure = value("measure", Measure.self)
-        if q.parameters["measure"] == nil { problems.append(FieldProblem(field: "measure", message: "监测汇总需要度量")) }
-        let state = value("state", EpisodeState.self)
-        let phase = value("phase", EpisodePhase.self)
-        let category = value("category", MonitoringCategory.self)
-        let riskType = value("risk_type", MonitoringRiskType.self)
-        let rule = value("rule", EarlyWarningRule.self)
-        if !problems.isEmpty { throw Refusal.invalid(problems) }
+    @Sendable static func series(_ r: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
+        try await series(r, today: RegistryFinder.today())
+    }
 
-        let db = q.db
-        struct Count: Decodable { var n: Int64 }
-        switch measure! {
-        case .households, .members:
-            let day = min(q.period.end, today)
-            let filter = EpisodeFilter(
-                state: state, phase: state == nil ? (phase ?? .monitoring) : phase, category: category, riskType: riskType,
-                division: q.division, asOf: day)
-            let body = filter.fromWhere(scope: q.scope, today: today)
-            let n: Int64
-            if measure == .households {
-                n = try await db.sql.raw("SELECT COUNT(DISTINCT h.id) AS n " + body).first(decoding: Count.self)?.n ?? 0
-            } else {
-                let d = day.description
-                n =
-                    try await db.sql.raw(
-                        """
-                        SELECT COUNT(*) AS n FROM members m WHERE m.household_id IN (SELECT h.id \(body))
-                        AND m.birth_date <= \(bind: d) AND (m.left_on IS NULL OR m.left_on >= \(bind: d))
-                        """
-                    ).first(decoding: Count.self)?.n ?? 0
+    /// The query's parameters, every bad one refused at once.
+    struct Question {
+        var measure: Measure
+        var state: EpisodeState?
+        var phase: EpisodePhase?
+        var category: MonitoringCategory?
+        var riskType: MonitoringRiskType?
+        var rule: EarlyWarningRule?
+
+        init(_ parameters: [String: String]) throws {
+            var problems: [FieldProblem] = []
+            func value<T: RawRepresentable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
+                guard let raw = parameters[name] else { return nil }
+                guard let v = T(rawValue: raw) else {
+                    problems.append(FieldProblem(field: name, message: "「\(raw)」不是可用的取值"))
+                    return nil
+                }
+                return v
             }
-            return IndicatorFigure(value: ExactDecimal(n), link: "/monitoring/episodes" + filter.queryString())
-        case .identified, .eliminated:
-            var filter = EpisodeFilter(state: state, phase: phase, category: category, riskType: riskType, division: q.division)
-            if measure == .identified {
-                (filter.identifiedFrom, filter.identifiedTo) = (q.period.start, q.period.end)
-            } else {
-                (filter.eliminatedFrom, filter.eliminatedTo) = (q.period.start, q.period.end)
-            }
-            let body = filter.fromWhere(scope: q.scope, today: today)
-            let n = try await db.sql.raw("SELECT COUNT(*) AS n " + body).first(decoding: Count.self)?.n ?? 0
-            return IndicatorFigure(value: ExactDecimal(n), link: "/monitoring/episodes" + filter.queryString())
-        case .warningsRaised:
-            var filter = WarningFilter()
-            filter.division = q.division
-            filter.rule = rule
-            (filter.raisedFrom, filter.raisedTo) = (q.period.start, q.period.end)
-            let n =
-                try await db.sql.raw(
-                    "SELECT COUNT(*) AS n FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE \(filter.condition(scope: q.scope))"
-                ).first(decoding: Count.self)?.n ?? 0
-            return IndicatorFigure(value: ExactDecimal(n), link: "/monitoring/warnings" + filter.queryString())
+            let measure = value("measure", Measure.self)
+            if parameters["measure"] == nil { problems.append(FieldProblem(field: "measure", message: "监测汇总需要度量")) }
+            state = value("state", EpisodeState.self)
+            phase = value("phase", EpisodePhase.self)
+            category = value("category", MonitoringCategory.self)
+            riskType = value("risk_type", MonitoringRiskType.self)
+            rule = value("rule", EarlyWarningRule.self)
+            guard problems.isEmpty, let measure else { throw Refusal.invalid(problems) }
+            self.measure = measure
         }
+
+        /// The households counted on a day: the episode list as of that day.
+        func households(in division: DivisionCode, on day: CivilDate) -> EpisodeFilter {
+            EpisodeFilter(
+                state: state, phase: state == nil ? (phase ?? .monitoring) : phase, category: category, riskType: riskType, division: division,
+                asOf: day)
+        }
+
+        /// The episodes approved or eliminated within the period.
+        func episodes(in division: DivisionCode, _ period: (CivilDate, CivilDate)) -> EpisodeFilter {
+            var filter = EpisodeFilter(state: state, phase: phase, category: category, riskType: riskType, division: division)
+            if measure == .identified {
+                (filter.identifiedFrom, filter.identifiedTo) = period
+            } else {
+                (filter.eliminatedFrom, filter.eliminatedTo) = period
+            }
+            return filter
+        }
+
+        /// The warnings raised within the period.
+        func warnings(in division: DivisionCode, _ period: (CivilDate, CivilDate)) -> WarningFilter {
+            var filter = WarningFilter()
+            filter.division = division
+            filter.rule = rule
+            (filter.raisedFrom, filter.raisedTo) = period
+            return filter
+        }
+
+        /// The date column the period is read from, for identified, eliminated and warnings.
+        var dateColumn: SQLQueryString {
+            switch measure {
+            case .identified: "e.identified_on"
+            case .eliminated: "e.closed_on"
+            default: "w.raised_on"
+            }
+        }
+    }
+
+    static func evaluate(_ q: IndicatorQueryRequest, today: CivilDate) async throws -> IndicatorFigure {
+        let series = IndicatorSeriesRequest(parameters: q.parameters, periods: [q.period], division: q.division, scope: q.scope, db: q.db)
+        return try await Self.series(series, today: today)[0]
+    }
+
+    /// Every period in one statement: as of each period's last day (households, members) or
+    /// grouped by the period a date falls in (identified, eliminated, warnings).
+    static func series(_ r: IndicatorSeriesRequest, today: CivilDate) async throws -> [IndicatorFigure] {
+        let question = try Question(r.parameters)
+        let periods = r.periods.map { ($0.start, $0.end) }
+        var counts: [String: Int64] = [:]
+        var links: [String] = []
+        switch question.measure {
+        case .households, .members:
+            var query: SQLQueryString = ""
+            for (i, period) in r.periods.enumerated() {
+                let filter = question.households(in: r.division, on: min(period.end, today))
+                links.append("/monitoring/episodes" + filter.queryString())
+                let n: SQLQueryString = question.measure == .households ? "COUNT(*)" : "CAST(COALESCE(SUM(p.members), 0) AS BIGINT)"
+                query +=
+                    (i == 0 ? "" : " UNION ALL ") + "SELECT \(literal: String(i)) AS k, \(n) AS n "
+                    + MonitoringReports.spans(filter, scope: r.scope, today: today)
+            }
+            counts = try await decode(query, on: r.db)
+        case .identified, .eliminated:
+            links = periods.map { "/monitoring/episodes" + question.episodes(in: r.division, $0).queryString() }
+            guard let span = r.span else { return [] }
+            let body = question.episodes(in: r.division, span).fromWhere(scope: r.scope, today: today)
+            counts = try await decode("SELECT \(r.bucket(question.dateColumn)) AS k, COUNT(*) AS n " + body + " GROUP BY k", on: r.db)
+        case .warningsRaised:
+            links = periods.map { "/monitoring/warnings" + question.warnings(in: r.division, $0).queryString() }
+            guard let span = r.span else { return [] }
+            let condition = question.warnings(in: r.division, span).condition(scope: r.scope)
+            counts = try await decode(
+                "SELECT \(r.bucket(question.dateColumn)) AS k, COUNT(*) AS n FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE "
+                    + condition + " GROUP BY k", on: r.db)
+        }
+        return links.enumerated().map { i, link in IndicatorFigure(value: ExactDecimal(counts[String(i)] ?? 0), link: link) }
+    }
+
+    /// `k` (the period's index, NULL outside them all) → `n`.
+    static func decode(_ query: SQLQueryString, on db: any Database) async throws -> [String: Int64] {
+        struct Cell: Decodable { var k: String?; var n: Int64 }
+        var out: [String: Int64] = [:]
+        for cell in try await db.sql.raw(query).all(decoding: Cell.self) {
+            if let k = cell.k { out[k, default: 0] += cell.n }
+        }
+        return out
     }
 }

@@ -64,34 +64,50 @@ enum MonitoringReports {
         return division
     }
 
-    /// The members of a household present on the day (born by then and not left before it).
-    static func presentMembers(on day: CivilDate) -> SQLQueryString {
-        let d = day.description
-        return """
-            (SELECT COUNT(*) FROM members m WHERE m.household_id = h.id AND m.birth_date <= \(bind: d)
-            AND (m.left_on IS NULL OR m.left_on >= \(bind: d)))
-            """
+    /// `column LIKE prefix%`, and for a county or lower also as a range of village codes (all
+    /// 12 digits), which an index can read (SQLite's `LIKE` cannot).
+    static func within(_ column: SQLQueryString, _ prefix: String) -> SQLQueryString {
+        var sql: SQLQueryString = " AND \(column) LIKE \(bind: prefix + "%")"
+        if prefix.count >= 6, prefix.count < 12 {
+            sql += " AND \(column) BETWEEN \(bind: prefix) AND \(bind: prefix + String(repeating: "9", count: 12 - prefix.count))"
+        }
+        return sql
+    }
+
+    /// `FROM … WHERE …` over the reports' spans (`p`, `MonitoringSpans`) in force on the
+    /// filter's day (today without one): one row per household, in the state it was in that
+    /// day, with its present members that day. The same households `filter` lists.
+    static func spans(_ filter: EpisodeFilter, scope: DivisionScope, today: CivilDate) -> SQLQueryString {
+        assert(filter.channel == nil && filter.household == nil && filter.identifiedFrom == nil && filter.identifiedTo == nil)
+        assert(filter.eliminatedFrom == nil && filter.eliminatedTo == nil)
+        let d = (filter.asOf ?? today).description
+        var sql: SQLQueryString = "FROM monitoring_spans p WHERE p.start_on <= \(bind: d) AND p.end_on > \(bind: d)"
+        sql += within("p.division_code", scope.prefix)
+        if let division = filter.division { sql += within("p.division_code", division.significantPrefix) }
+        if let state = filter.state { sql += " AND p.state = \(bind: state.rawValue)" }
+        if let phase = filter.phase { sql += " AND p.state IN (\(binds: phase.states.map(\.rawValue)))" }
+        if let category = filter.category { sql += " AND p.category = \(bind: category.rawValue) AND p.identified_on <= \(bind: d)" }
+        if let riskType = filter.riskType {
+            sql += " AND (',' || p.risk_types || ',') LIKE \(bind: "%," + riskType.rawValue + ",%") AND p.identified_on <= \(bind: d)"
+        }
+        if let hasMeasure = filter.hasMeasure {
+            sql += hasMeasure ? " AND p.first_measure_on <= \(bind: d)" : " AND (p.first_measure_on IS NULL OR p.first_measure_on > \(bind: d))"
+        }
+        return sql
     }
 
     /// Households and present members per value of `keys` (one row per combination), over
-    /// the households `filter` lists; `extra` narrows further.
+    /// the households `filter` lists as of its day; `extra` narrows further.
     static func aggregate(
         _ filter: EpisodeFilter, keys: [SQLQueryString], extra: SQLQueryString = "", scope: DivisionScope, today: CivilDate,
         on db: any Database
     ) async throws -> [(keys: [String], households: Int, members: Int)] {
-        let day = filter.asOf ?? today
-        var select: SQLQueryString = "SELECT "
-        var names: SQLQueryString = ""
-        for (i, key) in keys.enumerated() {
-            select += key + " AS \(ident: "k\(i)"), "
-            names += "\(ident: "k\(i)"), "
-        }
-        let inner = select + presentMembers(on: day) + " AS n " + filter.fromWhere(scope: scope, today: today) + extra
-        var query: SQLQueryString = "SELECT " + names + "COUNT(*) AS hh, CAST(COALESCE(SUM(n), 0) AS BIGINT) AS mm FROM (" + inner + ") t"
+        var query: SQLQueryString = "SELECT "
+        for (i, key) in keys.enumerated() { query += key + " AS \(ident: "k\(i)"), " }
+        query += "COUNT(*) AS hh, CAST(COALESCE(SUM(p.members), 0) AS BIGINT) AS mm " + spans(filter, scope: scope, today: today) + extra
         if !keys.isEmpty {
-            query += " GROUP BY " + (0..<keys.count).map { "\(ident: "k\($0)")" as SQLQueryString }.joined(separator: ", ")
+            query += " GROUP BY " + keys.indices.map { "\(ident: "k\($0)")" as SQLQueryString }.joined(separator: ", ")
         }
-        try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         var out: [(keys: [String], households: Int, members: Int)] = []
         for row in try await db.sql.raw(query).all() {
             var values: [String] = []
@@ -124,21 +140,12 @@ enum MonitoringReports {
             adjust(&f)
             return "/monitoring/episodes" + f.queryString()
         }
-        let identifiedBy: SQLQueryString = " AND e.identified_on <= \(bind: r.date.description)"
+        let identifiedBy: SQLQueryString = " AND p.identified_on <= \(bind: r.date.description)"
         switch r.groupBy {
         case .state:
-            let rows = try await aggregate(base, keys: [base.stateColumn], scope: scope, today: today, on: db)
-            let states = r.effectivePhase?.states ?? EpisodeState.allCases
-            return states.map { state in
-                let row = rows.first { $0.keys[0] == state.rawValue }
-                return SummaryRow(
-                    group: state.rawValue, label: state.label, households: row?.households ?? 0, members: row?.members ?? 0,
-                    link: link {
-                        $0.state = state; $0.phase = nil
-                    })
-            }
+            return stateRows(r, try await aggregate(base, keys: ["p.state"], scope: scope, today: today, on: db))
         case .category:
-            let rows = try await aggregate(base, keys: ["e.category"], extra: identifiedBy, scope: scope, today: today, on: db)
+            let rows = try await aggregate(base, keys: ["p.category"], extra: identifiedBy, scope: scope, today: today, on: db)
             return MonitoringCategory.allCases.map { category in
                 let row = rows.first { $0.keys[0] == category.rawValue }
                 return SummaryRow(
@@ -148,7 +155,7 @@ enum MonitoringReports {
         case .riskType:
             // Grouped by the stored set of types (a few dozen combinations); a household with
             // two types counts under each.
-            let rows = try await aggregate(base, keys: ["e.risk_types"], extra: identifiedBy, scope: scope, today: today, on: db)
+            let rows = try await aggregate(base, keys: ["p.risk_types"], extra: identifiedBy, scope: scope, today: today, on: db)
             return MonitoringRiskType.allCases.map { type in
                 let matching = rows.filter { $0.keys[0].split(separator: ",").contains { $0 == type.rawValue } }
                 return SummaryRow(
@@ -157,7 +164,7 @@ enum MonitoringReports {
             }
         case .division:
             guard let digits = childDigits(of: r.division) else { return [] }
-            let rows = try await aggregate(base, keys: ["SUBSTR(h.division_code, 1, \(literal: digits))"], scope: scope, today: today, on: db)
+            let rows = try await aggregate(base, keys: ["SUBSTR(p.division_code, 1, \(literal: digits))"], scope: scope, today: today, on: db)
             let children = try await Division.scoped(scope, on: db).filter(\.$parentCode == r.division.rawValue).sort(\.$id).limit(1000).all()
             var codes = children.compactMap(\.id)
             for row in rows where !codes.contains(childCode(row.keys[0])) { codes.append(childCode(row.keys[0])) }
@@ -171,25 +178,53 @@ enum MonitoringReports {
         }
     }
 
-    /// 监测对象 per lower division and category as of the day (the dashboard's chart), with
-    /// the list behind each figure.
-    static func categoriesByDivision(
-        _ r: SummaryRequest, scope: DivisionScope, today: CivilDate, on db: any Database
-    ) async throws -> [(division: String, category: MonitoringCategory, households: Int, link: String)] {
-        guard let digits = childDigits(of: r.division) else { return [] }
-        var request = r
-        request.phase = .monitoring
-        let base = request.filter
-        let rows = try await aggregate(
-            base, keys: ["SUBSTR(h.division_code, 1, \(literal: digits))", "e.category"],
-            extra: " AND e.identified_on <= \(bind: r.date.description)", scope: scope, today: today, on: db)
-        return rows.compactMap { row in
-            guard let category = MonitoringCategory(rawValue: row.keys[1]) else { return nil }
-            var f = base
-            f.division = DivisionCode(childCode(row.keys[0]))
-            f.category = category
-            return (childCode(row.keys[0]), category, row.households, "/monitoring/episodes" + f.queryString())
+    /// The summary's rows by state from counts whose first key is the state (summed over
+    /// the other keys).
+    static func stateRows(_ r: SummaryRequest, _ rows: [(keys: [String], households: Int, members: Int)]) -> [SummaryRow] {
+        (r.effectivePhase?.states ?? EpisodeState.allCases).map { state in
+            let matching = rows.filter { $0.keys[0] == state.rawValue }
+            var f = r.filter
+            f.state = state
+            f.phase = nil
+            return SummaryRow(
+                group: state.rawValue, label: state.label, households: matching.reduce(0) { $0 + $1.households },
+                members: matching.reduce(0) { $0 + $1.members }, link: "/monitoring/episodes" + f.queryString())
         }
+    }
+
+    /// The dashboard's figures as of the day, in one statement grouped by state, lower
+    /// division, category and whether a measure had started: the state funnel (the summary
+    /// by state), the 监测对象 with a measure, and 监测对象 per lower division and category,
+    /// each with the list behind it.
+    static func dashboard(
+        _ r: SummaryRequest, scope: DivisionScope, today: CivilDate, on db: any Database
+    ) async throws -> (
+        byState: [SummaryRow], covered: Int, byDivision: [(division: String, category: MonitoringCategory, households: Int, link: String)]
+    ) {
+        var all = r
+        all.groupBy = .state
+        all.phase = nil
+        let digits = childDigits(of: r.division)
+        let child: SQLQueryString = digits.map { "SUBSTR(p.division_code, 1, \(literal: $0))" } ?? "p.division_code"
+        let covered: SQLQueryString = "CASE WHEN p.first_measure_on <= \(bind: r.date.description) THEN 'y' ELSE 'n' END"
+        let rows = try await aggregate(all.filter, keys: ["p.state", child, "p.category", covered], scope: scope, today: today, on: db)
+        let monitoring = Set(EpisodePhase.monitoring.states.map(\.rawValue))
+        let monitored = rows.filter { monitoring.contains($0.keys[0]) }
+        var byDivision: [(division: String, category: MonitoringCategory, households: Int, link: String)] = []
+        if digits != nil {
+            var base = r.filter
+            base.phase = .monitoring
+            for (key, group) in Dictionary(grouping: monitored, by: { [childCode($0.keys[1]), $0.keys[2]] }).sorted(by: {
+                $0.key.lexicographicallyPrecedes($1.key)
+            }) {
+                guard let category = MonitoringCategory(rawValue: key[1]) else { continue }
+                var f = base
+                f.division = DivisionCode(key[0])
+                f.category = category
+                byDivision.append((key[0], category, group.reduce(0) { $0 + $1.households }, "/monitoring/episodes" + f.queryString()))
+            }
+        }
+        return (stateRows(all, rows), monitored.filter { $0.keys[3] == "y" }.reduce(0) { $0 + $1.households }, byDivision)
     }
 
     // MARK: flow
@@ -242,6 +277,14 @@ enum MonitoringReports {
     }
 
     static func flow(_ r: FlowRequest, scope: DivisionScope, today: CivilDate, on db: any Database) async throws -> [FlowRow] {
+        try await flow(r, counting: nil, scope: scope, on: db).rows
+    }
+
+    /// The flow, and in the same statement how many warnings `open` lists (the dashboard's).
+    static func flow(
+        _ r: FlowRequest, counting open: WarningFilter?, scope: DivisionScope, on db: any Database
+    ) async throws -> (rows: [FlowRow], open: Int) {
+        var openCount = 0
         var rows: [FlowRow] = []
         var month = r.from.firstOfMonth
         while month <= r.to {
@@ -249,10 +292,6 @@ enum MonitoringReports {
             rows.append(FlowRow(month: String(month.description.prefix(7)), from: max(month, r.from), to: min(last, r.to)))
             month = month.adding(months: 1)
         }
-        var identified = EpisodeFilter(division: r.division)
-        (identified.identifiedFrom, identified.identifiedTo) = (r.from, r.to)
-        var eliminated = EpisodeFilter(division: r.division)
-        (eliminated.eliminatedFrom, eliminated.eliminatedTo) = (r.from, r.to)
         var raised = WarningFilter()
         raised.division = r.division
         (raised.raisedFrom, raised.raisedTo) = (r.from, r.to)
@@ -260,18 +299,26 @@ enum MonitoringReports {
         resolved.division = r.division
         (resolved.resolvedFrom, resolved.resolvedTo) = (r.from, r.to)
         let warnings: SQLQueryString = " FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE "
-        let query: SQLQueryString =
-            "SELECT 'i' AS k, SUBSTR(e.identified_on, 1, 7) AS mo, COUNT(*) AS n " + identified.fromWhere(scope: scope, today: today)
-            + " GROUP BY SUBSTR(e.identified_on, 1, 7)"
-            + " UNION ALL SELECT 'e' AS k, SUBSTR(e.closed_on, 1, 7) AS mo, COUNT(*) AS n " + eliminated.fromWhere(scope: scope, today: today)
-            + " GROUP BY SUBSTR(e.closed_on, 1, 7)"
+        // An episode is approved once and eliminated once: the step's first span says when.
+        func steps(_ kind: EpisodeStepKind) -> SQLQueryString {
+            "FROM monitoring_spans p WHERE p.step = \(bind: kind.rawValue) AND p.start_on >= \(bind: r.from.description)"
+                + " AND p.start_on <= \(bind: r.to.description)" + within("p.division_code", scope.prefix)
+                + within("p.division_code", r.division.significantPrefix) + " GROUP BY SUBSTR(p.start_on, 1, 7)"
+        }
+        var query: SQLQueryString =
+            "SELECT 'i' AS k, SUBSTR(p.start_on, 1, 7) AS mo, COUNT(*) AS n " + steps(.approve)
+            + " UNION ALL SELECT 'e' AS k, SUBSTR(p.start_on, 1, 7) AS mo, COUNT(*) AS n " + steps(.eliminate)
             + " UNION ALL SELECT 'r' AS k, SUBSTR(w.raised_on, 1, 7) AS mo, COUNT(*) AS n" + warnings + raised.condition(scope: scope)
             + " GROUP BY SUBSTR(w.raised_on, 1, 7)"
             + " UNION ALL SELECT 's' AS k, SUBSTR(w.closed_on, 1, 7) AS mo, COUNT(*) AS n" + warnings + resolved.condition(scope: scope)
             + " GROUP BY SUBSTR(w.closed_on, 1, 7)"
+        if let open {
+            query += " UNION ALL SELECT 'o' AS k, '' AS mo, COUNT(*) AS n" + warnings + open.condition(scope: scope)
+        }
         struct Cell: Decodable { var k: String; var mo: String; var n: Int64 }
         try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         for cell in try await db.sql.raw(query).all(decoding: Cell.self) {
+            if cell.k == "o" { openCount = Int(cell.n) }
             guard let i = rows.firstIndex(where: { $0.month == cell.mo }) else { continue }
             switch cell.k {
             case "i": rows[i].identified = Int(cell.n)
@@ -280,6 +327,6 @@ enum MonitoringReports {
             default: rows[i].warningsResolved = Int(cell.n)
             }
         }
-        return rows
+        return (rows, openCount)
     }
 }

@@ -131,6 +131,7 @@ enum EpisodeService {
         row.details = Details(record.step).json
         row.actor = actor.name
         try await row.create(on: tx)
+        try await MonitoringSpans.refresh([episode.householdID], on: tx)
     }
 
     /// The facts a step's conditions are checked against, for the household on `today`.
@@ -160,6 +161,7 @@ enum EpisodeService {
             record.householdID = fresh.householdID
             record.apply(measure)
             try await record.create(on: tx)
+            try await MonitoringSpans.refresh([fresh.householdID], on: tx)
             var diff = AuditDiff()
             diff.created("measure_id", record.id!.uuidString)
             diff.created("type", measure.type.rawValue)
