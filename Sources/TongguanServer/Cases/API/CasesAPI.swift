@@ -125,13 +125,11 @@ struct CasesAPI: RouteCollection {
     }
 
     func exportMasked(req: Request) async throws -> Response {
-        try await CaseExport.download(req: req, caller: try req.caller, mode: .masked)
+        try await CaseExport.download(req: req, reason: nil)
     }
 
     func exportFull(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let mode = try CaseExport.personal.fullMode(for: caller) { try PersonalExport.reason(ofBody: req) }
-        return try await CaseExport.download(req: req, caller: caller, mode: mode)
+        try await CaseExport.download(req: req) { try PersonalExport.reason(ofBody: req) }
     }
 
     func stats(req: Request) async throws -> CaseStatsDTO {

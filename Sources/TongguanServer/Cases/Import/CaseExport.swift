@@ -22,7 +22,10 @@ enum CaseExport {
 
     /// The list's cases (the request's filters and file options) as a download, masked or in
     /// full; each download is audited (`case.export`, or `export.personal` for a full one).
-    static func download(req: Request, caller: Caller, mode: PersonalExport.Mode) async throws -> Response {
+    /// `reason`, when given, reads the reason of a full export (the API's body, a page's form).
+    static func download(req: Request, reason: (() throws -> String?)?) async throws -> Response {
+        let caller = try req.caller
+        let mode = try reason.map { try personal.fullMode(for: caller, reason: $0) } ?? .masked
         guard mayExport(caller.role) else { throw Refusal.forbidden("只有经办人、督办人和管理员可以导出诉求清单") }
         let (format, encoding) = try SheetTransfer.fileOptions(req)
         let filter = try CaseFilter(from: req)

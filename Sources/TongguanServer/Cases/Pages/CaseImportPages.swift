@@ -17,13 +17,11 @@ struct CaseImportPages: RouteCollection {
     /// The list's cases as a sheet, with the list's filters: names and phones masked
     /// (`CaseExport.download`); the POST (a reason in the form) gives them in full.
     func download(req: Request) async throws -> Response {
-        try await CaseExport.download(req: req, caller: try req.caller, mode: .masked)
+        try await CaseExport.download(req: req, reason: nil)
     }
 
     func downloadFull(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let mode = try CaseExport.personal.fullMode(for: caller) { try PersonalExport.reason(ofForm: req) }
-        return try await CaseExport.download(req: req, caller: caller, mode: mode)
+        try await CaseExport.download(req: req) { try PersonalExport.reason(ofForm: req) }
     }
 
     struct FormBody: Encodable, Sendable {

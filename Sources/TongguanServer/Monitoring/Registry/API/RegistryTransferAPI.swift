@@ -72,26 +72,20 @@ struct RegistryTransferAPI: RouteCollection {
     }
 
     func exportFile(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let (format, encoding) = try SheetTransfer.fileOptions(req)
-        let filter = try HouseholdFilter(from: req)
-        return try await Self.download(req: req, caller: caller, filter: filter, format: format, encoding: encoding, mode: .masked)
+        try await Self.download(req: req, reason: nil)
     }
 
     func exportFull(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let mode = try MemberExport.personal.fullMode(for: caller) { try PersonalExport.reason(ofBody: req) }
-        let (format, encoding) = try SheetTransfer.fileOptions(req)
-        let filter = try HouseholdFilter(from: req)
-        return try await Self.download(req: req, caller: caller, filter: filter, format: format, encoding: encoding, mode: mode)
+        try await Self.download(req: req) { try PersonalExport.reason(ofBody: req) }
     }
 
-    /// The member sheet (masked, or in full for an admin's stated reason, audited).
-    static func download(
-        req: Request, caller: Caller, filter: HouseholdFilter, format: SheetFile.Format, encoding: CSVEncoding, mode: PersonalExport.Mode
-    )
-        async throws -> Response
-    {
+    /// The member sheet with the request's filters: masked, or (given a way to read the
+    /// reason: the API's body, a page's form) in full for an admin's stated reason, audited.
+    static func download(req: Request, reason: (() throws -> String?)?) async throws -> Response {
+        let caller = try req.caller
+        let mode = try reason.map { try MemberExport.personal.fullMode(for: caller, reason: $0) } ?? .masked
+        let (format, encoding) = try SheetTransfer.fileOptions(req)
+        let filter = try HouseholdFilter(from: req)
         var rows: [[String]] = []
         let options = MemberExport.Options(filter: filter, withIDs: mode.isFull)
         let count = try await MemberExport.rows(options, scope: caller.scope, ring: try req.registryKeys, on: req.db) { rows += $0 }

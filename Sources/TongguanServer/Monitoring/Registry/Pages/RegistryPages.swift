@@ -69,11 +69,7 @@ struct RegistryPages: RouteCollection {
 
     /// The full member sheet for an admin, with the reason from the form (never the URL).
     func exportFull(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let mode = try MemberExport.personal.fullMode(for: caller) { try PersonalExport.reason(ofForm: req) }
-        let (format, encoding) = try SheetTransfer.fileOptions(req)
-        let filter = try HouseholdFilter(from: req)
-        return try await RegistryTransferAPI.download(req: req, caller: caller, filter: filter, format: format, encoding: encoding, mode: mode)
+        try await RegistryTransferAPI.download(req: req) { try PersonalExport.reason(ofForm: req) }
     }
 
     func list(req: Request) async throws -> Response {
