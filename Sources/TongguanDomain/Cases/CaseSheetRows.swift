@@ -54,9 +54,14 @@ extension CaseSheet {
         }
         let title = checked(.title, max: CaseDetails.maxTitleLength)
         let content = checked(.content, max: CaseDetails.maxContentLength, multiLine: true)
-        let requester = checked(.requester, max: CaseDetails.maxNameLength)
+        // A default export masks the requester's name and phone: such a cell stands for no
+        // value (the import only creates cases), so the row is refused.
+        let requester = PersonalSheet.isMasked(raw(.requester)) ? "" : checked(.requester, max: CaseDetails.maxNameLength)
+        if PersonalSheet.isMasked(raw(.requester)) { problems.append(PersonalSheet.maskedProblem(line: row.line, column: Column.requester.rawValue)) }
         var phone = raw(.phone)
-        if phone.isEmpty {
+        if PersonalSheet.isMasked(phone) {
+            problems.append(PersonalSheet.maskedProblem(line: row.line, column: Column.phone.rawValue))
+        } else if phone.isEmpty {
             fail(.phone, "不能为空")
         } else if let normalized = PhoneNumber.normalized(phone) {
             phone = normalized

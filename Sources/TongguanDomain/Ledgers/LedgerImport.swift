@@ -37,7 +37,10 @@ public enum LedgerImport {
         for field in definition.uniqueFields {
             var firstLine: [String: Int] = [:]
             for draft in drafts {
-                guard let key = draft.values[field.key]?.uniqueKey ?? draft.maskedResidentIDs[field.key].map({ "*" + $0 }) else { continue }
+                guard
+                    let key = draft.values[field.key]?.uniqueKey ?? draft.maskedResidentIDs[field.key].map({ "*" + $0 })
+                        ?? draft.maskedPeople[field.key].map({ "*" + $0.joined(separator: "\n") })
+                else { continue }
                 if let earlier = firstLine[key] {
                     problems.append(RowProblem(row: draft.line, column: field.label, message: "与第\(earlier)行相同,该字段的值不能重复"))
                 } else {
@@ -67,12 +70,15 @@ public enum LedgerImport {
                         message: labels.map { "「\($0)」" }.joined(separator: "、") + "分别对应不同的已有记录,无法确定要更新哪一条")
                 ]))
         }
-        if keys.isEmpty, let masked = definition.uniqueFields.first(where: { draft.maskedResidentIDs[$0.key] != nil }) {
+        if keys.isEmpty,
+            let masked = definition.uniqueFields.first(where: { draft.maskedResidentIDs[$0.key] != nil || draft.maskedPeople[$0.key] != nil })
+        {
+            let what = masked.type == .person ? "此人的姓名或电话" : "身份证号"
             return .failure(
                 ImportProblems([
                     RowProblem(
                         row: draft.line, column: masked.label,
-                        message: "身份证号是脱敏显示的,无法据此匹配已有记录,请填写完整号码")
+                        message: "\(what)是脱敏显示的,无法据此匹配已有记录,请填写完整" + (masked.type == .person ? "内容" : "号码"))
                 ]))
         }
         return .success(ids.first)

@@ -14,6 +14,9 @@ extension LedgerSheet {
         /// Resident IDs exported masked, by field key: they stand for the matched item's
         /// stored number (`resolvingMasks`), never for a new one.
         public var maskedResidentIDs: [String: String]
+        /// Persons exported masked (name, phone cells as written), by field key: like masked
+        /// resident IDs, they stand for the matched item's person, never for a new one.
+        public var maskedPeople: [String: [String]] = [:]
     }
 
     /// Checks one data row; every problem of the row is reported, each in its column.
@@ -41,10 +44,15 @@ extension LedgerSheet {
 
         var values: LedgerValueMap = [:]
         var masked: [String: String] = [:]
+        var maskedPeople: [String: [String]] = [:]
         for field in definition.activeFields {
             let cells = field.type == .person ? [cell(.field(key: field.key)), cell(.phone(key: field.key))] : [cell(.field(key: field.key))]
             if field.type == .residentID, isMask(cells[0].text) {
                 masked[field.key] = cells[0].text
+                continue
+            }
+            if field.type == .person, cells.contains(where: { PersonalSheet.isMasked($0.text) }) {
+                maskedPeople[field.key] = cells.map(\.text)
                 continue
             }
             do {
@@ -93,7 +101,7 @@ extension LedgerSheet {
         return .success(
             Draft(
                 line: row.line, divisionCode: division, stateCode: stateCode, values: values, dueDate: dueDate,
-                ownerUnit: ownerUnit, ownerPerson: ownerPerson, maskedResidentIDs: masked))
+                ownerUnit: ownerUnit, ownerPerson: ownerPerson, maskedResidentIDs: masked, maskedPeople: maskedPeople))
     }
 
     /// A masked resident ID as `PersonalData.residentID.mask` writes it.
@@ -116,7 +124,20 @@ extension LedgerSheet.Draft {
                 problems.append(RowProblem(row: line, column: label, message: "身份证号是脱敏显示的,与已有记录不符,请填写完整号码"))
             }
         }
+        for (key, cells) in maskedPeople.sorted(by: { $0.key < $1.key }) {
+            let field = definition.field(key)
+            if case .person(let person) = existing?.values[key], cells.count == 2,
+                cells[0] == person.name || cells[0] == PersonalSheet.mask(person.name, as: .name),
+                cells[1] == PersonalSheet.mask(person.phone, as: .phone) || PhoneNumber.normalized(cells[1]) == person.phone
+            {
+                resolved.values[key] = .person(person)
+            } else {
+                let column = PersonalSheet.isMasked(cells.first ?? "") ? (field?.label ?? key) : (field?.phoneLabel ?? key)
+                problems.append(RowProblem(row: line, column: column, message: "此人的姓名或电话是脱敏显示的,与已有记录不符,请填写完整内容"))
+            }
+        }
         resolved.maskedResidentIDs = [:]
+        resolved.maskedPeople = [:]
         return problems.isEmpty ? .success(resolved) : .failure(ImportProblems(problems))
     }
 

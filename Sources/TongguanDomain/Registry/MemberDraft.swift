@@ -94,7 +94,13 @@ extension MemberSheet {
         func required(_ c: Column) -> String? {
             let value = text(c)
             if value.isEmpty { fail(c, "不能为空"); return nil }
-            return value
+            return unmasked(c, value)
+        }
+        // A default export's masked cell never stands for a value: the row is refused.
+        func unmasked(_ c: Column, _ value: String) -> String? {
+            guard MemberSheet.personal.columns.contains(where: { $0.header == c.rawValue }), PersonalSheet.isMasked(value) else { return value }
+            reading.problems.append(PersonalSheet.maskedProblem(line: row.line, column: c.rawValue))
+            return nil
         }
         func line(_ c: Column, raw: String, max: Int) -> String? {
             do {
@@ -150,11 +156,11 @@ extension MemberSheet {
         let insurance = flag(.basicMedicalInsurance)
         var phone: String?
         let rawPhone = text(.phone)
-        if !rawPhone.isEmpty {
+        if !rawPhone.isEmpty, unmasked(.phone, rawPhone) != nil {
             if let normalized = PhoneNumber.normalized(rawPhone) { phone = normalized } else { fail(.phone, PhoneNumber.problemMessage) }
         }
         let rawAddress = text(.address)
-        let address = rawAddress.isEmpty ? nil : line(.address, raw: rawAddress, max: maximumAddressLength)
+        let address = rawAddress.isEmpty ? nil : unmasked(.address, rawAddress).flatMap { line(.address, raw: $0, max: maximumAddressLength) }
 
         reading.resident = resident
         reading.head = head

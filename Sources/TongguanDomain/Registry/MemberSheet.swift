@@ -60,20 +60,23 @@ public enum MemberSheet {
 
     // MARK: The personal-data notice
 
-    public static let noticeMark = "【个人信息】"
+    public static let noticeMark = PersonalSheet.noticeMark
 
-    /// The export's first line (one cell). Both forms hold names, phone numbers and
-    /// addresses; only the one with clear IDs re-imports (masked IDs fail their checksum).
-    public static func personalDataNotice(withIDs: Bool) -> String {
-        noticeMark + "本文件含有农户成员的个人信息(姓名、"
-            + (withIDs ? "完整身份证号" : "身份证号已脱敏") + "、联系电话、住址),仅限帮扶工作使用,"
-            + "不得外传、公开或用于其他用途;用毕请删除。"
-    }
+    /// The sheet's personal columns (`PersonalSheet`): a default export masks them all.
+    public static let personal = PersonalSheet(
+        subject: "农户成员",
+        columns: [
+            .init(Column.name.rawValue, .name), .init(Column.residentID.rawValue, .residentID),
+            .init(Column.headResidentID.rawValue, .residentID), .init(Column.phone.rawValue, .phone),
+            .init(Column.address.rawValue, .address),
+        ])
+
+    /// The export's first line (one cell). Only the full form re-imports (masked IDs are
+    /// refused by the importer).
+    public static func personalDataNotice(withIDs: Bool) -> String { personal.notice(full: withIDs) }
 
     /// True for a row that is an export's notice line rather than the header.
-    public static func isPersonalDataNotice(_ cells: [String]) -> Bool {
-        cells.first(where: { !$0.trimmedCell.isEmpty })?.trimmedCell.hasPrefix(noticeMark) ?? false
-    }
+    public static func isPersonalDataNotice(_ cells: [String]) -> Bool { PersonalSheet.isNotice(cells) }
 
     // MARK: Villages the importing user may use
 

@@ -41,10 +41,10 @@ struct LedgersModule: TongguanModule {
     /// Loads the platform's data key (`DataProtection`), which seals the resident IDs of
     /// ledger items. No column is declared: the IDs live inside each item's `data` JSON and
     /// their blind indexes in `ledger_values`/`ledger_unique`, which `SealedColumn` cannot
-    /// describe, so `tongguan keys rotate` does not re-seal them yet and refuses while any
-    /// are stored (README, 台账).
+    /// describe; the module re-seals them itself when `tongguan keys rotate` asks
+    /// (`LedgerSealedIDs.rotation`).
     func seed(_ app: Application) async throws {
-        try await DataProtection.prepare(app, columns: [], unrotatable: [LedgerSealedIDs.seals])
+        try await DataProtection.prepare(app, columns: [], rotations: [LedgerSealedIDs.rotation])
     }
 
     func loadDemo(_ demo: DemoContext) async throws -> String? {

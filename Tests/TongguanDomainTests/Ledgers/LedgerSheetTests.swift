@@ -188,6 +188,29 @@ struct LedgerSheetTests {
         #expect(draft.resolvingMasks(existing: nil, definition: d) == .failure(ImportProblems([refused])))
     }
 
+    @Test("a person masked by a default export stands for the matched item's person, never for a new one")
+    func maskedPerson() {
+        let header = LedgerSheet.header(for: d)
+        let export = PersonalSheet(subject: "测试", columns: [.init("联系人", .name), .init("联系人电话", .phone)])
+        let cells = PersonalSheet.masked(
+            LedgerSheet.exportRow(Self.item, definition: d, revealing: true), at: export.positions(in: header))
+        #expect(cells[11] == "张*" && cells[12] == "035*****1234")
+        guard case .success(let draft) = LedgerSheet.draft(SheetRow(line: 7, cells: cells.map(SheetCell.text)), columns: columns(), definition: d)
+        else {
+            Issue.record("expected a draft"); return
+        }
+        #expect(draft.values["contact"] == nil && draft.maskedPeople == ["contact": ["张*", "035*****1234"]])
+        guard case .success(let resolved) = draft.resolvingMasks(existing: Self.item, definition: d) else {
+            Issue.record("expected resolution"); return
+        }
+        #expect(resolved.values["contact"] == .person(LedgerPerson(name: "张三", phone: "0358-8221234")))
+        var other = Self.item
+        other.values["contact"] = .person(LedgerPerson(name: "张三", phone: "0358-8229999"))
+        let refused = RowProblem(row: 7, column: "联系人", message: "此人的姓名或电话是脱敏显示的,与已有记录不符,请填写完整内容")
+        #expect(draft.resolvingMasks(existing: other, definition: d) == .failure(ImportProblems([refused])))
+        #expect(draft.resolvingMasks(existing: nil, definition: d) == .failure(ImportProblems([refused])))
+    }
+
     @Test("a matched item keeps its state when the cell is blank, and its archived values")
     func content() {
         var fields = F.fields

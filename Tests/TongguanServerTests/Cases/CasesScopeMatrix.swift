@@ -63,6 +63,15 @@ extension ScopeMatrixTests {
             Case(
                 method: .GET, path: "/api/v1/cases", make: { _, place in ("/api/v1/cases?division=\(divisionOf[place]!)", nil) },
                 expected: { _, _ in .ok }),
+            // The sheet export: masked for editors and supervisors, in full (with a reason) for
+            // admins and supervisors; the rows are the caller's scope whatever the filter.
+            Case(
+                method: .GET, path: "/api/v1/cases/export", make: { _, place in ("/api/v1/cases/export?division=\(divisionOf[place]!)", nil) },
+                expected: { role, _ in role.canEditRecords || role.canSupervise ? .ok : .forbidden }),
+            Case(
+                method: .POST, path: "/api/v1/cases/export",
+                make: { _, place in ("/api/v1/cases/export?division=\(divisionOf[place]!)", ["reason": "核对联系方式"]) },
+                expected: { role, _ in role.canSupervise ? .ok : .forbidden }),
             // Open311 services: city-wide settings, read by everyone, changed by city admins only.
             Case(
                 method: .GET, path: "/api/v1/open311/services", make: { _, _ in ("/api/v1/open311/services", nil) },

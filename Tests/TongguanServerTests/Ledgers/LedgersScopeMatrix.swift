@@ -61,6 +61,10 @@ extension ScopeMatrixTests {
                 method: .GET, path: "/api/v1/ledgers/:code/export",
                 make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/export?format=xlsx", nil) }, expected: ledgerVisible),
             Case(
+                method: .POST, path: "/api/v1/ledgers/:code/export",
+                make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/export", ["reason": "核对身份证号"]) },
+                expected: { role, place in place == .otherCounty ? .notFound : (role.canSupervise ? .ok : .forbidden) }),
+            Case(
                 method: .GET, path: "/api/v1/ledgers/:code/template",
                 make: { _, place in ("/api/v1/ledgers/\(ledgerCodes[place]!)/template", nil) }, expected: ledgerVisible),
             // Items of the city's ledger, in each place.

@@ -94,6 +94,10 @@ extension ScopeMatrixTests {
             Case(
                 method: .GET, path: "/api/v1/households/export",
                 make: { _, place in ("/api/v1/households/export?division=\(addressOf[place]!)", nil) }, expected: { _, _ in .ok }),
+            Case(
+                method: .POST, path: "/api/v1/households/export",
+                make: { _, place in ("/api/v1/households/export?division=\(addressOf[place]!)", ["reason": "迁移数据"]) },
+                expected: { role, _ in role == .admin ? .ok : .forbidden }),
         ],
         setUp: { t, fixture in
             try await RegistryFixture.addVillages(t)

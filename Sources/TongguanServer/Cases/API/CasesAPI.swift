@@ -44,6 +44,22 @@ struct CasesAPI: RouteCollection {
                     .init(name: "group_by", description: "分组", schema: .string(values: CaseStats.Grouping.allCases.map(\.rawValue))),
                 ],
                 response: .ref("CaseStats"), errors: [422]))
+        let exportQuery: [APIOperation.Parameter] = [
+            .init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
+            .init(name: "encoding", description: "CSV 编码", schema: .string(values: ["utf8", "gb18030"])),
+            .init(name: "source", description: "来源", schema: .string(values: CaseSource.allCases.map(\.rawValue))),
+            .init(name: "state", description: "状态", schema: .string(values: CaseState.allCases.map(\.rawValue))),
+            .init(name: "division", description: "区划代码(含下级)"), .init(name: "backlog", description: "积案", schema: .boolean),
+        ]
+        cases.get("export", use: exportMasked).openAPI(
+            .init(
+                summary: "导出诉求清单(积案清单的列;诉求人姓名和联系电话脱敏;首行注明含个人信息)", tag: "诉求", query: exportQuery,
+                response: .string(format: "binary"), errors: [403, 422], responseMediaTypes: APIOperation.sheetMediaTypes))
+        cases.post("export", use: exportFull).openAPI(
+            .init(
+                summary: "完整导出诉求清单(诉求人姓名和联系电话不脱敏;仅管理员和督办人,须写明原因,记入审计)", tag: "诉求", query: exportQuery,
+                body: PersonalExport.requestSchema, response: .string(format: "binary"), errors: [403, 422],
+                responseMediaTypes: APIOperation.sheetMediaTypes))
         cases.get(":id", use: show).openAPI(.init(summary: "查看诉求(含办理过程、分解任务和期限)", tag: "诉求", response: .ref("Case"), errors: [404]))
         cases.patch(":id", use: update).openAPI(
             .init(
@@ -106,6 +122,14 @@ struct CasesAPI: RouteCollection {
         let total = try await query.count(\.$divisionCode)
         let rows = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
         return Page(items: rows.map { CaseListItemDTO($0, today: today) }, metadata: .init(page: paging.page, per: paging.per, total: total))
+    }
+
+    func exportMasked(req: Request) async throws -> Response {
+        try await CaseExport.download(req: req, reason: nil)
+    }
+
+    func exportFull(req: Request) async throws -> Response {
+        try await CaseExport.download(req: req) { try PersonalExport.reason(ofBody: req) }
     }
 
     func stats(req: Request) async throws -> CaseStatsDTO {

@@ -4,10 +4,44 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-/// Cases as a sheet with the backlog list's columns (`CaseSheet.Column`), so an exported list
-/// reads back through the import (states under review excepted: the import refuses them).
+/// Cases as a sheet with the backlog list's columns (`CaseSheet.Column`). The requester's
+/// name and phone are personal columns (`PersonalExport`): masked by default, in full only
+/// for admins and supervisors with a reason (audited). A default export does not import
+/// back: the importer refuses masked cells row by row (it only ever creates cases).
 enum CaseExport {
     static let limit = 200_000
+
+    static let personal = PersonalExport(
+        name: "cases",
+        sheet: PersonalSheet(
+            subject: "诉求人", columns: [.init(CaseSheet.Column.requester.rawValue, .name), .init(CaseSheet.Column.phone.rawValue, .phone)]),
+        allows: { $0.canSupervise }, refusal: "只有管理员和督办人可以完整导出诉求人的姓名和联系电话")
+
+    /// Who may download the (masked) list: editors and supervisors.
+    static func mayExport(_ role: Role) -> Bool { role.canEditRecords || role.canSupervise }
+
+    /// The list's cases (the request's filters and file options) as a download, masked or in
+    /// full; each download is audited (`case.export`, or `export.personal` for a full one).
+    /// `reason`, when given, reads the reason of a full export (the API's body, a page's form).
+    static func download(req: Request, reason: (() throws -> String?)?) async throws -> Response {
+        let caller = try req.caller
+        let mode = try reason.map { try personal.fullMode(for: caller, reason: $0) } ?? .masked
+        guard mayExport(caller.role) else { throw Refusal.forbidden("只有经办人、督办人和管理员可以导出诉求清单") }
+        let (format, encoding) = try SheetTransfer.fileOptions(req)
+        let filter = try CaseFilter(from: req)
+        let rows = try await rows(filter: filter, scope: caller.scope, on: req.db)
+        if mode.isFull {
+            try await personal.record(mode, rows: rows.count - 1, division: caller.scope.root.rawValue, actor: req.auditActor, on: req.db)
+        } else {
+            try await req.db.audited(by: req.auditActor) { _, audit in
+                var diff = AuditDiff()
+                diff.created("rows", String(rows.count - 1))
+                diff.created("filter", filter.queryString())
+                audit.record("case.export", entityType: "case", entityID: "export", divisionCode: caller.scope.root.rawValue, changes: diff.changes)
+            }
+        }
+        return try SheetTransfer.download(personal.file(rows, mode: mode), name: "cases", sheetName: "诉求", format: format, encoding: encoding)
+    }
 
     static func rows(filter: CaseFilter, scope: DivisionScope, on db: any Database) async throws -> [[String]] {
         let settings = try await CaseSettings.load(on: db)
@@ -30,7 +64,8 @@ enum CaseExport {
     }
 }
 
-/// `tongguan export cases [--format csv|xlsx] [--output FILE] [--encoding gb18030] [--backlog] [--division CODE]`.
+/// `tongguan export cases [--format csv|xlsx] [--output FILE] [--encoding gb18030] [--backlog] [--division CODE]
+/// [--personal --reason R]`.
 struct ExportCases: PreparedCommand {
     struct Signature: CommandSignature {
         @Option(name: "format", help: "csv(默认)或 xlsx")
@@ -43,9 +78,13 @@ struct ExportCases: PreparedCommand {
         var division: String?
         @Flag(name: "backlog", help: "只导出积案")
         var backlog: Bool
+        @Flag(name: "personal", help: "诉求人姓名和联系电话不脱敏(须同时给出 --reason,记入审计)")
+        var personal: Bool
+        @Option(name: "reason", help: "完整导出个人信息的原因")
+        var reason: String?
     }
 
-    var help: String { "导出诉求清单(与积案清单同列,可再导入)" }
+    var help: String { "导出诉求清单(与积案清单同列;诉求人姓名和联系电话默认脱敏,--personal --reason 完整导出)" }
 
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -55,9 +94,14 @@ struct ExportCases: PreparedCommand {
             filter.division = code
         }
         if signature.backlog { filter.backlog = true }
+        let mode = try PersonalExport.commandMode(full: signature.personal, reason: signature.reason)
         let caller = try await SheetTransfer.rootCaller(app)
         let rows = try await CaseExport.rows(filter: filter, scope: caller.scope, on: app.db)
         try SheetTransfer.write(
-            rows, format: signature.format, encoding: signature.encoding, output: signature.output, sheetName: "诉求", progress: .forConsole())
+            CaseExport.personal.file(rows, mode: mode), format: signature.format, encoding: signature.encoding, output: signature.output,
+            sheetName: "诉求", progress: .forConsole())
+        try await CaseExport.personal.record(
+            mode, rows: rows.count - 1, division: filter.division?.rawValue ?? caller.scope.root.rawValue, actor: .cli(),
+            output: signature.output ?? "(标准输出)", on: app.db)
     }
 }

@@ -56,6 +56,8 @@ enum CaseImport {
             report.refuse(tally)
             return report
         }
+        // An export's first line says it holds personal data; the header follows it.
+        if let first = rows.first, PersonalSheet.isNotice(first.cells.map(\.text)) { rows.removeFirst() }
         guard let header = rows.first else {
             tally.addFile(RowProblem(row: 1, column: "文件", message: "文件是空的"))
             report.refuse(tally)

@@ -63,6 +63,8 @@ struct CasePages: RouteCollection {
         var criteria: String?
         /// The list's cases as a sheet (same filters).
         var export: String
+        var canExport: Bool
+        var personalExport: PersonalExport.FormBody?
     }
 
     /// The filters beyond the form's fields: hidden fields, and what they mean in words.
@@ -141,7 +143,9 @@ struct CasePages: RouteCollection {
             divisions: try await Division.options(in: caller.scope, selected: filter.division?.rawValue, levels: [.city, .county], on: req.db),
             units: units.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id == filter.unit) },
             quick: Self.quickLinks(today: today), canEdit: caller.role.canEditRecords, canManage: caller.role.canManageUsers,
-            kept: Self.kept(filter).0, criteria: Self.kept(filter).1, export: "/cases/export" + filter.queryString())
+            kept: Self.kept(filter).0, criteria: Self.kept(filter).1, export: "/cases/export" + filter.queryString(),
+            canExport: CaseExport.mayExport(caller.role),
+            personalExport: CaseExport.personal.form(action: "/cases/export" + filter.queryString(), for: caller))
         return try await req.page("cases/list", title: "诉求", active: "/cases", body)
     }
 

@@ -16,13 +16,23 @@ struct LedgerTransferAPI: RouteCollection {
                 bodyMediaTypes: APIOperation.sheetMediaTypes + ["application/octet-stream"]))
         ledger.get("export", use: exportFile).openAPI(
             .init(
-                summary: "导出台账表(与导入格式相同,身份证号脱敏;可用列表的筛选条件)", tag: "台账",
+                summary: "导出台账表(与导入格式相同;人员姓名、电话和身份证号脱敏,首行注明含个人信息;可用列表的筛选条件)", tag: "台账",
                 query: [
                     .init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
                     .init(name: "encoding", description: "CSV 编码", schema: .string(values: ["utf8", "gb18030"])),
                     .init(name: "division", description: "区划代码(含下级)"), .init(name: "state", description: "状态代码"),
                 ],
                 response: .string(format: "binary"), errors: [404, 422], responseMediaTypes: APIOperation.sheetMediaTypes))
+        ledger.post("export", use: exportFull).openAPI(
+            .init(
+                summary: "完整导出台账表(姓名、电话、身份证号不脱敏;仅管理员和督办人,须写明原因,记入审计)", tag: "台账",
+                query: [
+                    .init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
+                    .init(name: "encoding", description: "CSV 编码", schema: .string(values: ["utf8", "gb18030"])),
+                    .init(name: "division", description: "区划代码(含下级)"), .init(name: "state", description: "状态代码"),
+                ],
+                body: PersonalExport.requestSchema, response: .string(format: "binary"), errors: [403, 404, 422],
+                responseMediaTypes: APIOperation.sheetMediaTypes))
         ledger.get("template", use: template).openAPI(
             .init(
                 summary: "下载导入模板(XLSX:空表和逐列填写说明)", tag: "台账", response: .string(format: "binary"), errors: [404],
@@ -66,16 +76,26 @@ struct LedgerTransferAPI: RouteCollection {
     // builds need it unoptimised. It only streams a file, so nothing is lost.
     @_optimize(none)
     func exportFile(req: Request) async throws -> Response {
+        try await export(req: req, full: false)
+    }
+
+    func exportFull(req: Request) async throws -> Response {
+        try await export(req: req, full: true)
+    }
+
+    @_optimize(none)
+    func export(req: Request, full: Bool) async throws -> Response {
         let caller = try req.caller
         let (ledger, definition) = try await LedgerService.find(req.parameters.get("code"), in: caller.scope, on: req.db)
+        var mode = PersonalExport.Mode.masked
+        if full { mode = try LedgerSheetExport.personal(definition).fullMode(for: caller) { try PersonalExport.reason(ofBody: req) } }
         var parameters = LedgerItemsAPI.parameters(req)
         let (format, encoding) = try SheetTransfer.fileOptions(req)
         parameters["format"] = nil
         parameters["encoding"] = nil
         let query = try LedgerQueries.itemQuery(parameters, definition: definition)
-        let rows = try await LedgerSheetExport.rows(
-            try LedgerContext(ledger, definition), query: query, scope: caller.scope, protection: LedgerProtection(req.application), on: req.db)
-        return try SheetTransfer.download(rows, name: definition.code, sheetName: definition.name, format: format, encoding: encoding)
+        return try await LedgerSheetExport.download(
+            try LedgerContext(ledger, definition), query: query, caller: caller, mode: mode, format: format, encoding: encoding, req: req)
     }
 
     func template(req: Request) async throws -> Response {

@@ -46,14 +46,19 @@ struct ExportLedger: PreparedCommand {
         var division: String?
         @Option(name: "state", help: "状态代码")
         var state: String?
+        @Flag(name: "personal", help: "人员姓名、电话和身份证号不脱敏(须同时给出 --reason,记入审计)")
+        var personal: Bool
+        @Option(name: "reason", help: "完整导出个人信息的原因")
+        var reason: String?
     }
 
-    var help: String { "导出台账表(可再导入;身份证号脱敏)" }
+    var help: String { "导出台账表(可再导入;人员姓名、电话和身份证号默认脱敏,--personal --reason 完整导出)" }
 
     // Unoptimised for the same Swift 6.3.1 -O crash as `LedgerTransferAPI.exportFile`.
     @_optimize(none)
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        let mode = try PersonalExport.commandMode(full: signature.personal, reason: signature.reason)
         let caller = try await SheetTransfer.rootCaller(app)
         let ctx = try await LedgerCommandSupport.ledger(signature.code, caller: caller, on: app.db)
         var parameters: [String: String] = [:]
@@ -64,9 +69,13 @@ struct ExportLedger: PreparedCommand {
             throw CommandFailure(message: error.problems.map { "--\($0.field):\($0.message)" }.joined(separator: "\n"), exitCode: 2)
         }
         let rows = try await LedgerSheetExport.rows(ctx, query: query, scope: caller.scope, protection: LedgerProtection(app), on: app.db)
+        let export = LedgerSheetExport.personal(ctx.definition)
         try SheetTransfer.write(
-            rows, format: signature.format, encoding: signature.encoding, output: signature.output, sheetName: ctx.definition.name,
-            progress: .forConsole())
+            export.file(rows, mode: mode), format: signature.format, encoding: signature.encoding, output: signature.output,
+            sheetName: ctx.definition.name, progress: .forConsole())
+        try await export.record(
+            mode, rows: rows.count - 1, division: signature.division ?? caller.scope.root.rawValue, actor: .cli(),
+            output: signature.output ?? "(标准输出)", on: app.db)
     }
 }
 

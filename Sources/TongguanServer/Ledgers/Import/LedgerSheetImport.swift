@@ -104,6 +104,8 @@ enum LedgerSheetImport {
                 return false
             }
             guard headerSeen else {
+                // An export's first line says it holds personal data; the header follows it.
+                if PersonalSheet.isNotice(row.cells.map(\.text)) { return true }
                 headerSeen = true
                 switch LedgerSheet.locate(header: row.cells.map(\.text), definition: ctx.definition) {
                 case .failure(let failure): tally.addHeader(failure.problems)
@@ -219,13 +221,15 @@ enum LedgerSheetImport {
         let sql = tx.sql
         // Every unique value of the file, looked up per field in batches.
         var wanted: [String: Set<String>] = [:]
-        var storedKey: [LedgerImport.MatchKey: String] = [:]
+        // A resident ID by every blind index it may be stored under (both keys during a
+        // rotation, `keys rotate`), so an item not yet re-sealed still matches.
+        var storedKey: [LedgerImport.MatchKey: [String]] = [:]
         for draft in drafts {
             for key in LedgerImport.matchKeys(draft, definition: definition) {
                 guard let value = draft.values[key.fieldKey] else { continue }
-                let stored = try LedgerStore.key(of: value, keys: keys)
+                let stored = try LedgerStore.lookupKeys(of: value, keys: keys)
                 storedKey[key] = stored
-                wanted[key.fieldKey, default: []].insert(stored)
+                wanted[key.fieldKey, default: []].formUnion(stored)
             }
         }
         struct UniqueRow: Decodable { var field_key: String; var value_key: String; var item_seq: Int64 }
@@ -254,7 +258,7 @@ enum LedgerSheetImport {
         for draft in drafts {
             var found: [String: String] = [:]
             for key in LedgerImport.matchKeys(draft, definition: definition) {
-                if let stored = storedKey[key], let seq = seqByValue[key.fieldKey]?[stored] { found[key.fieldKey] = String(seq) }
+                if let seq = storedKey[key]?.lazy.compactMap({ seqByValue[key.fieldKey]?[$0] }).first { found[key.fieldKey] = String(seq) }
             }
             let matchedSeq: Int64?
             switch LedgerImport.matchedItem(draft, found: found, definition: definition) {

@@ -18,6 +18,7 @@ struct LedgerPages: RouteCollection {
         ledger.get("items", use: items)
         ledger.upload("import", maxSize: SheetTransfer.maxFileSize, use: upload)
         ledger.get("export", use: download)
+        ledger.post("export", use: downloadFull)
         ledger.get("template", use: template)
         try LedgerFormPages().boot(routes: ledger)
         ledger.get("items", ":id", use: item)
@@ -113,6 +114,7 @@ struct LedgerPages: RouteCollection {
         var figures: [Figure]
         var exportCSV: String
         var exportXLSX: String
+        var personalExport: PersonalExport.FormBody?
     }
 
     struct Figure: Encodable, Sendable {
@@ -196,7 +198,9 @@ struct LedgerPages: RouteCollection {
             canDefine: DivisionCode(ledger.divisionCode).map { LedgerService.canDefine($0, caller: caller) } ?? false,
             chart: bars.isEmpty ? nil : BarChart(title: "各区划条目数", bars: bars).svg(), figures: figures,
             exportCSV: "/ledgers/\(ledger.code)/export" + QueryString.encode(exportPairs + [("format", "csv")]),
-            exportXLSX: "/ledgers/\(ledger.code)/export" + QueryString.encode(exportPairs + [("format", "xlsx")]))
+            exportXLSX: "/ledgers/\(ledger.code)/export" + QueryString.encode(exportPairs + [("format", "xlsx")]),
+            personalExport: Self.personalExportForm(
+                definition, action: "/ledgers/\(ledger.code)/export" + QueryString.encode(exportPairs + [("format", "csv")]), caller: caller))
         return try await req.page("ledgers/items", title: definition.name, active: "/ledgers", error: error, body)
     }
 
@@ -334,16 +338,32 @@ struct LedgerPages: RouteCollection {
     // Unoptimised for the same Swift 6.3.1 -O crash as `LedgerTransferAPI.exportFile`.
     @_optimize(none)
     func download(req: Request) async throws -> Response {
+        try await download(req: req, full: false)
+    }
+
+    /// The full export: the reason comes in the form (never in the URL).
+    func downloadFull(req: Request) async throws -> Response {
+        try await download(req: req, full: true)
+    }
+
+    @_optimize(none)
+    func download(req: Request, full: Bool) async throws -> Response {
         let caller = try req.caller
         let (ledger, definition) = try await LedgerService.find(req.parameters.get("code"), in: caller.scope, on: req.db)
+        var mode = PersonalExport.Mode.masked
+        if full { mode = try LedgerSheetExport.personal(definition).fullMode(for: caller) { try PersonalExport.reason(ofForm: req) } }
         var parameters = LedgerItemsAPI.parameters(req).filter { !$0.value.isEmpty }
         let (format, encoding) = try SheetTransfer.fileOptions(req)
         for name in ["format", "encoding", "page", "per"] { parameters[name] = nil }
         if parameters.removeValue(forKey: "overdue") == "on" { parameters["overdue_on"] = LedgerItemService.chinaDay(Date()).description }
         let query = try LedgerQueries.itemQuery(parameters, definition: definition)
-        let rows = try await LedgerSheetExport.rows(
-            try LedgerContext(ledger, definition), query: query, scope: caller.scope, protection: LedgerProtection(req.application), on: req.db)
-        return try SheetTransfer.download(rows, name: definition.code, sheetName: definition.name, format: format, encoding: encoding)
+        return try await LedgerSheetExport.download(
+            try LedgerContext(ledger, definition), query: query, caller: caller, mode: mode, format: format, encoding: encoding, req: req)
+    }
+
+    static func personalExportForm(_ definition: LedgerDefinition, action: String, caller: Caller) -> PersonalExport.FormBody? {
+        let export = LedgerSheetExport.personal(definition)
+        return export.sheet.isEmpty ? nil : export.form(action: action, for: caller)
     }
 
     func template(req: Request) async throws -> Response {

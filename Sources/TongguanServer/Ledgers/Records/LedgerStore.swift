@@ -38,6 +38,13 @@ enum LedgerStore {
         return value.uniqueKey
     }
 
+    /// Every comparable text a stored value may have: a resident ID by both keys' blind
+    /// indexes while a rotation runs (items not yet re-sealed keep the old key's).
+    static func lookupKeys(of value: LedgerValue, keys: KeyRing?) throws -> [String] {
+        if case .residentID(let id) = value, let keys { return keys.blindIndexes(id) }
+        return [try key(of: value, keys: keys)]
+    }
+
     static func indexRows(_ values: LedgerValueMap, keys: KeyRing?) throws -> [IndexRow] {
         var rows: [IndexRow] = []
         for (fieldKey, value) in values.sorted(by: { $0.key < $1.key }) {
@@ -179,7 +186,7 @@ enum LedgerStore {
             guard let value = values[field.key] else { continue }
             var query = sql.select().column("item_seq").from(unique)
                 .where("ledger_id", .equal, SQLBind(ledgerID)).where("field_key", .equal, SQLBind(field.key))
-                .where("value_key", .equal, SQLBind(try key(of: value, keys: keys)))
+                .where("value_key", .in, SQLBind.group(try lookupKeys(of: value, keys: keys)))
             if let seq { query = query.where("item_seq", .notEqual, SQLBind(seq)) }
             if try await query.limit(1).first() != nil { return field }
         }

@@ -11,6 +11,8 @@ struct AuditModule: TongguanModule {
     var schemas: [String: JSONSchema] { AuditAPI.schemas }
     var navigation: [NavigationEntry] { [NavigationEntry(href: "/audit", label: "审计", order: 80, visible: { $0.canReadAudit })] }
     var commands: [String: any AnyAsyncCommand] { ["audit": AuditCommands()] }
+    /// Platform actions every module's data goes through.
+    var auditLabels: [String: String] { [PersonalExport.auditAction: PersonalExport.auditLabel] }
 
     func routes(_ routes: ModuleRoutes) throws {
         try routes.api.register(collection: AuditAPI())

@@ -130,7 +130,7 @@ enum DataProtection {
     /// it from a module's `seed`; a failure stops the start with its message (exit code 2).
     @discardableResult
     static func prepare(
-        _ app: Application, columns: [SealedColumn], unrotatable: [UnrotatableSeals] = []
+        _ app: Application, columns: [SealedColumn], unrotatable: [UnrotatableSeals] = [], rotations: [SealedValueRotation] = []
     ) async throws -> KeyRing {
         do {
             let ring: KeyRing
@@ -146,6 +146,8 @@ enum DataProtection {
             app.storage[SealedColumnsKey.self] = known + columns.filter { !known.contains($0) }
             let held = app.storage[UnrotatableSealsKey.self] ?? []
             app.storage[UnrotatableSealsKey.self] = held + unrotatable.filter { u in !held.contains { $0.label == u.label } }
+            let hooks = app.storage[RotationsKey.self] ?? []
+            app.storage[RotationsKey.self] = hooks + rotations.filter { r in !hooks.contains { $0.label == r.label } }
             try await checkStoredValues(ring, columns: columns, on: app.db)
             return ring
         } catch let failure as LoadFailure {
@@ -166,8 +168,30 @@ struct SealedColumn: Sendable, Hashable {
     var label: String
 }
 
-/// Values sealed under the data key where a `SealedColumn` cannot describe them (inside a
-/// JSON document, say), which `keys rotate` does not re-seal. While any are stored, rotation
+/// Sealed values a `SealedColumn` cannot describe (inside a JSON document, with their blind
+/// indexes in other tables), which the module that keeps them re-seals itself when `keys
+/// rotate` asks: batch after batch, each inside the platform's audited transaction, from a
+/// cursor the module chooses, so the job resumes anywhere. `rotate` re-seals every value of
+/// up to `batch` records after `after` (nil: from the start) that is not yet under the
+/// ring's sealing key, recomputes their blind indexes, and leaves alone a record changed
+/// meanwhile (a writer during the rotation seals under the new key already).
+struct SealedValueRotation: Sendable {
+    struct Step: Sendable, Equatable {
+        var scanned: Int
+        var rotated: Int
+        /// Where the next batch starts; nil when every record has been seen.
+        var next: String?
+    }
+
+    /// What and where, in Chinese ("台账事项中的身份证号"), for the audit trail and messages.
+    var label: String
+    /// How many stored values are not yet under the ring's sealing key.
+    var remaining: @Sendable (KeyRing, any Database) async throws -> Int
+    var rotate: @Sendable (_ ring: KeyRing, _ after: String?, _ batch: Int, _ tx: any Database) async throws -> Step
+}
+
+/// Values sealed under the data key where neither a `SealedColumn` nor a
+/// `SealedValueRotation` re-seals them, which `keys rotate` therefore cannot re-seal. While any are stored, rotation
 /// refuses: retiring the old key afterwards would leave them unreadable.
 struct UnrotatableSeals: Sendable {
     /// What and where, in Chinese ("台账事项中的身份证号").
@@ -179,6 +203,7 @@ struct UnrotatableSeals: Sendable {
 private struct DataKeysKey: StorageKey { typealias Value = KeyRing }
 private struct UnrotatableSealsKey: StorageKey { typealias Value = [UnrotatableSeals] }
 private struct SealedColumnsKey: StorageKey { typealias Value = [SealedColumn] }
+private struct RotationsKey: StorageKey { typealias Value = [SealedValueRotation] }
 
 extension Application {
     /// The data keys, loaded by `DataProtection.prepare` at start.
@@ -191,6 +216,9 @@ extension Application {
 
     /// Every column the modules declared as sealed.
     var sealedColumns: [SealedColumn] { storage[SealedColumnsKey.self] ?? [] }
+
+    /// Every module's own re-sealing of values no `SealedColumn` describes.
+    var sealedValueRotations: [SealedValueRotation] { storage[RotationsKey.self] ?? [] }
 
     /// Every place the modules declared holds sealed values `keys rotate` cannot re-seal.
     var unrotatableSeals: [UnrotatableSeals] { storage[UnrotatableSealsKey.self] ?? [] }

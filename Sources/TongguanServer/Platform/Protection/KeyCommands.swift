@@ -51,8 +51,9 @@ struct RotateKeys: PreparedCommand {
         let batch = signature.batch ?? KeyRotation.defaultBatch
         guard (1...10_000).contains(batch) else { throw CommandFailure(message: "--batch 应为1到10000之间的整数", exitCode: 2) }
         let progress = Progress.forConsole()
-        let outcome = try await KeyRotation.run(ring: ring, columns: columns, batch: batch, actor: .cli(), on: app.db, progress: progress)
-        let left = try await KeyRotation.remaining(ring: ring, columns: columns, on: app.db)
+        let outcome = try await KeyRotation.run(
+            ring: ring, columns: columns, rotations: app.sealedValueRotations, batch: batch, actor: .cli(), on: app.db, progress: progress)
+        let left = try await KeyRotation.remaining(ring: ring, columns: columns, rotations: app.sealedValueRotations, on: app.db)
         guard left == 0 else {
             throw CommandFailure(message: "仍有 \(left) 条加密数据未更换密钥(可能有人同时用旧密钥写入):请再运行一次")
         }

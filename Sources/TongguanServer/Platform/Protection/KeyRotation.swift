@@ -21,7 +21,8 @@ enum KeyRotation {
     struct NotRotating: Error {}
 
     static func run(
-        ring: KeyRing, columns: [SealedColumn], batch: Int = defaultBatch, actor: AuditActor, on db: any Database,
+        ring: KeyRing, columns: [SealedColumn], rotations: [SealedValueRotation] = [], batch: Int = defaultBatch, actor: AuditActor,
+        on db: any Database,
         progress: Progress = .silent, afterBatch: @Sendable (Int) async throws -> Void = { _ in }
     ) async throws -> Outcome {
         guard let next = ring.next else { throw NotRotating() }
@@ -68,6 +69,32 @@ enum KeyRotation {
                 try await afterBatch(batchNumber)
             }
         }
+        // Values the modules re-seal themselves: the same batches, transactions and events.
+        for rotation in rotations {
+            var cursor: String?
+            repeat {
+                let after = cursor
+                let step = try await db.audited(by: actor) { tx, audit in
+                    let step = try await rotation.rotate(ring, after, batch, tx)
+                    if step.rotated > 0 {
+                        audit.record(
+                            "keys.rotate", entityType: "data_key", entityID: next.keyID, divisionCode: root,
+                            changes: [
+                                AuditChange(field: "key_id", before: ring.current.keyID, after: next.keyID),
+                                AuditChange(field: "column", before: nil, after: rotation.label),
+                                AuditChange(field: "rows", before: nil, after: String(step.rotated)),
+                            ])
+                    }
+                    return step
+                }
+                outcome.scanned += step.scanned
+                outcome.rotated += step.rotated
+                cursor = step.next
+                batchNumber += 1
+                progress.update("更换密钥", done: outcome.scanned, total: max(total, outcome.scanned))
+                try await afterBatch(batchNumber)
+            } while cursor != nil
+        }
         return outcome
     }
 
@@ -102,9 +129,10 @@ enum KeyRotation {
     }
 
     /// How many stored values are not yet under the sealing key.
-    static func remaining(ring: KeyRing, columns: [SealedColumn], on db: any Database) async throws -> Int {
+    static func remaining(ring: KeyRing, columns: [SealedColumn], rotations: [SealedValueRotation] = [], on db: any Database) async throws -> Int {
         struct Count: Decodable { var n: Int }
         var left = 0
+        for rotation in rotations { left += try await rotation.remaining(ring, db) }
         for column in columns {
             left +=
                 try await db.sql.raw(

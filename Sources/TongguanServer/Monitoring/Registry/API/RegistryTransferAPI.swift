@@ -15,7 +15,7 @@ struct RegistryTransferAPI: RouteCollection {
                 bodyMediaTypes: APIOperation.sheetMediaTypes + ["application/octet-stream"]))
         households.get("export", use: exportFile).openAPI(
             .init(
-                summary: "导出农户成员表(身份证号脱敏;首行注明含个人信息)", tag: "监测",
+                summary: "导出农户成员表(姓名、身份证号、联系电话、住址脱敏;首行注明含个人信息)", tag: "监测",
                 query: [
                     .init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
                     .init(name: "encoding", description: "CSV 编码", schema: .string(values: ["utf8", "gb18030"])),
@@ -23,6 +23,17 @@ struct RegistryTransferAPI: RouteCollection {
                     .init(name: "status", description: "状态", schema: .string(values: HouseholdStatus.allCases.map(\.rawValue))),
                 ],
                 response: .string(format: "binary"), errors: [422], responseMediaTypes: APIOperation.sheetMediaTypes))
+        households.post("export", use: exportFull).openAPI(
+            .init(
+                summary: "完整导出农户成员表(姓名、身份证号、联系电话、住址不脱敏,可在别处再导入;仅管理员,须写明原因,记入审计)", tag: "监测",
+                query: [
+                    .init(name: "format", description: "csv 或 xlsx", schema: .string(values: ["csv", "xlsx"])),
+                    .init(name: "encoding", description: "CSV 编码", schema: .string(values: ["utf8", "gb18030"])),
+                    .init(name: "division", description: "区划代码(含下级)"), .init(name: "q", description: "户主姓名或户码包含"),
+                    .init(name: "status", description: "状态", schema: .string(values: HouseholdStatus.allCases.map(\.rawValue))),
+                ],
+                body: PersonalExport.requestSchema, response: .string(format: "binary"), errors: [403, 422],
+                responseMediaTypes: APIOperation.sheetMediaTypes))
     }
 
     static let schemas: [String: JSONSchema] = [
@@ -61,20 +72,25 @@ struct RegistryTransferAPI: RouteCollection {
     }
 
     func exportFile(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let (format, encoding) = try SheetTransfer.fileOptions(req)
-        let filter = try HouseholdFilter(from: req)
-        return try await Self.download(req: req, caller: caller, filter: filter, format: format, encoding: encoding)
+        try await Self.download(req: req, reason: nil)
     }
 
-    static func download(
-        req: Request, caller: Caller, filter: HouseholdFilter, format: SheetFile.Format, encoding: CSVEncoding
-    )
-        async throws -> Response
-    {
+    func exportFull(req: Request) async throws -> Response {
+        try await Self.download(req: req) { try PersonalExport.reason(ofBody: req) }
+    }
+
+    /// The member sheet with the request's filters: masked, or (given a way to read the
+    /// reason: the API's body, a page's form) in full for an admin's stated reason, audited.
+    static func download(req: Request, reason: (() throws -> String?)?) async throws -> Response {
+        let caller = try req.caller
+        let mode = try reason.map { try MemberExport.personal.fullMode(for: caller, reason: $0) } ?? .masked
+        let (format, encoding) = try SheetTransfer.fileOptions(req)
+        let filter = try HouseholdFilter(from: req)
         var rows: [[String]] = []
-        let options = MemberExport.Options(filter: filter, withIDs: false, maskNames: caller.role == .viewer)
-        try await MemberExport.rows(options, scope: caller.scope, ring: try req.registryKeys, on: req.db) { rows += $0 }
+        let options = MemberExport.Options(filter: filter, withIDs: mode.isFull)
+        let count = try await MemberExport.rows(options, scope: caller.scope, ring: try req.registryKeys, on: req.db) { rows += $0 }
+        try await MemberExport.personal.record(
+            mode, rows: count, division: filter.division?.rawValue ?? caller.scope.root.rawValue, actor: req.auditActor, on: req.db)
         return try SheetTransfer.download(rows, name: "members", sheetName: "农户成员", format: format, encoding: encoding)
     }
 }

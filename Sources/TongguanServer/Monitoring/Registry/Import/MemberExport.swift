@@ -5,16 +5,21 @@ import TongguanDomain
 import Vapor
 
 /// The member sheet for download: present members of active households, head first, in the
-/// columns the importer reads. Its first line says the file holds personal data. IDs are
-/// masked unless `withIDs` (the command line, an admin's reason, audited), which makes the
-/// file re-importable elsewhere. Rows come a chunk of households at a time, so a county's
-/// file is written without holding it all.
+/// columns the importer reads. Its first line says the file holds personal data. Names, IDs,
+/// phones and addresses are personal columns (`PersonalExport`, `MemberSheet.personal`):
+/// masked unless `withIDs` (a full export: admins only, with a reason, audited), which makes
+/// the file re-importable elsewhere; the importer refuses a masked row. Rows come a chunk of
+/// households at a time, so a county's file is written without holding it all.
 enum MemberExport {
     struct Options: Sendable {
         var filter = HouseholdFilter()
+        /// A full export (every personal column in clear).
         var withIDs = false
-        var maskNames = false
     }
+
+    static let personal = PersonalExport(
+        name: "members", sheet: MemberSheet.personal, allows: { $0 == .admin },
+        refusal: "只有管理员可以完整导出农户成员的姓名、身份证号、联系电话和住址")
 
     static let chunk = 1000
 
@@ -26,6 +31,7 @@ enum MemberExport {
         each body: ([[String]]) async throws -> Void
     ) async throws -> Int {
         try await body([[MemberSheet.personalDataNotice(withIDs: options.withIDs)], MemberSheet.header])
+        let masker = PersonalExport.Masker(personal, header: MemberSheet.header, mode: options.withIDs ? .full(reason: "") : .masked)
         var after = ""
         var count = 0
         let condition = options.filter.condition(scope: scope)
@@ -68,11 +74,11 @@ enum MemberExport {
                         chronicIllness: m.chronicIllness, schoolStage: SchoolStage(rawValue: m.schoolStage) ?? .none,
                         workStatus: WorkStatus(rawValue: m.workStatus) ?? .none, basicMedicalInsurance: m.basicMedicalInsurance,
                         phone: household.phone, address: household.address)
-                    rows.append(MemberSheet.exportRow(draft, withIDs: options.withIDs, maskName: options.maskNames))
+                    rows.append(MemberSheet.exportRow(draft, withIDs: true, maskName: false))
                     count += 1
                 }
             }
-            try await body(rows)
+            try await body(masker.apply(rows))
         }
         return count
     }

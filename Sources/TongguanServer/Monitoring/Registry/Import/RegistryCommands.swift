@@ -32,7 +32,7 @@ struct ImportMembers: PreparedCommand {
 }
 
 /// `tongguan export members [--division C] [--format csv|xlsx] [--encoding …] [--output FILE]
-/// [--with-ids --reason R]`.
+/// [--with-ids|--personal --reason R]`.
 struct ExportMembers: PreparedCommand {
     struct Signature: CommandSignature {
         @Option(name: "format", help: "csv(默认)或 xlsx")
@@ -43,13 +43,15 @@ struct ExportMembers: PreparedCommand {
         var encoding: String?
         @Option(name: "division", help: "区划代码(含下级)")
         var division: String?
-        @Flag(name: "with-ids", help: "写出完整身份证号(仅限管理员;须同时给出 --reason,记入审计)")
+        @Flag(name: "with-ids", help: "写出完整身份证号及姓名、电话、住址(仅限管理员;须同时给出 --reason,记入审计)")
         var withIDs: Bool
-        @Option(name: "reason", help: "导出完整身份证号的原因")
+        @Flag(name: "personal", help: "同 --with-ids(各类导出通用的写法)")
+        var personal: Bool
+        @Option(name: "reason", help: "完整导出个人信息的原因")
         var reason: String?
     }
 
-    var help: String { "导出农户成员表(默认身份证号脱敏;--with-ids 写出完整身份证号,可在别处再导入)" }
+    var help: String { "导出农户成员表(默认姓名、身份证号、电话、住址脱敏;--with-ids 或 --personal 完整写出,可在别处再导入)" }
 
     func execute(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -64,39 +66,21 @@ struct ExportMembers: PreparedCommand {
             guard let code = DivisionCode(raw) else { throw CommandFailure(message: "--division 不是有效的区划代码", exitCode: 2) }
             filter.division = code
         }
-        var reason: String?
-        if signature.withIDs {
-            guard let raw = signature.reason, let text = try? TextPolicy.singleLine(raw), text.count >= 2, text.count <= 200 else {
-                throw CommandFailure(message: "--with-ids 须同时用 --reason 写明原因(2到200个字)", exitCode: 2)
-            }
-            reason = text
-        } else if signature.reason != nil {
-            throw CommandFailure(message: "--reason 只与 --with-ids 一起使用", exitCode: 2)
-        }
+        let full = signature.withIDs || signature.personal
+        let mode = try PersonalExport.commandMode(full: full, flag: signature.personal ? "--personal" : "--with-ids", reason: signature.reason)
         let caller = try await SheetTransfer.rootCaller(app)
         let ring = try app.registryKeys
         let progress = Progress.forConsole()
-        let options = MemberExport.Options(filter: filter, withIDs: signature.withIDs, maskNames: false)
+        let options = MemberExport.Options(filter: filter, withIDs: full)
         let sink = try ExportSink(format: format, encoding: encoding, output: signature.output)
         let count = try await MemberExport.rows(options, scope: caller.scope, ring: ring, on: app.db) { rows in
             try sink.write(rows)
             progress.update("导出", done: sink.rows - 2)
         }
         try sink.close()
-        if let reason {
-            let place = filter.division?.rawValue ?? caller.scope.root.rawValue
-            // The CLI is the root division's admin; the reason and the extent go to the trail.
-            try await app.db.audited(by: .cli()) { _, audit in
-                var diff = AuditDiff()
-                diff.created("reason", reason)
-                diff.created("division", place)
-                diff.created("members", String(count))
-                diff.created("output", signature.output ?? "(标准输出)")
-                audit.record(
-                    "members.export_ids", entityType: "export", entityID: UUID().uuidString.lowercased(),
-                    divisionCode: place, changes: diff.changes)
-            }
-        }
+        try await MemberExport.personal.record(
+            mode, rows: count, division: filter.division?.rawValue ?? caller.scope.root.rawValue, actor: .cli(),
+            output: signature.output ?? "(标准输出)", on: app.db)
         if let output = signature.output { progress.finish("已导出 \(count) 名成员到 \(output)") }
     }
 }

@@ -16,6 +16,7 @@ struct RegistryPages: RouteCollection {
         households.post(use: create)
         households.get("new", use: newForm)
         households.get("import", use: importForm)
+        households.post("export", use: exportFull)
         households.upload("import", maxSize: SheetTransfer.maxFileSize, use: upload)
         households.get(":code", use: show)
         households.get(":code", "card", use: card)
@@ -63,6 +64,12 @@ struct RegistryPages: RouteCollection {
         var statuses: [SelectOption]
         var exportCSV: String
         var canEdit: Bool
+        var personalExport: PersonalExport.FormBody?
+    }
+
+    /// The full member sheet for an admin, with the reason from the form (never the URL).
+    func exportFull(req: Request) async throws -> Response {
+        try await RegistryTransferAPI.download(req: req) { try PersonalExport.reason(ofForm: req) }
     }
 
     func list(req: Request) async throws -> Response {
@@ -87,7 +94,9 @@ struct RegistryPages: RouteCollection {
                 in: caller.scope, selected: filter.division?.rawValue, levels: Division.scopeLevels(below: caller.scope), on: req.db),
             statuses: Self.choices(HouseholdStatus.self, selected: filter.status?.rawValue),
             exportCSV: "/api/v1/households/export" + filter.queryString(adding: [("format", "csv")]),
-            canEdit: caller.role.canEditRecords)
+            canEdit: caller.role.canEditRecords,
+            personalExport: MemberExport.personal.form(
+                action: "/monitoring/households/export" + filter.queryString(adding: [("format", "csv")]), for: caller))
         return try await req.page("monitoring/households", title: "农户", active: Self.active, body)
     }
 }
