@@ -189,20 +189,24 @@ enum CaseStats {
             case .county: 9
             case .township, .village: 12
             }
+        let sqlite = db.sql.isSQLite
         var parts: [SQLQueryString] = []
         if !wanted.isDisjoint(with: CaseTally.measures) {
             if let family = family(for: r, scope: scope, childLength: childLength), bucket?.wholeMonths ?? true {
                 let split = MonthSplit(from: r.from, to: r.to)
                 if let months = split.months {
-                    parts.append(part(r, .tally(family, first: months.first, last: months.last), wanted, childLength, scope, today, bucket))
+                    parts.append(
+                        part(r, .tally(family, first: months.first, last: months.last), wanted, childLength, scope, today, bucket, sqlite: sqlite))
                 }
-                for days in split.edges { parts.append(part(r, .cases(from: days.from, to: days.to), wanted, childLength, scope, today, bucket)) }
+                for days in split.edges {
+                    parts.append(part(r, .cases(from: days.from, to: days.to), wanted, childLength, scope, today, bucket, sqlite: sqlite))
+                }
             } else {
-                parts.append(part(r, .cases(from: r.from, to: r.to), wanted, childLength, scope, today, bucket))
+                parts.append(part(r, .cases(from: r.from, to: r.to), wanted, childLength, scope, today, bucket, sqlite: sqlite))
             }
         }
-        if wanted.contains(.overdueOpen) { parts.append(part(r, .overdue, wanted, childLength, scope, today, bucket)) }
-        if wanted.contains(.batches) { parts.append(part(r, .batches, wanted, childLength, scope, today, bucket)) }
+        if wanted.contains(.overdueOpen) { parts.append(part(r, .overdue, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
+        if wanted.contains(.batches) { parts.append(part(r, .batches, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
         var sums: [SQLQueryString] = []
         for m in Measure.allCases { sums.append("CAST(SUM(\(ident: m.rawValue)) AS BIGINT) AS \(ident: m.rawValue)") }
         var query: SQLQueryString = """
@@ -251,7 +255,7 @@ enum CaseStats {
     /// `CaseTally.none` and no 交办机关 as ''; the case rows as NULL.
     private static func part(
         _ r: Request, _ source: Source, _ wanted: Set<Measure>, _ childLength: Int, _ scope: DivisionScope, _ today: CivilDate,
-        _ bucket: Bucketing?
+        _ bucket: Bucketing?, sqlite: Bool
     ) -> SQLQueryString {
         let dateColumn = r.backlog == true ? "count_on" : "received_on"
         let table: String
@@ -299,7 +303,19 @@ enum CaseStats {
             }
             query += ", CAST(\(sum) AS BIGINT) AS \(ident: m.rawValue)"
         }
-        query += " FROM \(ident: table) WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
+        query += " FROM \(ident: table)"
+        // A range of days or of pending_due: SQLite otherwise may pick an index that yields
+        // the groups in order but is not covering (e.g. by source) and read every case row
+        // (4 s instead of 20 ms at 1,000,000 cases).
+        if sqlite {
+            switch source {
+            case .cases where low != nil || high != nil:
+                query += " INDEXED BY \(ident: r.backlog == true ? "cases_stats_count_on" : "cases_stats_received")"
+            case .overdue: query += " INDEXED BY \(ident: "cases_overdue_stats")"
+            case .cases, .tally, .batches: break
+            }
+        }
+        query += " WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
         if case .tally = source {
             let column = r.backlog == true ? "count_month" : "received_month"
             if let low { query += " AND \(ident: column) >= \(bind: low)" }
