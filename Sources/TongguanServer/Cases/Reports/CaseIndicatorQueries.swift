@@ -28,13 +28,18 @@ enum CaseIndicatorQueries {
     }
 
     /// The periods of a series in one statement: the statistics grouped by the period each
-    /// case's counted date falls in (the same conditions and sums as `evaluate` per period),
-    /// computing only the asked measure (so the covering stats index answers it).
+    /// case's counted date falls in (the same parts and sums as `evaluate` per period),
+    /// computing only the asked measure: whole-month periods from the monthly tallies.
     @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
         guard let span = q.span else { return [] }
         let (measure, request) = try parsed(q.parameters, from: span.from, to: span.to, division: q.division)
         let buckets = q
-        let rows = try await CaseStats.run(request, scope: q.scope, bucket: { buckets.bucket("\(ident: $0)") }, only: [measure], on: q.db)
+        // Whole months (months, quarters, half-years, years) are read from the monthly tallies.
+        let wholeMonths = q.periods.allSatisfy {
+            $0.start.day == 1 && $0.end.day == CivilDate.daysIn(month: $0.end.month, year: $0.end.year)
+        }
+        let bucketing = CaseStats.Bucketing(expression: { buckets.bucket($0) }, wholeMonths: wholeMonths)
+        let rows = try await CaseStats.run(request, scope: q.scope, bucket: bucketing, only: [measure], on: q.db)
         return q.periods.enumerated().map { i, period in
             var one = request
             (one.from, one.to) = (period.start, period.end)

@@ -4,7 +4,8 @@ import SQLKit
 import TongguanDomain
 import Vapor
 
-/// The figures of 诉求, computed from the case rows by one query: the cases received in a
+/// The figures of 诉求, computed when asked by one statement over the tallies the case
+/// write path keeps (`CaseTally`) and the case rows' covering indexes: the cases received in a
 /// period (backlog cases by their original received date when `backlog=true`), and of
 /// those how many are closed (办结), resolved (化解, never the same figure: a case closed as
 /// `explained` is closed, not resolved), answered on time, open past a due date, rated
@@ -147,17 +148,40 @@ enum CaseStats {
         }
     }
 
-    /// `bucket`, when given, replaces `groupBy`'s expression: from the name of the date
-    /// column the request counts by (received or original date), the group of a row (the
-    /// indicator series groups by period this way; the rows are not labelled). `only`, when
-    /// given, computes just those measures (the others are 0): without `batches` the
-    /// statement reads only the covering stats index, not the case rows.
+    /// A grouping by period for the indicator series: the expression of the period a
+    /// `YYYY-MM-DD` date expression falls in. When every period is whole months, the
+    /// monthly tallies answer with a month's first day standing for the month.
+    struct Bucketing: Sendable {
+        var expression: @Sendable (SQLQueryString) -> SQLQueryString
+        var wholeMonths: Bool
+    }
+
+    /// Where a part of the figures is read from (see `run`).
+    private enum Source {
+        /// The case rows of a day range, through the covering stats indexes: the edge days
+        /// of a range that are not whole months, or everything no tally can answer.
+        case cases(from: CivilDate?, to: CivilDate?)
+        /// A monthly tally (`CaseTally`), whole months from `first` to `last`.
+        case tally(CaseTally.Family, first: String?, last: String?)
+        /// The overdue open cases (`pending_due < today`) through their covering index.
+        case overdue
+        /// The visit batches' presence by day.
+        case batches
+    }
+
+    /// The figures of a request, computed when asked in one statement (so every part reads
+    /// the same snapshot): the counting measures from the monthly tally of the family that
+    /// has the request's dimensions, plus the edge days of the range from the case rows;
+    /// `overdue_open` from the overdue cases' index; batches from their presence by day.
+    /// Kind and unit below a county (a township scope or filter) are counted from the case
+    /// rows. `bucket`, when given, replaces an absent `groupBy` (the indicator series groups
+    /// by period this way; the rows are not labelled). `only`, when given, computes just
+    /// those measures (the others are 0).
     static func run(
-        _ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), bucket: (@Sendable (String) -> SQLQueryString)? = nil,
-        only: Set<Measure>? = nil, on db: any Database
+        _ r: Request, scope: DivisionScope, today: CivilDate = CaseClock.today(), bucket: Bucketing? = nil, only: Set<Measure>? = nil,
+        on db: any Database
     ) async throws -> [Row] {
-        let sql = db.sql
-        let dateColumn = r.backlog == true ? "count_on" : "received_on"
+        let wanted = only ?? Set(Measure.allCases)
         let childLength: Int =
             switch scope.root.level {
             case .province: 4
@@ -165,41 +189,45 @@ enum CaseStats {
             case .county: 9
             case .township, .village: 12
             }
-        let group: SQLQueryString =
-            switch r.groupBy {
-            case .source: "\(ident: "source")"
-            case .division: "SUBSTR(\(ident: "division_code"), 1, \(literal: childLength))"
-            case .kind: "\(ident: "kind")"
-            case .unit: "\(ident: "unit_id")"
-            case .month: "SUBSTR(\(ident: dateColumn), 1, 7)"
-            case .handedDownBy: "COALESCE(\(ident: "handed_down_by"), '')"
-            case nil: bucket?(dateColumn) ?? "'all'"
+        let sqlite = db.sql.isSQLite
+        var parts: [SQLQueryString] = []
+        if !wanted.isDisjoint(with: CaseTally.measures) {
+            if let family = family(for: r, scope: scope, childLength: childLength), bucket?.wholeMonths ?? true {
+                let split = MonthSplit(from: r.from, to: r.to)
+                if let months = split.months {
+                    parts.append(
+                        part(r, .tally(family, first: months.first, last: months.last), wanted, childLength, scope, today, bucket, sqlite: sqlite))
+                }
+                for days in split.edges {
+                    parts.append(part(r, .cases(from: days.from, to: days.to), wanted, childLength, scope, today, bucket, sqlite: sqlite))
+                }
+            } else {
+                parts.append(part(r, .cases(from: r.from, to: r.to), wanted, childLength, scope, today, bucket, sqlite: sqlite))
             }
-        var query: SQLQueryString = "SELECT \(group) AS grp"
-        for m in Measure.allCases {
-            let sum: SQLQueryString = (only?.contains(m) ?? true) ? m.sum(today: today) : "0"
-            query += ", \(sum) AS \(ident: m.rawValue)"
         }
-        query += " FROM \(ident: CaseRecord.schema) WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
-        if let from = r.from { query += " AND \(ident: dateColumn) >= \(bind: from.description)" }
-        if let to = r.to { query += " AND \(ident: dateColumn) <= \(bind: to.description)" }
-        if let source = r.source { query += " AND \(ident: "source") = \(bind: source.rawValue)" }
-        if let division = r.division { query += " AND \(ident: "division_code") LIKE \(bind: division.significantPrefix + "%")" }
-        if let backlog = r.backlog { query += " AND \(ident: "backlog") = \(bind: backlog)" }
-        if let by = r.handedDownBy { query += " AND \(ident: "handed_down_by") = \(bind: by)" }
-        switch r.owner {
-        case .any: query += " AND \(ident: "owner_leader_id") IS NOT NULL"
-        case .leader(let id): query += " AND \(ident: "owner_leader_id") = \(bind: id)"
-        case nil: break
-        }
-        query += " GROUP BY grp ORDER BY grp"
-        let raw = try await sql.raw(query).all()
+        if wanted.contains(.overdueOpen) { parts.append(part(r, .overdue, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
+        if wanted.contains(.batches) { parts.append(part(r, .batches, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
+        var sums: [SQLQueryString] = []
+        for m in Measure.allCases { sums.append("CAST(SUM(\(ident: m.rawValue)) AS BIGINT) AS \(ident: m.rawValue)") }
+        var query: SQLQueryString = """
+            SELECT \(ident: "grp"), \(sums.joined(separator: ", "))
+            FROM (\(parts.joined(separator: " UNION ALL "))) AS \(ident: "parts")
+            GROUP BY \(ident: "grp")
+            """
+        // A group is a group of cases: one whose tally rows all fell to zero is none.
+        if wanted.contains(.received) { query += " HAVING SUM(\(ident: "received")) > 0" }
+        query += " ORDER BY \(ident: "grp")"
+        let raw = try await db.sql.raw(query).all()
         var rows: [Row] = []
         for row in raw {
             func int(_ c: String) throws -> Int { Int(try row.decode(column: c, as: Int64?.self) ?? 0) }
-            let g =
-                r.groupBy == .unit
-                ? (try row.decode(column: "grp", as: UUID?.self))?.uuidString ?? "" : (try row.decode(column: "grp", as: String?.self) ?? "")
+            let g: String
+            if r.groupBy == .unit {
+                let unit = try row.decode(column: "grp", as: UUID?.self)
+                g = unit == CaseTally.none ? "" : unit?.uuidString ?? ""
+            } else {
+                g = try row.decode(column: "grp", as: String?.self) ?? ""
+            }
             rows.append(
                 Row(
                     group: g, label: g, received: try int("received"), closed: try int("closed"), resolved: try int("resolved"),
@@ -207,6 +235,111 @@ enum CaseStats {
                     followUps: try int("follow_ups"), batches: try int("batches")))
         }
         return try await labelled(rows, by: r.groupBy, on: db)
+    }
+
+    /// The tally that holds the request's grouping and filters, nil when none does (kind or
+    /// unit below a county). The kinds tally, counted by county, is the smallest for every
+    /// grouping it can answer.
+    private static func family(for r: Request, scope: DivisionScope, childLength: Int) -> CaseTally.Family? {
+        let countyLevel = scope.prefix.count <= 6 && (r.division?.significantPrefix.count ?? 0) <= 6
+        switch r.groupBy {
+        case .kind: return countyLevel ? CaseTally.kinds : nil
+        case .unit: return countyLevel ? CaseTally.units : nil
+        case .division: return countyLevel && childLength <= 6 ? CaseTally.kinds : CaseTally.divisions
+        case .source, .month, .handedDownBy, nil: return countyLevel ? CaseTally.kinds : CaseTally.divisions
+        }
+    }
+
+    /// One part of the statement: the group and every measure (0 where this part does not
+    /// count it) under the request's filters. The tallies and the batches store "none" as
+    /// `CaseTally.none` and no 交办机关 as ''; the case rows as NULL.
+    private static func part(
+        _ r: Request, _ source: Source, _ wanted: Set<Measure>, _ childLength: Int, _ scope: DivisionScope, _ today: CivilDate,
+        _ bucket: Bucketing?, sqlite: Bool
+    ) -> SQLQueryString {
+        let dateColumn = r.backlog == true ? "count_on" : "received_on"
+        let table: String
+        let rowsOfCases: Bool
+        let day: SQLQueryString
+        let month: SQLQueryString
+        var low: String? = r.from?.description
+        var high: String? = r.to?.description
+        switch source {
+        case .cases(let from, let to):
+            (table, rowsOfCases) = (CaseRecord.schema, true)
+            (low, high) = (from?.description, to?.description)
+        case .overdue: (table, rowsOfCases) = (CaseRecord.schema, true)
+        case .batches: (table, rowsOfCases) = (CaseTally.batches, false)
+        case .tally(let family, let first, let last):
+            (table, rowsOfCases) = (family.table, false)
+            (low, high) = (first, last)
+        }
+        if case .tally = source {
+            let column = r.backlog == true ? "count_month" : "received_month"
+            (day, month) = ("\(ident: column) || '-01'", "\(ident: column)")
+        } else {
+            (day, month) = ("\(ident: dateColumn)", "SUBSTR(\(ident: dateColumn), 1, 7)")
+        }
+        let group: SQLQueryString =
+            switch r.groupBy {
+            case .source: "\(ident: "source")"
+            case .division: "SUBSTR(\(ident: "division_code"), 1, \(literal: childLength))"
+            case .kind: "\(ident: "kind")"
+            case .unit: rowsOfCases ? "COALESCE(\(ident: "unit_id"), \(bind: CaseTally.none))" : "\(ident: "unit_id")"
+            case .month: month
+            case .handedDownBy: "COALESCE(\(ident: "handed_down_by"), '')"
+            case nil: bucket?.expression(day) ?? "'all'"
+            }
+        var query: SQLQueryString = "SELECT \(group) AS \(ident: "grp")"
+        for m in Measure.allCases {
+            var sum: SQLQueryString = "0"
+            if wanted.contains(m) {
+                switch source {
+                case .cases: if CaseTally.measures.contains(m) { sum = m.sum(today: today) }
+                case .tally: if CaseTally.measures.contains(m) { sum = "SUM(\(ident: m.rawValue))" }
+                case .overdue: if m == .overdueOpen { sum = "COUNT(*)" }
+                case .batches: if m == .batches { sum = "COUNT(DISTINCT \(ident: "station_batch"))" }
+                }
+            }
+            query += ", CAST(\(sum) AS BIGINT) AS \(ident: m.rawValue)"
+        }
+        query += " FROM \(ident: table)"
+        // A range of days or of pending_due: SQLite otherwise may pick an index that yields
+        // the groups in order but is not covering (e.g. by source) and read every case row
+        // (4 s instead of 20 ms at 1,000,000 cases).
+        if sqlite {
+            switch source {
+            case .cases where low != nil || high != nil:
+                query += " INDEXED BY \(ident: r.backlog == true ? "cases_stats_count_on" : "cases_stats_received")"
+            case .overdue: query += " INDEXED BY \(ident: "cases_overdue_stats")"
+            case .cases, .tally, .batches: break
+            }
+        }
+        query += " WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
+        if case .tally = source {
+            let column = r.backlog == true ? "count_month" : "received_month"
+            if let low { query += " AND \(ident: column) >= \(bind: low)" }
+            if let high { query += " AND \(ident: column) <= \(bind: high)" }
+        } else {
+            if let low { query += " AND \(ident: dateColumn) >= \(bind: low)" }
+            if let high { query += " AND \(ident: dateColumn) <= \(bind: high)" }
+        }
+        if let source = r.source { query += " AND \(ident: "source") = \(bind: source.rawValue)" }
+        if let division = r.division { query += " AND \(ident: "division_code") LIKE \(bind: division.significantPrefix + "%")" }
+        if let backlog = r.backlog { query += " AND \(ident: "backlog") = \(bind: backlog)" }
+        if let by = r.handedDownBy { query += " AND \(ident: "handed_down_by") = \(bind: by)" }
+        switch (r.owner, rowsOfCases) {
+        case (.any, true): query += " AND \(ident: "owner_leader_id") IS NOT NULL"
+        case (.any, false): query += " AND \(ident: "owner_leader_id") <> \(bind: CaseTally.none)"
+        case (.leader(let id), _): query += " AND \(ident: "owner_leader_id") = \(bind: id)"
+        case (nil, _): break
+        }
+        switch source {
+        case .overdue: query += " AND \(ident: "pending_due") < \(bind: today.description)"
+        case .batches: query += " AND \(ident: "cases") > 0"
+        case .cases, .tally: break
+        }
+        return query + " GROUP BY \(ident: "grp")"
     }
 
     /// Names for the groups people read (the API's `group` keeps the code).

@@ -117,7 +117,7 @@ enum CaseService {
         c.refreshDeadlines(policy: settings.policy(d.source), calendar: settings.calendar)
         // A case written already answered (import, demo): on time when replied by the handle due date.
         if let replied = c.repliedOn, let due = c.dueHandle { c.onTime = replied <= due }
-        try await c.create(on: tx)
+        try await store(c, on: tx)
         var event = extra.event ?? d.registeredEvent
         if let note = extra.note { event.note = note }
         try await CaseEventRecord(caseID: c.id!, seq: 1, event: event, actor: actorName).create(on: tx)
@@ -162,6 +162,19 @@ enum CaseService {
         } else {
             try await CaseCounter(series: number.series, last: number.sequence).create(on: tx)
         }
+    }
+
+    /// Every write of a case row, new or changed: the statistics' tallies (`CaseTally`) take
+    /// the row's old figures away before it changes and add its new ones after, in the same
+    /// transaction, so they always equal what the case rows say.
+    static func store(_ c: CaseRecord, on tx: any Database) async throws {
+        if c.$id.exists {
+            try await CaseTally.apply(.subtract, cases: CaseTally.one(c.id!), on: tx)
+            try await c.saveVersioned(on: tx)
+        } else {
+            try await c.create(on: tx)
+        }
+        try await CaseTally.apply(.add, cases: CaseTally.one(c.id!), on: tx)
     }
 
     // MARK: edits before acceptance
@@ -232,7 +245,7 @@ enum CaseService {
         try await db.audited(by: actor) { tx, audit in
             let settings = try await CaseSettings.load(on: tx)
             c.refreshDeadlines(policy: settings.policy(c.caseSource), calendar: settings.calendar)
-            try await c.saveVersioned(on: tx)
+            try await store(c, on: tx)
             audit.record("case.update", entityType: "case", entityID: c.id!.uuidString, divisionCode: c.divisionCode, changes: changes)
         }
     }
@@ -280,7 +293,7 @@ enum CaseService {
         default: break
         }
         c.refreshDeadlines(policy: policy, calendar: settings.calendar)
-        try await c.saveVersioned(on: tx)
+        try await store(c, on: tx)
         try await record(transition.event, on: c, actorName: actorName, tx: tx)
         var diff = AuditDiff()
         diff.add("state", before: before.state.rawValue, after: c.state)
@@ -331,7 +344,7 @@ enum CaseService {
             let record = CaseSubtaskRecord(caseID: c.id!, subtask: subtask, createdOn: transition.event.on)
             try await record.create(on: tx)
             c.apply(transition.snapshot)
-            try await c.saveVersioned(on: tx)
+            try await store(c, on: tx)
             try await CaseService.record(transition.event, on: c, actorName: actor.name, tx: tx)
             audit.record(
                 "case.subtask_add", entityType: "case", entityID: c.id!.uuidString, divisionCode: c.divisionCode,
@@ -361,7 +374,7 @@ enum CaseService {
             record.doneNote = done.doneNote
             try await record.saveVersioned(on: tx)
             c.apply(transition.snapshot)
-            try await c.saveVersioned(on: tx)
+            try await store(c, on: tx)
             try await CaseService.record(transition.event, on: c, actorName: actor.name, tx: tx)
             audit.record(
                 "case.subtask_done", entityType: "case", entityID: c.id!.uuidString, divisionCode: c.divisionCode,
@@ -385,7 +398,7 @@ enum CaseService {
             let transition = try CaseSupervision.apply(level: level, note: note, to: c.snapshot, on: date, today: CaseClock.today(), actor: who)
             let wasFlagged = c.flagged
             c.apply(transition.snapshot)
-            try await c.saveVersioned(on: tx)
+            try await store(c, on: tx)
             try await CaseService.record(transition.event, on: c, actorName: actor.name, tx: tx)
             var diff = AuditDiff()
             diff.add("level", before: nil, after: level?.rawValue)

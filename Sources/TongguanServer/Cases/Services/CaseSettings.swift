@@ -36,6 +36,8 @@ struct CaseSettings: Sendable {
                 if before != [c.dueRoute, c.dueAccept, c.dueHandle, c.dueReview, c.reviewRequestBy, c.pendingDue]
                     || provisional != c.dueProvisional
                 {
+                    // Only due dates change here, and no tally counts them (`CaseTally`):
+                    // overdue_open is counted from the cases' own pending_due.
                     try await c.save(on: tx)
                     changed += 1
                 }

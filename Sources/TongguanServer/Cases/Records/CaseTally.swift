@@ -1,0 +1,183 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// What the 诉求 statistics count, kept beside the case rows so a figure never reads them
+/// one by one: narrow tallies per month, one per family of dimensions (one tally over every
+/// dimension would have about as many keys as a city has cases), and the visit batches'
+/// presence per day. `CaseService` changes them with every case row, in the same
+/// transaction (`subtract` before the row changes, `add` after), so the figures computed
+/// from them (`CaseStats`) are exact whenever they are asked; nothing is cached.
+///
+/// Not kept here: `overdue_open` depends on the day it is asked (`pending_due < today`) and
+/// is counted from the cases' covering index on `pending_due` (a small part of the cases),
+/// nor the due dates, which `CaseSettings.refreshOpenCases` may change without a tally.
+enum CaseTally {
+    /// A tally of the counting measures per month (received and original received month)
+    /// and its dimensions.
+    struct Family: Sendable {
+        var table: String
+        /// Whether `division_code` is the case's full division or its county (the first six
+        /// digits: a narrower scope or filter cannot be answered from it).
+        var countyLevel: Bool
+        /// The dimension besides the ones every family has (source, backlog, 交办机关, owner).
+        var dimension: Dimension?
+    }
+
+    enum Dimension: String, Sendable { case kind, unit = "unit_id" }
+
+    /// Every grouping but kind and unit, at any division level.
+    static let divisions = Family(table: "case_tally_divisions", countyLevel: false, dimension: nil)
+    static let kinds = Family(table: "case_tally_kinds", countyLevel: true, dimension: .kind)
+    static let units = Family(table: "case_tally_units", countyLevel: true, dimension: .unit)
+    static let families = [divisions, kinds, units]
+
+    /// The visit batches by day: one row per (day, original day, division, source, kind, unit,
+    /// backlog, 交办机关, owner, batch) with its number of cases (rows that fall to 0 count
+    /// nothing), so a distinct count of batches is exact for any day range and grouping.
+    static let batches = "case_batch_days"
+
+    /// NULL (no unit, no owner) as a key value: a unique key treats NULLs as distinct, and
+    /// the upsert must find the row of "none" like any other.
+    static let none = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    /// The measures a tally sums (the others are not sums of case rows).
+    static let measures: [CaseStats.Measure] = [.received, .closed, .resolved, .answered, .onTime, .satisfied, .followUps]
+
+    /// The columns every tally and the batches share, with their expression over the
+    /// cases table.
+    static func shared(county: Bool) -> [(String, SQLQueryString)] {
+        let t = CaseRecord.schema
+        return [
+            ("division_code", county ? "SUBSTR(\(ident: t).\(ident: "division_code"), 1, 6)" : "\(ident: t).\(ident: "division_code")"),
+            ("source", "\(ident: t).\(ident: "source")"),
+            ("backlog", "\(ident: t).\(ident: "backlog")"),
+            ("handed_down_by", "COALESCE(\(ident: t).\(ident: "handed_down_by"), '')"),
+            ("owner_leader_id", "COALESCE(\(ident: t).\(ident: "owner_leader_id"), \(bind: none))"),
+        ]
+    }
+
+    static func dimension(_ d: Dimension) -> (String, SQLQueryString) {
+        let t = CaseRecord.schema
+        switch d {
+        case .kind: return ("kind", "\(ident: t).\(ident: "kind")")
+        case .unit: return ("unit_id", "COALESCE(\(ident: t).\(ident: "unit_id"), \(bind: none))")
+        }
+    }
+
+    static func key(_ f: Family) -> [(String, SQLQueryString)] {
+        let t = CaseRecord.schema
+        return [
+            ("received_month", "SUBSTR(\(ident: t).\(ident: "received_on"), 1, 7)"),
+            ("count_month", "SUBSTR(\(ident: t).\(ident: "count_on"), 1, 7)"),
+        ] + shared(county: f.countyLevel) + (f.dimension.map { [dimension($0)] } ?? [])
+    }
+
+    static let batchKey: [(String, SQLQueryString)] = {
+        let t = CaseRecord.schema
+        return [("received_on", "\(ident: t).\(ident: "received_on")"), ("count_on", "\(ident: t).\(ident: "count_on")")] + shared(county: false)
+            + [dimension(.kind), dimension(.unit), ("station_batch", "\(ident: t).\(ident: "station_batch")")]
+    }()
+
+    enum Direction { case add, subtract }
+
+    /// Adds (or takes away) the cases `cases` selects (a condition on the cases table) to
+    /// every tally and the batches. Rows that fall to zero stay and count nothing.
+    static func apply(_ direction: Direction, cases: SQLQueryString, on db: any Database) async throws {
+        let sign: SQLQueryString = direction == .add ? "" : "-"
+        let today = CaseClock.today()
+        for f in families {
+            let sums = measures.map { ($0.rawValue, $0.sum(today: today)) }
+            try await upsert(into: f.table, key: key(f), sums: sums, sign: sign, cases: cases, on: db)
+        }
+        try await upsert(
+            into: batches, key: batchKey, sums: [("cases", "COUNT(*)")], sign: sign,
+            cases: "\(cases) AND \(ident: CaseRecord.schema).\(ident: "station_batch") IS NOT NULL", on: db)
+    }
+
+    /// `INSERT … SELECT … GROUP BY key ON CONFLICT (key) DO UPDATE` adding the sums. Ordered
+    /// by the key, so two transactions lock shared rows in the same order.
+    private static func upsert(
+        into table: String, key: [(String, SQLQueryString)], sums: [(String, SQLQueryString)], sign: SQLQueryString, cases: SQLQueryString,
+        on db: any Database
+    ) async throws {
+        let columns = key.map(\.0) + sums.map(\.0)
+        let positions = (1...key.count).map(String.init).joined(separator: ", ")
+        var select: [SQLQueryString] = key.map(\.1)
+        for (_, sum) in sums { select.append("CAST(\(sign)\(sum) AS BIGINT)") }
+        let update: [SQLQueryString] = sums.map { "\(ident: $0.0) = \(ident: table).\(ident: $0.0) + excluded.\(ident: $0.0)" }
+        let query: SQLQueryString = """
+            INSERT INTO \(ident: table) (\(idents: columns, joinedBy: ", "))
+            SELECT \(select.joined(separator: ", "))
+            FROM \(ident: CaseRecord.schema)
+            WHERE \(cases)
+            GROUP BY \(unsafeRaw: positions)
+            ORDER BY \(unsafeRaw: positions)
+            ON CONFLICT (\(idents: key.map(\.0), joinedBy: ", ")) DO UPDATE SET \(update.joined(separator: ", "))
+            """
+        try await db.sql.raw(query).run()
+    }
+
+    /// `id = …`, for `apply`.
+    static func one(_ id: UUID) -> SQLQueryString { "\(ident: CaseRecord.schema).\(ident: "id") = \(bind: id)" }
+}
+
+/// The tallies and the batches' presence, filled from the cases already there (a database
+/// from before them upgrades in place), and the covering index `overdue_open` is counted
+/// from.
+struct CreateCaseTallies: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        for f in CaseTally.families {
+            var schema = database.schema(f.table)
+                .field("received_month", .string, .required)
+                .field("count_month", .string, .required)
+                .field("division_code", .string, .required)
+                .field("source", .string, .required)
+                .field("backlog", .bool, .required)
+                .field("handed_down_by", .string, .required)
+                .field("owner_leader_id", .uuid, .required)
+            var key: [FieldKey] = ["received_month", "count_month", "division_code", "source", "backlog", "handed_down_by", "owner_leader_id"]
+            switch f.dimension {
+            case .kind:
+                schema = schema.field("kind", .string, .required)
+                key.append("kind")
+            case .unit:
+                schema = schema.field("unit_id", .uuid, .required)
+                key.append("unit_id")
+            case nil: break
+            }
+            for m in CaseTally.measures { schema = schema.field(.string(m.rawValue), .int64, .required) }
+            try await schema.constraint(.constraint(.unique(fields: key.map { .key($0) }), name: nil)).create()
+        }
+        try await database.schema(CaseTally.batches)
+            .field("received_on", .string, .required)
+            .field("count_on", .string, .required)
+            .field("division_code", .string, .required)
+            .field("source", .string, .required)
+            .field("backlog", .bool, .required)
+            .field("handed_down_by", .string, .required)
+            .field("owner_leader_id", .uuid, .required)
+            .field("kind", .string, .required)
+            .field("unit_id", .uuid, .required)
+            .field("station_batch", .string, .required)
+            .field("cases", .int64, .required)
+            .unique(
+                on: "received_on", "count_on", "division_code", "source", "backlog", "handed_down_by", "owner_leader_id", "kind", "unit_id",
+                "station_batch"
+            )
+            .create()
+        let sql = database.sql
+        try await sql.create(index: "case_batch_days_count_on").on(CaseTally.batches).column("count_on").run()
+        // overdue_open: the overdue cases (a range of pending_due) with every column a filter
+        // or grouping of the statistics reads, so counting them never touches the table.
+        try await sql.create(index: "cases_overdue_stats").on(CaseRecord.schema)
+            .column("pending_due").column("division_code").column("received_on").column("count_on").column("source").column("kind")
+            .column("unit_id").column("backlog").column("owner_leader_id").column("handed_down_by").run()
+        try await CaseTally.apply(.add, cases: "1 = 1", on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.drop(index: "cases_overdue_stats").run()
+        for table in CaseTally.families.map(\.table) + [CaseTally.batches] { try await database.schema(table).delete() }
+    }
+}
