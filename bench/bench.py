@@ -41,7 +41,9 @@ COLUMNS = ["项目名称", "项目单位", "统一社会信用代码", "所属�
            "投产日期", "投产批次", "联系人", "联系电话", "备注"]
 
 # The tables an import writes, in an order their foreign keys accept.
-WRITTEN = ["rounds", "projects", "milestones", "project_stage_facts", "audit_events"]
+# The month rollup and the list's counts are written by the same transaction (stop 16: the
+# baseline now writes them too).
+WRITTEN = ["rounds", "projects", "milestones", "project_stage_facts", "project_stage_rollup", "project_counts", "audit_events"]
 
 
 def log(*a):
@@ -146,7 +148,7 @@ class SQLiteEngine:
         projects, milestones, the stage facts (when the schema has them) and one audit event
         per project, in one transaction. Returns [(wall, rss)] and the row counts it wrote."""
         tables = self.tables(reference_db)
-        script = sqlite_baseline_script(csv_path, "project_stage_facts" in tables)
+        script = sqlite_baseline_script(csv_path, tables)
         results, counts = [], None
         for i in range(ARGS.runs):
             db = self.fresh(f"baseline{i}")
@@ -257,8 +259,10 @@ class PostgresEngine:
         return results, counts
 
 
-def sqlite_baseline_script(csv_path, facts):
-    """The SQL that writes, from the CSV, what the import writes."""
+def sqlite_baseline_script(csv_path, tables):
+    """The SQL that writes, from the CSV, what the import writes (into those of the import's
+    tables that the schema has)."""
+    facts = "project_stage_facts" in tables
     # A random UUID-shaped text per row (a scalar subquery would be evaluated once only).
     uuid = ("printf('%08X-%04X-%04X-%04X-%012X', random() & 4294967295, random() & 65535, random() & 65535, "
             "random() & 65535, random() & 281474976710655)")
@@ -287,6 +291,14 @@ def sqlite_baseline_script(csv_path, facts):
                  "total_investment_fen, expected_annual_output_fen) SELECT m.project_id, m.stage, m.date, m.round_id, "
                  "p.division_code, substr(p.division_code, 1, 6), p.industry, p.total_investment_fen, "
                  "p.expected_annual_output_fen FROM milestones AS m JOIN projects AS p ON p.id = m.project_id;")
+    if facts and "project_stage_rollup" in tables:
+        s.append("INSERT INTO project_stage_rollup (stage, round_id, county_code, industry, month, fact_count, total_investment_fen, "
+                 "expected_annual_output_fen) SELECT stage, COALESCE(round_id, '00000000-0000-0000-0000-000000000000'), "
+                 "county_code, industry, substr(date, 1, 7), COUNT(*), SUM(total_investment_fen), SUM(expected_annual_output_fen) "
+                 "FROM project_stage_facts GROUP BY 1, 2, 3, 4, 5;")
+    if "project_counts" in tables:
+        s.append("INSERT INTO project_counts (division_code, industry, project_count) "
+                 "SELECT division_code, industry, COUNT(*) FROM projects GROUP BY 1, 2;")
     change = lambda f, v, mask=False: (f"json_object('after', {'substr(' + v + ', 1, 1) || ' + repr('**') if mask else v}, "
                                        f"'field', '{f}')")
     changes = "json_array(" + ", ".join([

@@ -9,7 +9,7 @@ struct ProjectsModule: TongguanModule {
     var migrations: [any Migration] {
         [
             CreateIndustries(), CreateRounds(), CreateProjects(), CreateMilestones(), AddSummaryIndexes(), CreateStageFacts(),
-            DropJoinSummaryIndexes(), AddProjectNameIndex(), CreateStageRollup(),
+            DropJoinSummaryIndexes(), AddProjectNameIndex(), CreateStageRollup(), CreateProjectCounts(),
         ]
     }
     var schemas: [String: JSONSchema] {

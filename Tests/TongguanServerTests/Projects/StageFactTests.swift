@@ -107,6 +107,60 @@ import VaporTesting
             "SELECT CAST(COALESCE(SUM(\(ident: StageRollup.FieldKeys.factCount.description)), 0) AS BIGINT) AS n FROM \(ident: StageRollup.schema)"
         ).first()?.decode(column: "n", as: Int.self)
         #expect(rolled == milestones, "\(step): the rollup counts \(rolled ?? -1) facts for \(milestones) milestones")
+        try await expectListsMatch(t, step: step)
+    }
+
+    /// The API's list (`ProjectReads.page`): its exact total, summed from `ProjectCounts`
+    /// where only division and industry filter, equals the projects counted row by row, and
+    /// its page is the Fluent query's page.
+    static func expectListsMatch(_ t: TestApp, step: String) async throws {
+        let scopes = [
+            DivisionScope(DivisionCode("141100")!), DivisionScope(DivisionCode("141124")!), DivisionScope(DivisionCode("141124100")!),
+        ]
+        var filters: [ProjectFilter] = [
+            ProjectFilter(), ProjectFilter(division: "141124"), ProjectFilter(industry: industries[0]),
+            ProjectFilter(division: "141102", industry: industries[1]), ProjectFilter(division: "141124100"), ProjectFilter(q: "导入"),
+        ]
+        var dated = ProjectFilter(industry: industries[2])
+        dated.milestoneStage = .signed
+        dated.from = CivilDate(year: 2021, month: 3, day: 1)
+        filters.append(dated)
+        for scope in scopes {
+            for filter in filters {
+                let want = try await filter.apply(to: ProjectService.scoped(scope, on: t.db)).sort(\.$name).all()
+                for paging in [(1, 4), (2, 4), (1000, 4)].map({ TongguanServer.PageRequest(page: $0.0, per: $0.1) }) {
+                    let got = try await ProjectReads.page(filter, in: scope, paging: paging, on: t.db)
+                    let label =
+                        "\(step): scope \(scope.prefix), filter \(filter.division ?? "-")/\(filter.industry ?? "-")/\(filter.q ?? "-"), page \(paging.page)"
+                    #expect(got.total == want.count, "\(label): total \(got.total) for \(want.count) projects")
+                    let page = want.dropFirst(paging.offset).prefix(paging.per)
+                    #expect(got.records.map(\.id) == page.map(\.id), "\(label): page")
+                    for (record, project) in zip(got.records, page) {
+                        let milestones = try await ProjectService.milestones(of: project, on: t.db)
+                        #expect(record.values == project.values && record.version == project.version, "\(label): fields")
+                        #expect(
+                            Set(record.milestones.map { "\($0.stage)|\($0.date)|\($0.roundID?.uuidString ?? "")" })
+                                == Set(milestones.map { "\($0.stage)|\($0.date)|\($0.$round.id?.uuidString ?? "")" }), "\(label): milestones")
+                    }
+                }
+            }
+        }
+        // Row for row: the counts hold each (division, industry) group's projects.
+        typealias C = ProjectCounts.FieldKeys
+        var counted: [String: Int] = [:]
+        for row in try await t.sql.raw(
+            "SELECT \(ident: C.divisionCode.description), \(ident: C.industry.description), \(ident: C.projectCount.description) FROM \(ident: ProjectCounts.schema)"
+        ).all() {
+            let n = try row.decode(column: C.projectCount.description, as: Int.self)
+            if n != 0 {
+                counted[
+                    try row.decode(column: C.divisionCode.description, as: String.self) + "|"
+                        + row.decode(column: C.industry.description, as: String.self)] = n
+            }
+        }
+        var recounted: [String: Int] = [:]
+        for p in try await Project.query(on: t.db).all() { recounted[p.divisionCode + "|" + p.industry, default: 0] += 1 }
+        #expect(counted == recounted, "\(step): project counts")
     }
 
     static func day(_ m: Int, _ d: Int) -> String { CivilDate(year: 2021, month: m, day: d)!.description }
@@ -270,6 +324,10 @@ import VaporTesting
             try await CreateStageRollup().revert(on: t.db)
             try await CreateStageRollup().prepare(on: t.db)
             try await Self.expectSummariesMatch(t, rounds: roundIDs, step: "after the rollup's migration")
+            // And the list's counts, filled from the projects.
+            try await CreateProjectCounts().revert(on: t.db)
+            try await CreateProjectCounts().prepare(on: t.db)
+            try await Self.expectListsMatch(t, step: "after the counts' migration")
         }
     }
 

@@ -51,7 +51,9 @@ final class User: Model, @unchecked Sendable {
         self.disabled = false
     }
 
-    var scope: DivisionScope { DivisionScope(DivisionCode(divisionCode) ?? DivisionCode("141100")!) }
+    var scope: DivisionScope { Self.scope(of: divisionCode) }
+
+    static func scope(of divisionCode: String) -> DivisionScope { DivisionScope(DivisionCode(divisionCode) ?? DivisionCode("141100")!) }
 }
 
 struct CreateUsers: AsyncMigration {

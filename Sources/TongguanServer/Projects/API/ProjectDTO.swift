@@ -56,13 +56,14 @@ struct ProjectDTO: Content {
     var milestones: [MilestoneDTO]
     var version: Int
 
-    init(_ p: Project, milestones: [Milestone]) {
-        id = p.id ?? UUID(); name = p.name; investorName = p.investorName; creditCode = p.creditCode
+    init(_ r: ProjectRecord) {
+        let p = r.values
+        id = r.id; name = p.name; investorName = p.investorName; creditCode = p.creditCode
         divisionCode = p.divisionCode; developmentZone = p.developmentZone; industry = p.industry
         totalInvestmentFen = p.totalInvestmentFen; expectedAnnualOutputFen = p.expectedAnnualOutputFen
-        contactPerson = p.contactPerson; contactPhone = p.contactPhone; notes = p.notes; version = p.version
-        let sorted = milestones.sorted { $0.stage < $1.stage }
-        self.milestones = sorted.map { MilestoneDTO(stage: $0.stage.rawValue, date: $0.date, roundID: $0.$round.id) }
+        contactPerson = p.contactPerson; contactPhone = p.contactPhone; notes = p.notes; version = r.version
+        let sorted = r.milestones.sorted { $0.stage < $1.stage }
+        milestones = sorted.map { MilestoneDTO(stage: $0.stage.rawValue, date: $0.date, roundID: $0.roundID) }
         stage = sorted.last?.stage.rawValue
     }
 

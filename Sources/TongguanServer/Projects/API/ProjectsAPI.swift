@@ -60,25 +60,26 @@ struct ProjectsAPI: RouteCollection {
     func list(req: Request) async throws -> Page<ProjectDTO> {
         let caller = try req.caller
         let paging = try PageRequest(from: req)
-        let query = try ProjectFilter(from: req).apply(to: ProjectService.scoped(caller.scope, on: req.db))
-        // Counted on a column of an index (COUNT(id) made SQLite read every row in scope).
-        let total = try await query.count(\.$divisionCode)
-        let rows = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).with(\.$milestones).all()
-        return Page(
-            items: rows.map { ProjectDTO($0, milestones: $0.milestones) },
-            metadata: .init(page: paging.page, per: paging.per, total: total))
+        let page = try await ProjectReads.page(try ProjectFilter(from: req), in: caller.scope, paging: paging, on: req.db)
+        return Page(items: page.records.map(ProjectDTO.init), metadata: .init(page: paging.page, per: paging.per, total: page.total))
     }
 
+    func respond(_ record: ProjectRecord, status: HTTPResponseStatus = .ok, req: Request) async throws -> Response {
+        let response = try await ProjectDTO(record).encodeResponse(status: status, for: req)
+        ETag.set(on: response, id: record.id, version: record.version)
+        return response
+    }
+
+    /// The answer of a write: the project as it now stands.
     func respond(_ project: Project, status: HTTPResponseStatus = .ok, req: Request) async throws -> Response {
         let milestones = try await ProjectService.milestones(of: project, on: req.db)
-        let response = try await ProjectDTO(project, milestones: milestones).encodeResponse(status: status, for: req)
-        ETag.set(on: response, id: project.id!, version: project.version)
-        return response
+        return try await respond(try ProjectRecord(project, milestones: milestones), status: status, req: req)
     }
 
     func show(req: Request) async throws -> Response {
         let caller = try req.caller
-        return try await respond(try await ProjectService.find(req.parameters.get("id"), in: caller.scope, on: req.db), req: req)
+        guard let record = try await ProjectReads.one(req.parameters.get("id"), in: caller.scope, on: req.db) else { throw Refusal.notFound }
+        return try await respond(record, req: req)
     }
 
     func create(req: Request) async throws -> Response {

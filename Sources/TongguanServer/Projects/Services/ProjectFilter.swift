@@ -34,43 +34,49 @@ struct ProjectFilter: Sendable {
         try query.finish()
     }
 
-    /// Narrows a project query. `stage` is the furthest stage reached; `round_id` matches a
-    /// project any of whose milestones was announced at that round.
+    /// Narrows a project query (the pages and the export; the API reads through
+    /// `ProjectReads` with the same conditions).
     func apply(to query: QueryBuilder<Project>) -> QueryBuilder<Project> {
+        conditions(in: nil).reduce(query) { $0.filter(.sql(embed: $1)) }
+    }
+
+    /// True when the list's total must count the rows: anything but division and industry
+    /// narrows it (`ProjectCounts` answers those two).
+    var needsRows: Bool { q != nil || stage != nil || roundID != nil || milestoneStage != nil || from != nil || to != nil }
+
+    /// The `division` filter as a prefix of division codes.
+    var divisionPrefix: String? { division.flatMap(DivisionCode.init).map(\.significantPrefix) }
+
+    /// The filter as SQL conditions on the projects table (all must hold), after the scope's
+    /// when one is given. `stage` is the furthest stage reached; `round_id` matches a project
+    /// any of whose milestones was announced at that round.
+    func conditions(in scope: DivisionScope?) -> [SQLQueryString] {
         typealias P = Project.FieldKeys
         typealias M = Milestone.FieldKeys
         let projectID: SQLQueryString = "\(ident: Project.schema).\(col: P.id)"
-        var query = query
-        if let division, let code = DivisionCode(division) { query = query.filter(\.$divisionCode =~ code.significantPrefix) }
-        if let industry { query = query.filter(\.$industry == industry) }
+        let divisionCode: SQLQueryString = "\(ident: Project.schema).\(col: P.divisionCode)"
+        var conditions: [SQLQueryString] = []
+        // Prefix matches (LIKE), as `ProjectService.scoped` explains.
+        if let scope { conditions.append("\(divisionCode) LIKE \(bind: scope.prefix + "%")") }
+        if let divisionPrefix { conditions.append("\(divisionCode) LIKE \(bind: divisionPrefix + "%")") }
+        if let industry { conditions.append("\(ident: Project.schema).\(col: P.industry) = \(bind: industry)") }
         if let q {
-            query = query.filter(
-                .sql(
-                    embed:
-                        "(\(TextSearch.contains(Project.schema, P.name.description, q)) OR \(TextSearch.contains(Project.schema, P.investorName.description, q)))"
-                ))
+            conditions.append(
+                "(\(TextSearch.contains(Project.schema, P.name.description, q)) OR \(TextSearch.contains(Project.schema, P.investorName.description, q)))"
+            )
         }
         if let stage {
-            query = query.filter(
-                .sql(
-                    embed:
-                        "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) = \(bind: stage.rawValue))"
-                ))
+            conditions.append(
+                "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) = \(bind: stage.rawValue))")
             let later = Stage.allCases.filter { $0 > stage }.map(\.rawValue)
             if !later.isEmpty {
-                query = query.filter(
-                    .sql(
-                        embed:
-                            "\(projectID) NOT IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) IN (\(binds: later)))"
-                    ))
+                conditions.append(
+                    "\(projectID) NOT IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.stage) IN (\(binds: later)))")
             }
         }
         if let roundID {
-            query = query.filter(
-                .sql(
-                    embed:
-                        "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.roundID) = \(bind: roundID))"
-                ))
+            conditions.append(
+                "\(projectID) IN (SELECT \(col: M.projectID) FROM \(ident: Milestone.schema) WHERE \(col: M.roundID) = \(bind: roundID))")
         }
         if milestoneStage != nil || from != nil || to != nil {
             // One milestone row must satisfy the stage, the round and the dates together.
@@ -81,8 +87,8 @@ struct ProjectFilter: Sendable {
             if let from { sub += " AND \(col: M.date) >= \(bind: from.description)" }
             if let to { sub += " AND \(col: M.date) <= \(bind: to.description)" }
             sub += ")"
-            query = query.filter(.sql(embed: sub))
+            conditions.append(sub)
         }
-        return query
+        return conditions
     }
 }

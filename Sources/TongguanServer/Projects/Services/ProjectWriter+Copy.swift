@@ -115,6 +115,7 @@ extension ProjectWriter {
             SELECT \(projectColumns), 1, now(), now() FROM \(ident: Self.staging)
             """
         ).run()
+        try await ProjectCounts.apply(.add, projects: "\(col: P.id) IN (SELECT \(col: P.id) FROM \(ident: Self.staging))", on: tx)
         var milestones: [SQLQueryString] = []
         var facts: [SQLQueryString] = []
         for stage in Stage.allCases {

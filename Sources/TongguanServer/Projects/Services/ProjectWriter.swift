@@ -10,7 +10,8 @@ import TongguanDomain
 ///
 /// Creation is batched (an import's 100,000 rows must not become 300,000 round trips); the
 /// API's create is a batch of one. Every write also rewrites the project's stage facts
-/// (`StageFact`) in the same transaction, so the summary never sees them out of step.
+/// (`StageFact`) and the list's counts (`ProjectCounts`) in the same transaction, so the
+/// summary and the list's totals never see them out of step.
 struct ProjectWriter {
     let tx: any Database
     let audit: AuditRecorder
@@ -104,6 +105,7 @@ struct ProjectWriter {
             }
         }
         try await rows.run()
+        try await ProjectCounts.apply(.add, projects: ProjectCounts.projects(projects.map(\.id)), on: tx)
         var start = 0
         while start < milestones.count {
             var insert = tx.sql.insert(into: Milestone.schema).columns([M.id, M.projectID, M.stage, M.date, M.roundID].map(\.description))
@@ -153,8 +155,12 @@ struct ProjectWriter {
                 try await Milestone(projectID: id, stage: stage, date: want.date, roundID: want.roundID).create(on: tx)
             }
         }
+        // The list's totals count projects per (division, industry): moved out of one group, into another.
+        let regrouped = values.divisionCode != project.divisionCode || values.industry != project.industry
+        if regrouped { try await ProjectCounts.apply(.subtract, projects: ProjectCounts.projects([id]), on: tx) }
         project.values = values
         try await project.saveVersioned(on: tx)
+        if regrouped { try await ProjectCounts.apply(.add, projects: ProjectCounts.projects([id]), on: tx) }
         try await StageFact.refresh([id], on: tx)
         audit.record(action, entityType: "project", entityID: id.uuidString, divisionCode: project.divisionCode, changes: diff.changes)
         if movedFrom != project.divisionCode {
@@ -189,6 +195,7 @@ struct ProjectWriter {
         let id = try project.requireID()
         let milestones = try await Milestone.query(on: tx).filter(\.$project.$id == id).all()
         try await StageFact.remove([id], on: tx)
+        try await ProjectCounts.apply(.subtract, projects: ProjectCounts.projects([id]), on: tx)
         try await Milestone.query(on: tx).filter(\.$project.$id == id).delete()
         try await project.delete(on: tx)
         var diff = project.values.auditFields(removed: true)
