@@ -15,6 +15,8 @@ struct MemberImportWriter {
     let scope: DivisionScope
     let today: CivilDate
     let progress: Progress
+    /// Members per write batch (nil: the engine's).
+    var batchSize: Int? = nil
 
     /// Households whose changes are loaded and checked together.
     static let updateBatch = 200
@@ -197,7 +199,7 @@ struct MemberImportWriter {
         var allocator = HouseholdCodeAllocator(highestUsed: try await Self.highestSequences(on: tx))
         var pipeline = BulkRows.Pipeline(tx: tx, audit: audit)
         var uuids = RandomUUIDs()
-        let chunk = BulkRows.chunk(for: tx.sql)
+        let chunk = batchSize ?? BulkRows.chunk(for: tx.sql)
         var batch = BulkRows.Batch()
         var written = 0
         do {
