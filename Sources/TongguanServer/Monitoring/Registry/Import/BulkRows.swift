@@ -156,8 +156,12 @@ enum BulkRows {
         return "INSERT INTO \"\(table)\" (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
     }
 
-    private static let fullHouseholdInsert = insertStatement(Household.schema, columns: householdColumns, rows: sqliteHouseholdRows)
-    private static let fullMemberInsert = insertStatement(Member.schema, columns: memberColumns, rows: sqliteMemberRows)
+    private static let fullHouseholdInsert = (
+        sql: insertStatement(Household.schema, columns: householdColumns, rows: sqliteHouseholdRows), rows: sqliteHouseholdRows
+    )
+    private static let fullMemberInsert = (
+        sql: insertStatement(Member.schema, columns: memberColumns, rows: sqliteMemberRows), rows: sqliteMemberRows
+    )
 
     private static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
 
@@ -166,57 +170,33 @@ enum BulkRows {
         let active = SQLiteData.text(HouseholdStatus.active.rawValue)
         let present = SQLiteData.text(MemberStatus.present.rawValue)
         let one = SQLiteData.integer(1)
-        var binds: [SQLiteData] = []
-        for start in stride(from: 0, to: batch.households.count, by: sqliteHouseholdRows) {
-            let rows = batch.households[start..<min(start + sqliteHouseholdRows, batch.households.count)]
-            binds.removeAll(keepingCapacity: true)
-            binds.reserveCapacity(rows.count * householdColumns.count)
-            for h in rows {
-                binds.append(.text(h.id.uuidString))
-                binds.append(.text(h.code))
-                binds.append(.text(h.division))
-                binds.append(text(h.address))
-                binds.append(text(h.phone))
-                binds.append(active)
-                binds.append(.null)
-                binds.append(.null)
-                binds.append(one)
-                binds.append(stamp)
-                binds.append(stamp)
-            }
-            let sql =
-                rows.count == sqliteHouseholdRows
-                ? fullHouseholdInsert : insertStatement(Household.schema, columns: householdColumns, rows: rows.count)
-            _ = try await db.query(sql, binds)
+        try await insert(batch.households, into: Household.schema, columns: householdColumns, full: fullHouseholdInsert, on: db) { h, binds in
+            binds += [
+                .text(h.id.uuidString), .text(h.code), .text(h.division), text(h.address), text(h.phone), active, .null, .null, one, stamp, stamp,
+            ]
         }
-        for start in stride(from: 0, to: batch.members.count, by: sqliteMemberRows) {
-            let rows = batch.members[start..<min(start + sqliteMemberRows, batch.members.count)]
+        try await insert(batch.members, into: Member.schema, columns: memberColumns, full: fullMemberInsert, on: db) { m, binds in
+            binds += [
+                .text(m.id.uuidString), .text(m.household.uuidString), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
+                .text(m.sex), .text(m.relation), .text(m.labourCapacity), .integer(m.disability ? 1 : 0), .integer(m.chronicIllness ? 1 : 0),
+                .text(m.schoolStage), .text(m.workStatus), .integer(m.basicMedicalInsurance ? 1 : 0), present, .null, .null, one, stamp, stamp,
+            ]
+        }
+    }
+
+    /// `rows` as INSERTs of `full`'s row count each (the last one shorter), `values` giving a
+    /// row's binds in `columns` order.
+    private static func insert<Row>(
+        _ rows: [Row], into table: String, columns: [String], full: (sql: String, rows: Int), on db: any SQLiteDatabase,
+        values: (Row, inout [SQLiteData]) -> Void
+    ) async throws {
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(full.rows * columns.count)
+        for start in stride(from: 0, to: rows.count, by: full.rows) {
+            let slice = rows[start..<min(start + full.rows, rows.count)]
             binds.removeAll(keepingCapacity: true)
-            binds.reserveCapacity(rows.count * memberColumns.count)
-            for m in rows {
-                binds.append(.text(m.id.uuidString))
-                binds.append(.text(m.household.uuidString))
-                binds.append(.text(m.name))
-                binds.append(.text(m.sealed))
-                binds.append(.text(m.index))
-                binds.append(.text(m.birthDate))
-                binds.append(.text(m.sex))
-                binds.append(.text(m.relation))
-                binds.append(.text(m.labourCapacity))
-                binds.append(.integer(m.disability ? 1 : 0))
-                binds.append(.integer(m.chronicIllness ? 1 : 0))
-                binds.append(.text(m.schoolStage))
-                binds.append(.text(m.workStatus))
-                binds.append(.integer(m.basicMedicalInsurance ? 1 : 0))
-                binds.append(present)
-                binds.append(.null)
-                binds.append(.null)
-                binds.append(one)
-                binds.append(stamp)
-                binds.append(stamp)
-            }
-            let sql =
-                rows.count == sqliteMemberRows ? fullMemberInsert : insertStatement(Member.schema, columns: memberColumns, rows: rows.count)
+            for row in slice { values(row, &binds) }
+            let sql = slice.count == full.rows ? full.sql : insertStatement(table, columns: columns, rows: slice.count)
             _ = try await db.query(sql, binds)
         }
     }
