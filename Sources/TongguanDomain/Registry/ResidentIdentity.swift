@@ -35,12 +35,43 @@ public struct ResidentIdentity: Hashable, Comparable, Sendable, CustomStringConv
     /// Checks format, a real birth date and the checksum (`ResidentID.validate`). Pre-2003
     /// 1423xx address codes and any other address code are accepted.
     public init(validating raw: String) throws(Problem) {
+        if let packed = ResidentIdentity.packedIfPlain(raw) {
+            digits = packed
+            return
+        }
         let id: String
         do { id = try ResidentID.validate(raw) } catch { throw Problem(error) }
         var value: UInt64 = 0
         for byte in id.utf8.prefix(17) { value = value * 10 + UInt64(byte - 0x30) }
         digits = value
     }
+
+    /// The packed digits of a well-formed ID written plainly (exactly 17 ASCII digits and a
+    /// digit, `X` or `x`, no spaces), or nil for anything else, valid or not, which then
+    /// goes through `ResidentID.validate` for its verdict and message. An import checks a
+    /// million IDs: this reads the bytes once instead of building characters and strings.
+    static func packedIfPlain(_ raw: String) -> UInt64? {
+        raw.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+            guard bytes.count == 18 else { return nil }
+            var value: UInt64 = 0
+            var sum = 0
+            for i in 0..<17 {
+                let d = bytes[i] &- 0x30
+                guard d < 10 else { return nil }
+                value = value &* 10 &+ UInt64(d)
+                sum += Int(d) * ResidentID.weights[i]
+            }
+            let expected = checkBytes[sum % 11]
+            let last = bytes[17] == 0x78 ? 0x58 : bytes[17]
+            guard last == expected else { return nil }
+            let compact = Int(value / 1_000 % 100_000_000)
+            guard ResidentID.isBirthDate(compact) else { return nil }
+            return value
+        } ?? nil
+    }
+
+    /// `ResidentID.checks` as ASCII bytes.
+    private static let checkBytes = Array("10X98765432".utf8)
 
     /// As `init(validating:)`, and the birth date is not after `today`.
     public init(validating raw: String, today: CivilDate) throws(Problem) {

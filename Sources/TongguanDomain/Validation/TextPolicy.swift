@@ -76,7 +76,12 @@ public enum TextPolicy {
         return nil
     }
 
-    public static func isBlank(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+    public static func isBlank(_ s: Unicode.Scalar) -> Bool {
+        // ASCII without the property lookup (an import trims every cell): tab, LF, VT, FF, CR
+        // and space are ASCII's only White_Space scalars.
+        if s.value < 0x80 { return s.value == 0x20 || (0x09...0x0D).contains(s.value) }
+        return s.properties.isWhitespace
+    }
 
     /// Trimmed of Unicode white space at both ends; `self` untouched when there is none.
     public static func trimmed(_ raw: String) -> String {

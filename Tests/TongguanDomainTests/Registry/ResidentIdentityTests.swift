@@ -111,4 +111,32 @@ struct ResidentIdentityTests {
         #expect(Sex.female.label == "女")
         #expect(Sex.allCases.map(\.rawValue) == ["male", "female"])
     }
+    @Test("the byte-level fast path agrees with ResidentID.validate on valid, mistyped and odd inputs")
+    func fastPathAgrees() {
+        var generator = SystemRandomNumberGenerator()
+        var inputs: [String] = ["11010519491231002x", "11010519491231002X", " 11010519491231002X", "11010519491231002X ", "１１010519491231002X"]
+        for n in 0..<3000 {
+            let year = Int.random(in: 1790...2210, using: &generator)
+            let birth = String(format: "%04d%02d%02d", year, Int.random(in: 0...13, using: &generator), Int.random(in: 0...32, using: &generator))
+            guard birth.count == 8 else { continue }
+            let id = Fixture.residentID(["141124", "142301", "000000"][n % 3], birth, String(format: "%03d", n % 1000))
+            inputs.append(id)
+            inputs.append(id.lowercased())
+            inputs.append(String(id.dropLast()) + String("0123456789Xx".randomElement(using: &generator)!))
+            var bytes = Array(id.utf8)
+            bytes[Int.random(in: 0..<17, using: &generator)] = UInt8.random(in: 0x2F...0x3A, using: &generator)
+            inputs.append(String(decoding: bytes, as: UTF8.self))
+        }
+        var fast = 0
+        for text in inputs {
+            let reference: UInt64? = (try? ResidentID.validate(text)).map { id in id.utf8.prefix(17).reduce(0) { $0 * 10 + UInt64($1 - 0x30) } }
+            let packed = ResidentIdentity.packedIfPlain(text)
+            if let packed {
+                fast += 1
+                #expect(packed == reference, "\(text)")
+            }
+            #expect((try? ResidentIdentity(validating: text))?.digits == reference, "\(text)")
+        }
+        #expect(fast > 3000)  // the fast path is taken for the plainly written valid IDs
+    }
 }

@@ -65,6 +65,41 @@ import VaporTesting
         }
     }
 
+    @Test func manyWriteBatchesKeepEveryRowAndAnIntactAuditChain() async throws {
+        try await TestApp.with { t in
+            try await F.addVillages(t)
+            _ = try await t.adminToken()
+            // Write batches of 7 members: the 40 households go through the pipeline in 18 batches,
+            // each written while the next is built, with the audit events recorded meanwhile.
+            let (rows, ids) = R.households(40, size: 3, start: 3000)
+            var options = MemberImport.Options()
+            options.batchSize = 7
+            let before = try await t.db.sql.select().column("*").from("audit_events").orderBy("seq").all(decoding: AuditEventRow.self)
+            let report = try await MemberImport.run(
+                .data(R.csv(rows)), options: options, scope: DivisionScope(DivisionCode("141100")!), ring: try t.app.dataKeys,
+                actor: AuditActor(name: "cli:test", requestID: "cli-batches", clientAddress: "local"), on: t.db)
+            #expect(report.applied && report.householdsCreated == 40 && report.membersCreated == 120, "\(report.text)")
+            #expect(try await Member.query(on: t.db).count() == 120)
+            let households = try await Household.query(on: t.db).all()
+            #expect(households.count == 40 && Set(households.map(\.code)).count == 40)
+            for household in households {
+                #expect(try await Member.query(on: t.db).filter(\.$householdID == household.id!).count() == 3)
+            }
+            let ring = try t.app.dataKeys
+            for id in ids.prefix(12) {
+                let holder = try await RegistryFinder.presentHolder(of: try ResidentIdentity(validating: id), ring: ring, on: t.db)
+                #expect(holder != nil)
+            }
+            let events = try await t.db.sql.select().column("*").from("audit_events").orderBy("seq").all(decoding: AuditEventRow.self)
+            #expect(
+                events.filter { $0.request_id == "cli-batches" }.map(\.action).sorted() == Array(repeating: "household.create", count: 40) + [
+                    "members.import"
+                ])
+            #expect(events.count == before.count + 41)
+            #expect(try await AuditVerification.verify(on: t.db) == .intact(count: events.count))
+        }
+    }
+
     @Test func everyBadRowIsReportedAndNothingIsWritten() async throws {
         try await TestApp.with { t in
             try await F.addVillages(t)

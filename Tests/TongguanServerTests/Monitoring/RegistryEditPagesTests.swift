@@ -130,6 +130,11 @@ import VaporTesting
             let table = String(html[start.lowerBound...].prefix(2000))
             #expect(table.contains("核对医保参保信息") && table.contains("lin.supervisor") && table.contains("王二小"))
             for id in ids { #expect(!html.contains(id)) }
+            // The household's own history (read in the same query) lists its events, not the reveal.
+            let historyStart = try #require(html.range(of: "id=\"audit-history\""))
+            let history = String(html[historyStart.lowerBound..<start.lowerBound])
+            #expect(history.contains("新建农户"))
+            #expect(!history.contains("核对医保参保信息"))
         }
     }
 }

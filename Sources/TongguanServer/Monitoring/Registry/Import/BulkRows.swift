@@ -5,6 +5,7 @@ import NIOCore
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import SQLiteNIO
 import TongguanDomain
 
 /// `COPY table (columns) FROM STDIN` on the connection of a PostgreSQL transaction.
@@ -41,12 +42,17 @@ enum PostgresCopy {
     }
 }
 
-/// New households and members on their way into the tables, a chunk at a time: SQLite takes
-/// them as multi-row INSERTs inside the import's transaction; PostgreSQL through COPY into
-/// temporary staging tables, moved into the real tables by one INSERT … SELECT each at the
-/// end (set-based, so the indexes are maintained once per statement, not per row).
-struct BulkRows {
-    struct HouseholdRow {
+/// New households and members on their way into the tables, a batch at a time, each
+/// batch's households before its members (they refer to them): SQLite takes them as
+/// multi-row INSERTs prepared straight on the connection (the statement text is the same
+/// for every full statement, the values go in as `SQLiteData`, no query builder per row);
+/// PostgreSQL through COPY straight into the tables, as its own bulk load does.
+///
+/// `Pipeline` overlaps the work: while one batch (and the audit events recorded so far) is
+/// written, the import builds the next (codes, sealed IDs, blind indexes); at most one
+/// write is in flight, so the transaction's connection still sees one statement at a time.
+enum BulkRows {
+    struct HouseholdRow: Sendable {
         var id: UUID
         var code: String
         var division: String
@@ -54,7 +60,7 @@ struct BulkRows {
         var phone: String?
     }
 
-    struct MemberRow {
+    struct MemberRow: Sendable {
         var id: UUID
         var household: UUID
         var name: String
@@ -71,6 +77,11 @@ struct BulkRows {
         var basicMedicalInsurance: Bool
     }
 
+    struct Batch: Sendable {
+        var households: [HouseholdRow] = []
+        var members: [MemberRow] = []
+    }
+
     static let householdColumns = [
         "id", "household_code", "division_code", "address", "phone", "status", "close_reason", "closed_on", "version", "created_at", "updated_at",
     ]
@@ -80,101 +91,139 @@ struct BulkRows {
         "version", "created_at", "updated_at",
     ]
 
-    static let householdStaging = "households_incoming"
-    static let memberStaging = "members_incoming"
+    /// Members per batch: SQLite writes 5 INSERTs of 800 (20 columns × 800 binds, far below
+    /// its limit); a PostgreSQL COPY takes 20,000 at a time.
+    static func chunk(for sql: any SQLDatabase) -> Int { sql.isSQLite ? 4000 : 20_000 }
 
-    /// Members per chunk: a SQLite INSERT holds 800 (20 columns × 800 binds, far below the
-    /// limit); a PostgreSQL COPY takes 20,000 at a time.
-    static func chunk(for sql: any SQLDatabase) -> Int { sql.isSQLite ? 800 : 20_000 }
+    /// Rows per SQLite INSERT.
+    static let sqliteHouseholdRows = 1000
+    static let sqliteMemberRows = 800
 
-    let tx: any Database
-    var sql: any SQLDatabase { tx.sql }
-    let now = Date()
-    var households: [HouseholdRow] = []
-    var members: [MemberRow] = []
-    private var staged = false
-
-    init(tx: any Database) { self.tx = tx }
-
-    var isFull: Bool { members.count >= Self.chunk(for: sql) }
-
-    /// Writes what has been gathered (to the table on SQLite, to staging on PostgreSQL).
-    mutating func flush() async throws {
-        defer {
-            households.removeAll(keepingCapacity: true)
-            members.removeAll(keepingCapacity: true)
-        }
-        guard !households.isEmpty || !members.isEmpty else { return }
-        if sql.isSQLite { try await insertSQLite() } else { try await copyPostgres() }
-    }
-
-    /// PostgreSQL: moves the staged rows into the real tables.
-    mutating func finish() async throws {
-        try await flush()
-        guard staged else { return }
-        let h = Self.householdColumns.map { SQLIdentifier($0) }
-        let m = Self.memberColumns.map { SQLIdentifier($0) }
-        try await sql.raw(
-            "INSERT INTO \(ident: Household.schema) (\(SQLList(h))) SELECT \(SQLList(h)) FROM \(ident: Self.householdStaging)"
-        ).run()
-        try await sql.raw("INSERT INTO \(ident: Member.schema) (\(SQLList(m))) SELECT \(SQLList(m)) FROM \(ident: Self.memberStaging)").run()
-        try await sql.raw("DROP TABLE \(ident: Self.householdStaging)").run()
-        try await sql.raw("DROP TABLE \(ident: Self.memberStaging)").run()
-        staged = false
-    }
-
-    private func insertSQLite() async throws {
-        let present = MemberStatus.present.rawValue
-        for start in stride(from: 0, to: households.count, by: 1000) {
-            var insert = sql.insert(into: Household.schema).columns(Self.householdColumns)
-            for h in households[start..<min(start + 1000, households.count)] {
-                insert = insert.values([
-                    SQLBind(h.id), SQLBind(h.code), SQLBind(h.division), SQLBind(h.address), SQLBind(h.phone),
-                    SQLBind(HouseholdStatus.active.rawValue), SQLLiteral.null, SQLLiteral.null, SQLBind(1), SQLBind(now), SQLBind(now),
-                ])
-            }
-            try await insert.run()
-        }
-        for start in stride(from: 0, to: members.count, by: 800) {
-            var insert = sql.insert(into: Member.schema).columns(Self.memberColumns)
-            for m in members[start..<min(start + 800, members.count)] {
-                insert = insert.values([
-                    SQLBind(m.id), SQLBind(m.household), SQLBind(m.name), SQLBind(m.sealed), SQLBind(m.index), SQLBind(m.birthDate),
-                    SQLBind(m.sex), SQLBind(m.relation), SQLBind(m.labourCapacity), SQLBind(m.disability), SQLBind(m.chronicIllness),
-                    SQLBind(m.schoolStage), SQLBind(m.workStatus), SQLBind(m.basicMedicalInsurance), SQLBind(present), SQLLiteral.null,
-                    SQLLiteral.null, SQLBind(1), SQLBind(now), SQLBind(now),
-                ])
-            }
-            try await insert.run()
+    /// Writes one batch (households, then members) in the caller's transaction.
+    static func write(_ batch: Batch, now: Date, on tx: any Database) async throws {
+        if let sqlite = tx as? any SQLiteDatabase {
+            try await insertSQLite(batch, now: now, on: sqlite)
+        } else {
+            try await copyPostgres(batch, now: now, on: tx)
         }
     }
 
-    private mutating func copyPostgres() async throws {
-        if !staged {
-            for (staging, table) in [(Self.householdStaging, Household.schema), (Self.memberStaging, Member.schema)] {
-                try await sql.raw(
-                    "CREATE TEMP TABLE \(ident: staging) (LIKE \(ident: table) INCLUDING DEFAULTS) ON COMMIT DROP"
-                ).run()
-            }
-            staged = true
+    /// Writes batches one after another, each while the caller builds the next.
+    struct Pipeline {
+        let tx: any Database
+        let audit: AuditRecorder
+        let now = Date()
+        private var inFlight: Task<Void, any Error>?
+
+        init(tx: any Database, audit: AuditRecorder) {
+            self.tx = tx
+            self.audit = audit
         }
+
+        /// Waits for the write in flight, then starts writing `batch` and the audit events
+        /// recorded up to now (appended to the chain in order, inside the transaction).
+        mutating func send(_ batch: Batch) async throws {
+            try await drain()
+            let tx = tx, audit = audit, now = now
+            inFlight = Task {
+                try await BulkRows.write(batch, now: now, on: tx)
+                try await audit.flush(on: tx.sql)
+            }
+        }
+
+        /// Waits for the write in flight (its error, if any, is thrown here).
+        mutating func drain() async throws {
+            guard let task = inFlight else { return }
+            inFlight = nil
+            try await task.value
+        }
+
+        /// Waits for the write in flight when giving up, so nothing touches the transaction
+        /// after it ends.
+        mutating func abandon() async {
+            guard let task = inFlight else { return }
+            inFlight = nil
+            _ = await task.result
+        }
+    }
+
+    // MARK: SQLite
+
+    /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
+    static func insertStatement(_ table: String, columns: [String], rows: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ",")
+        return "INSERT INTO \"\(table)\" (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
+    }
+
+    private static let fullHouseholdInsert = (
+        sql: insertStatement(Household.schema, columns: householdColumns, rows: sqliteHouseholdRows), rows: sqliteHouseholdRows
+    )
+    private static let fullMemberInsert = (
+        sql: insertStatement(Member.schema, columns: memberColumns, rows: sqliteMemberRows), rows: sqliteMemberRows
+    )
+
+    private static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+
+    private static func insertSQLite(_ batch: Batch, now: Date, on db: any SQLiteDatabase) async throws {
+        let stamp = SQLiteData.float(now.timeIntervalSince1970)
+        let active = SQLiteData.text(HouseholdStatus.active.rawValue)
+        let present = SQLiteData.text(MemberStatus.present.rawValue)
+        let one = SQLiteData.integer(1)
+        try await insert(batch.households, into: Household.schema, columns: householdColumns, full: fullHouseholdInsert, on: db) { h, binds in
+            binds += [
+                .text(h.id.uuidString), .text(h.code), .text(h.division), text(h.address), text(h.phone), active, .null, .null, one, stamp, stamp,
+            ]
+        }
+        try await insert(batch.members, into: Member.schema, columns: memberColumns, full: fullMemberInsert, on: db) { m, binds in
+            binds += [
+                .text(m.id.uuidString), .text(m.household.uuidString), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
+                .text(m.sex), .text(m.relation), .text(m.labourCapacity), .integer(m.disability ? 1 : 0), .integer(m.chronicIllness ? 1 : 0),
+                .text(m.schoolStage), .text(m.workStatus), .integer(m.basicMedicalInsurance ? 1 : 0), present, .null, .null, one, stamp, stamp,
+            ]
+        }
+    }
+
+    /// `rows` as INSERTs of `full`'s row count each (the last one shorter), `values` giving a
+    /// row's binds in `columns` order.
+    private static func insert<Row>(
+        _ rows: [Row], into table: String, columns: [String], full: (sql: String, rows: Int), on db: any SQLiteDatabase,
+        values: (Row, inout [SQLiteData]) -> Void
+    ) async throws {
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(full.rows * columns.count)
+        for start in stride(from: 0, to: rows.count, by: full.rows) {
+            let slice = rows[start..<min(start + full.rows, rows.count)]
+            binds.removeAll(keepingCapacity: true)
+            for row in slice { values(row, &binds) }
+            let sql = slice.count == full.rows ? full.sql : insertStatement(table, columns: columns, rows: slice.count)
+            _ = try await db.query(sql, binds)
+        }
+    }
+
+    // MARK: PostgreSQL
+
+    private static func copyPostgres(_ batch: Batch, now: Date, on tx: any Database) async throws {
         let stamp = Self.timestamp(now)
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(households.count * 120)
-        for h in households {
-            for (i, value) in [
-                h.id.uuidString, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp,
-            ].enumerated() {
-                if i > 0 { buffer.writeInteger(UInt8(0x09)) }
-                PostgresCopy.write(value, to: &buffer)
+        if !batch.households.isEmpty {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(batch.households.count * 160)
+            for h in batch.households {
+                for (i, value) in [
+                    h.id.uuidString, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp,
+                ].enumerated() {
+                    if i > 0 { buffer.writeInteger(UInt8(0x09)) }
+                    PostgresCopy.write(value, to: &buffer)
+                }
+                buffer.writeInteger(UInt8(0x0A))
             }
-            buffer.writeInteger(UInt8(0x0A))
+            try await PostgresCopy.copy(into: Household.schema, columns: householdColumns, data: [buffer], on: tx)
         }
-        try await PostgresCopy.copy(into: Self.householdStaging, columns: Self.householdColumns, data: [buffer], on: tx)
+        guard !batch.members.isEmpty else { return }
         var chunks: [ByteBuffer] = []
         var current = ByteBuffer()
         current.reserveCapacity(1 << 20)
-        for m in members {
+        for m in batch.members {
             let values: [String?] = [
                 m.id.uuidString, m.household.uuidString, m.name, m.sealed, m.index, m.birthDate, m.sex, m.relation, m.labourCapacity,
                 m.disability ? "t" : "f", m.chronicIllness ? "t" : "f", m.schoolStage, m.workStatus, m.basicMedicalInsurance ? "t" : "f",
@@ -192,10 +241,10 @@ struct BulkRows {
             }
         }
         chunks.append(current)
-        try await PostgresCopy.copy(into: Self.memberStaging, columns: Self.memberColumns, data: chunks, on: tx)
+        try await PostgresCopy.copy(into: Member.schema, columns: memberColumns, data: chunks, on: tx)
     }
 
-    /// `2026-11-29 08:15:02.123456+00`, as PostgreSQL reads a timestamptz.
+    /// `2026-11-29T08:15:02.123Z`, as PostgreSQL reads a timestamptz.
     static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -15,6 +15,9 @@ enum MemberImport {
     struct Options: Sendable {
         var dryRun = false
         var limits = SheetLimits()
+        /// Members per write batch; nil for the engine's (`BulkRows.chunk(for:)`). Tests make
+        /// it small to see several batches go through the pipeline.
+        var batchSize: Int?
     }
 
     /// Cells one command-line file may hold: a million members with every column and room.
@@ -111,7 +114,8 @@ enum MemberImport {
         do {
             outcome = try await db.audited(by: actor) { tx, audit in
                 try await tx.sql.tuneSQLiteCache(kibibytes: 65536)
-                var writer = MemberImportWriter(tx: tx, audit: audit, ring: ring, scope: scope, today: today, progress: progress)
+                var writer = MemberImportWriter(
+                    tx: tx, audit: audit, ring: ring, scope: scope, today: today, progress: progress, batchSize: options.batchSize)
                 let result = try await writer.apply(households)
                 var diff = AuditDiff()
                 diff.created("rows", String(households.memberCount))

@@ -15,6 +15,8 @@ struct MemberImportWriter {
     let scope: DivisionScope
     let today: CivilDate
     let progress: Progress
+    /// Members per write batch (nil: the engine's).
+    var batchSize: Int? = nil
 
     /// Households whose changes are loaded and checked together.
     static let updateBatch = 200
@@ -196,47 +198,59 @@ struct MemberImportWriter {
     {
         guard !fresh.isEmpty else { return }
         var allocator = HouseholdCodeAllocator(highestUsed: try await Self.highestSequences(on: tx))
-        var bulk = BulkRows(tx: tx)
+        var pipeline = BulkRows.Pipeline(tx: tx, audit: audit)
+        var uuids = RandomUUIDs()
+        let chunk = batchSize ?? BulkRows.chunk(for: tx.sql)
+        var batch = BulkRows.Batch()
         var written = 0
-        for i in fresh {
-            let draft = file[i]
-            let code: HouseholdCode
-            do { code = try allocator.next(in: draft.village) } catch {
-                tally.add(RowProblem(row: draft.head.line, column: MemberSheet.Column.village.rawValue, message: error.message))
-                continue
+        do {
+            for i in fresh {
+                let draft = file[i]
+                let code: HouseholdCode
+                do { code = try allocator.next(in: draft.village) } catch {
+                    tally.add(RowProblem(row: draft.head.line, column: MemberSheet.Column.village.rawValue, message: error.message))
+                    continue
+                }
+                let householdID = uuids.next()
+                batch.households.append(
+                    .init(id: householdID, code: code.rawValue, division: draft.village.rawValue, address: draft.address, phone: draft.phone))
+                for member in draft.members {
+                    let clear = member.resident.id
+                    batch.members.append(
+                        .init(
+                            id: uuids.next(), household: householdID, name: member.name, sealed: ring.seal(clear), index: ring.blindIndex(clear),
+                            birthDate: member.resident.birthDate.description, sex: member.resident.sex.rawValue,
+                            relation: member.relation.rawValue, labourCapacity: member.labourCapacity.rawValue,
+                            disability: member.disability, chronicIllness: member.chronicIllness, schoolStage: member.schoolStage.rawValue,
+                            workStatus: member.workStatus.rawValue, basicMedicalInsurance: member.basicMedicalInsurance))
+                }
+                var diff = AuditDiff()
+                diff.created("division_code", draft.village.rawValue)
+                diff.created("members", String(draft.members.count))
+                diff.created("head.name", draft.head.name, personal: .name)
+                diff.created("head.resident_id", draft.head.resident.id, personal: .residentID)
+                audit.record(
+                    "household.create", entityType: "household", entityID: code.rawValue, divisionCode: draft.village.rawValue,
+                    changes: diff.changes)
+                outcome.householdsCreated += 1
+                outcome.membersCreated += draft.members.count
+                written += draft.members.count
+                if batch.members.count >= chunk, tally.isEmpty {
+                    try await pipeline.send(batch)
+                    batch = BulkRows.Batch()
+                    progress.update("写入", done: written, total: file.memberCount)
+                }
             }
-            let householdID = UUID()
-            bulk.households.append(
-                .init(id: householdID, code: code.rawValue, division: draft.village.rawValue, address: draft.address, phone: draft.phone))
-            for member in draft.members {
-                let clear = member.resident.id
-                bulk.members.append(
-                    .init(
-                        id: UUID(), household: householdID, name: member.name, sealed: ring.seal(clear), index: ring.blindIndex(clear),
-                        birthDate: member.resident.birthDate.description, sex: member.resident.sex.rawValue,
-                        relation: member.relation.rawValue, labourCapacity: member.labourCapacity.rawValue,
-                        disability: member.disability, chronicIllness: member.chronicIllness, schoolStage: member.schoolStage.rawValue,
-                        workStatus: member.workStatus.rawValue, basicMedicalInsurance: member.basicMedicalInsurance))
+            guard tally.isEmpty else {
+                await pipeline.abandon()
+                return
             }
-            var diff = AuditDiff()
-            diff.created("division_code", draft.village.rawValue)
-            diff.created("members", String(draft.members.count))
-            diff.created("head.name", draft.head.name, personal: .name)
-            diff.created("head.resident_id", draft.head.resident.id, personal: .residentID)
-            audit.record(
-                "household.create", entityType: "household", entityID: code.rawValue, divisionCode: draft.village.rawValue, changes: diff.changes)
-            outcome.householdsCreated += 1
-            outcome.membersCreated += draft.members.count
-            written += draft.members.count
-            if bulk.isFull {
-                try await bulk.flush()
-                try await audit.flush(on: tx.sql)
-                progress.update("写入", done: written, total: file.memberCount)
-            }
+            try await pipeline.send(batch)
+            try await pipeline.drain()
+        } catch {
+            await pipeline.abandon()
+            throw error
         }
-        guard tally.isEmpty else { return }
-        try await bulk.finish()
-        try await audit.flush(on: tx.sql)
         progress.update("写入", done: written, total: file.memberCount)
     }
 

@@ -41,21 +41,30 @@ extension RegistryPages {
         var reason: String
     }
 
-    /// The household's members' `member.reveal` events, newest first (at most 50).
-    static func reveals(of members: [Member], disclosure: Disclosure, on db: any Database) async throws -> [RevealRow] {
+    /// The household's audit history (its own events within the caller's scope, as the audit
+    /// list filters them) and its members' `member.reveal` events, each newest first and at
+    /// most 50, in one round trip: the page is read far more often than it changes.
+    static func history(
+        of household: Household, members: [Member], scope: DivisionScope, disclosure: Disclosure, on db: any Database
+    ) async throws -> (audit: [AuditEventRow], reveals: [RevealRow]) {
         let names = Dictionary(uniqueKeysWithValues: members.compactMap { m in m.id.map { ($0.uuidString, m.name) } })
-        guard !names.isEmpty else { return [] }
-        let rows = try await db.sql.select().column("*").from("audit_events")
-            .where("entity_type", .equal, SQLBind("member"))
-            .where("entity_id", .in, SQLBind.group(Array(names.keys)))
-            .where("action", .equal, SQLBind("member.reveal"))
-            .orderBy("seq", .descending).limit(50)
-            .all(decoding: AuditEventRow.self)
-        return rows.map { r in
+        var query: SQLQueryString = """
+            SELECT * FROM (SELECT * FROM audit_events WHERE entity_type = 'household' AND entity_id = \(bind: household.code)
+            AND division_code LIKE \(bind: scope.prefix + "%") ORDER BY seq DESC LIMIT 50) own
+            """
+        if !names.isEmpty {
+            query += """
+                 UNION ALL SELECT * FROM (SELECT * FROM audit_events WHERE entity_type = 'member' AND action = 'member.reveal'
+                AND entity_id IN (\(binds: Array(names.keys))) ORDER BY seq DESC LIMIT 50) revealed
+                """
+        }
+        let rows = try await db.sql.raw(query).all(decoding: AuditEventRow.self).sorted { $0.seq > $1.seq }
+        let reveals = rows.filter { $0.entity_type == "member" }.map { r in
             let reason = AuditChange.decode(r.changes).first { $0.field == "reason" }?.after ?? ""
             let name = names[r.entity_id.uppercased()] ?? names[r.entity_id] ?? ""
             return RevealRow(time: ChinaDate.display(r.occurred_at), actor: r.actor, member: disclosure.name(name), reason: reason)
         }
+        return (rows.filter { $0.entity_type == "household" }, reveals)
     }
 
     struct DetailBody: Encodable, Sendable {
@@ -98,10 +107,9 @@ extension RegistryPages {
         var audit: [AuditRow] = []
         var reveals: [RevealRow] = []
         if caller.role.canReadAudit {
-            reveals = try await Self.reveals(of: members, disclosure: disclosure, on: req.db)
-            let filter = AuditFilter(entityType: "household", entityID: household.code)
-            let (rows, _) = try await filter.run(scope: caller.scope, paging: PageRequest(page: 1, per: 50), on: req.db)
-            audit = rows.map { r in
+            let history = try await Self.history(of: household, members: members, scope: caller.scope, disclosure: disclosure, on: req.db)
+            reveals = history.reveals
+            audit = history.audit.map { r in
                 AuditRow(
                     time: ChinaDate.display(r.occurred_at), actor: r.actor, action: AuditLabels.action(r.action),
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))

@@ -79,7 +79,9 @@ enum RegistryFinder {
             .from(Member.schema)
             .join(Household.schema, on: SQLColumn("id", table: Household.schema), .equal, SQLColumn("household_id", table: Member.schema))
             .where(SQLColumn("resident_id_index", table: Member.schema), .in, SQLBind.group(indexes))
-            .where(SQLColumn("status", table: Member.schema), .equal, SQLBind(MemberStatus.present.rawValue))
+            // A literal, not a bind: only then may either engine's planner use the partial
+            // unique index (`WHERE status = 'present'`) for every plan, generic ones included.
+            .where(SQLColumn("status", table: Member.schema), .equal, SQLLiteral.string(MemberStatus.present.rawValue))
             .first(decoding: Row.self)
         return row.map { Holder(memberID: $0.id, householdID: $0.household_id, householdCode: $0.household_code, divisionCode: $0.division_code) }
     }
