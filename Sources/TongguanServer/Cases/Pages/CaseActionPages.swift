@@ -110,6 +110,28 @@ extension CasePages {
 
     /// The requester's clear phone (and ID) on the page, with a reason, audited.
     func revealRequester(req: Request) async throws -> Response {
+        try await revealing(req) { c, reason, caller in
+            let app = req.application
+            let clear = try await CaseService.revealRequester(
+                c, reason: reason, caller: caller, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
+            return try await Self.detail(req: req, c: c, revealedRequester: clear)
+        }
+    }
+
+    /// The requester's full resident ID (administrators and supervisors), with a reason, audited.
+    func reveal(req: Request) async throws -> Response {
+        try await revealing(req) { c, reason, caller in
+            guard caller.role.canSupervise else { throw Refusal.forbidden("只有管理员和督办人可以查看完整身份证号") }
+            let clear = try await CaseService.reveal(c, reason: reason, caller: caller, actor: req.auditActor, keys: try req.dataKeys, on: req.db)
+            return try await Self.detail(req: req, c: c, revealed: clear)
+        }
+    }
+
+    /// What both reveals share: the case in scope, the reason (required, one line, at most
+    /// 200 characters), and a refusal shown on the case page with its message.
+    func revealing(
+        _ req: Request, _ show: (CaseRecord, String, Caller) async throws -> Response
+    ) async throws -> Response {
         let caller = try req.caller
         let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
         let form = try req.content.decode(RevealForm.self)
@@ -117,29 +139,7 @@ extension CasePages {
             let reason = try TextPolicy.singleLine(form.reason ?? "")
             guard !reason.isEmpty else { throw Refusal.invalid("reason", "请填写查看理由") }
             guard reason.count <= 200 else { throw Refusal.invalid("reason", "理由不能超过200个字符") }
-            let app = req.application
-            let clear = try await CaseService.revealRequester(
-                c, reason: reason, caller: caller, actor: req.auditActor, keys: { try app.dataKeys }, on: req.db)
-            return try await Self.detail(req: req, c: c, revealedRequester: clear)
-        } catch let refusal as Refusal {
-            let errors = FormErrors(refusal)
-            return try await Self.detail(req: req, c: c, status: errors.status, error: errors.message, errors: errors.fields)
-        } catch let problem as TextPolicy.Problem {
-            return try await Self.detail(req: req, c: c, status: .unprocessableEntity, error: problem.message)
-        }
-    }
-
-    func reveal(req: Request) async throws -> Response {
-        let caller = try req.caller
-        let c = try await CaseService.find(req.parameters.get("id"), in: caller.scope, on: req.db)
-        let form = try req.content.decode(RevealForm.self)
-        do {
-            let reason = try TextPolicy.singleLine(form.reason ?? "")
-            guard !reason.isEmpty else { throw Refusal.invalid("reason", "请填写查看理由") }
-            guard caller.role.canSupervise else { throw Refusal.forbidden("只有管理员和督办人可以查看完整身份证号") }
-            let clear = try await CaseService.reveal(
-                c, reason: reason, caller: caller, actor: req.auditActor, keys: try req.dataKeys, on: req.db)
-            return try await Self.detail(req: req, c: c, revealed: clear)
+            return try await show(c, reason, caller)
         } catch let refusal as Refusal {
             let errors = FormErrors(refusal)
             return try await Self.detail(req: req, c: c, status: errors.status, error: errors.message, errors: errors.fields)

@@ -226,7 +226,9 @@ enum AssessmentImport {
             let rows = try await db.sql.select().column("household_id").column("resident_id_index").from(Member.schema)
                 .where("resident_id_index", .in, SQLBind.group(batch))
                 .where("relation", .equal, SQLBind(TongguanDomain.Relation.head.rawValue))
-                .where("status", .equal, SQLBind(MemberStatus.present.rawValue))
+                // A literal, not a bind: only then may the planners use the partial unique
+                // index on present members' IDs (as RegistryFinder does).
+                .where(SQLColumn("status"), .equal, SQLLiteral.string(MemberStatus.present.rawValue))
                 .all(decoding: Row.self)
             for row in rows { if let id = byIndex[row.resident_id_index] { householdOf[id] = row.household_id } }
         }
