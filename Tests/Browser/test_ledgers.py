@@ -174,7 +174,9 @@ def test_cli_seeds_imports_and_exports_a_ledger(tmp_path):
     exported = run(db, "export", "ledger", "village-task-force", "--output", str(out))
     assert exported.returncode == 0, exported.stderr
     text = out.read_text(encoding="utf-8-sig")
-    assert "王建国" in text and "110105********002X" in text and "11010519491231002X" not in text
+    # 姓名 is a `name` field: masked like the ID in a default export.
+    assert "王**" in text and "王建国" not in text
+    assert "110105********002X" in text and "11010519491231002X" not in text
     assert text.splitlines()[0].lstrip("\"").startswith("【个人信息】")
     # A full export needs a reason, and is audited with it.
     refused = run(db, "export", "ledger", "village-task-force", "--personal")
@@ -182,6 +184,7 @@ def test_cli_seeds_imports_and_exports_a_ledger(tmp_path):
     full = tmp_path / "full.csv"
     done = run(db, "export", "ledger", "village-task-force", "--personal", "--reason", "核对身份证号", "--output", str(full))
     assert done.returncode == 0, done.stderr
-    assert "11010519491231002X" in full.read_text(encoding="utf-8-sig")
+    full_text = full.read_text(encoding="utf-8-sig")
+    assert "11010519491231002X" in full_text and "王建国" in full_text
     again = run(db, "import", "ledger", "village-task-force", str(full))
     assert "未变 2 条" in again.stdout, again.stdout + again.stderr

@@ -51,7 +51,7 @@ public struct LedgerFieldFilter: Hashable, Sendable {
             if let phone = PhoneNumber.normalized(text) { match = .personPhone(phone) } else { match = .personName(text) }
         case .residentID:
             do { match = .residentID(try ResidentID.validate(text)) } catch { throw LedgerValueFailure(error.message) }
-        case .text, .decimal, .date, .choice, .unit:
+        case .text, .decimal, .date, .choice, .unit, .name:
             guard let value = try LedgerValue.fromText(text, field: field) else { throw LedgerValueFailure("筛选值不能为空") }
             match = .equals(value)
         }

@@ -16,6 +16,9 @@ public enum LedgerFieldType: String, CaseIterable, Sendable, Codable {
     case unit
     /// Name and phone: two sheet columns, `<label>` and `<label>电话`.
     case person
+    /// A person's name alone (a register of people without phones): personal data like a
+    /// person's name — masked in default exports and in the audit trail, never in a URL.
+    case name
     /// A resident ID number, protected like the registry's: the server encrypts it, keeps a
     /// blind index for uniqueness and look-up, shows it masked and audits every reveal.
     case residentID = "resident_id"
@@ -34,6 +37,7 @@ public enum LedgerFieldType: String, CaseIterable, Sendable, Codable {
         case .division: "区划代码"
         case .unit: "单位"
         case .person: "人员(姓名和电话)"
+        case .name: "姓名"
         case .residentID: "身份证号"
         }
     }
@@ -59,7 +63,7 @@ public enum LedgerFieldType: String, CaseIterable, Sendable, Codable {
     /// `group_by=<key>` groups by a single choice.
     public var isGroupable: Bool { self == .choice }
 
-    /// Person and resident ID values are personal data: never in messages, logs or the
-    /// audit trail in full.
-    public var isPersonalData: Bool { self == .person || self == .residentID }
+    /// Person, name and resident ID values are personal data: never in messages, logs, URLs
+    /// or the audit trail in full.
+    public var isPersonalData: Bool { self == .person || self == .name || self == .residentID }
 }

@@ -73,12 +73,17 @@ public enum LedgerImport {
         if keys.isEmpty,
             let masked = definition.uniqueFields.first(where: { draft.maskedResidentIDs[$0.key] != nil || draft.maskedPeople[$0.key] != nil })
         {
-            let what = masked.type == .person ? "此人的姓名或电话" : "身份证号"
+            let what: String =
+                switch masked.type {
+                case .person: "此人的姓名或电话"
+                case .name: "姓名"
+                default: "身份证号"
+                }
             return .failure(
                 ImportProblems([
                     RowProblem(
                         row: draft.line, column: masked.label,
-                        message: "\(what)是脱敏显示的,无法据此匹配已有记录,请填写完整" + (masked.type == .person ? "内容" : "号码"))
+                        message: "\(what)是脱敏显示的,无法据此匹配已有记录,请填写完整" + (masked.type == .residentID ? "号码" : "内容"))
                 ]))
         }
         return .success(ids.first)

@@ -51,7 +51,7 @@ extension LedgerSheet {
                 masked[field.key] = cells[0].text
                 continue
             }
-            if field.type == .person, cells.contains(where: { PersonalSheet.isMasked($0.text) }) {
+            if field.type == .person || field.type == .name, cells.contains(where: { PersonalSheet.isMasked($0.text) }) {
                 maskedPeople[field.key] = cells.map(\.text)
                 continue
             }
@@ -126,14 +126,19 @@ extension LedgerSheet.Draft {
         }
         for (key, cells) in maskedPeople.sorted(by: { $0.key < $1.key }) {
             let field = definition.field(key)
-            if case .person(let person) = existing?.values[key], cells.count == 2,
+            if case .name(let name) = existing?.values[key], cells.count == 1,
+                cells[0] == PersonalSheet.mask(name, as: .name)
+            {
+                resolved.values[key] = .name(name)
+            } else if case .person(let person) = existing?.values[key], cells.count == 2,
                 cells[0] == person.name || cells[0] == PersonalSheet.mask(person.name, as: .name),
                 cells[1] == PersonalSheet.mask(person.phone, as: .phone) || PhoneNumber.normalized(cells[1]) == person.phone
             {
                 resolved.values[key] = .person(person)
             } else {
                 let column = PersonalSheet.isMasked(cells.first ?? "") ? (field?.label ?? key) : (field?.phoneLabel ?? key)
-                problems.append(RowProblem(row: line, column: column, message: "此人的姓名或电话是脱敏显示的,与已有记录不符,请填写完整内容"))
+                let what = field?.type == .name ? "姓名" : "此人的姓名或电话"
+                problems.append(RowProblem(row: line, column: column, message: "\(what)是脱敏显示的,与已有记录不符,请填写完整内容"))
             }
         }
         resolved.maskedResidentIDs = [:]

@@ -62,6 +62,7 @@ extension LedgerSheet {
         case .division: "6位、9位或12位区划代码"
         case .unit: "单位,最多\(LedgerValue.maxUnitLength)个字"
         case .person: "姓名,最多\(LedgerPerson.maxNameLength)个字;电话填在「\(field.phoneLabel)」列"
+        case .name: "姓名,最多\(LedgerPerson.maxNameLength)个字"
         case .residentID: "18位公民身份号码,末位可为X"
         }
     }

@@ -60,7 +60,7 @@ extension LedgerValue {
                 return s
             }
             return try person(name: text("name", .value), phone: text("phone", .phone))
-        case .text, .date, .choice, .division, .unit, .residentID:
+        case .text, .date, .choice, .division, .unit, .name, .residentID:
             guard case .string(let raw) = input else { throw wrongType("文本") }
             if field.type == .date {
                 let text = TextPolicy.trimmed(raw)
@@ -127,7 +127,7 @@ extension LedgerValue {
             }
         case .multiChoice:
             return try multiChoice(text.split(separator: LedgerField.optionSeparator).map(String.init), field: field)
-        case .text, .choice, .division, .unit, .residentID, .person:
+        case .text, .choice, .division, .unit, .name, .residentID, .person:
             return try fromText(text, field: field)
         }
     }
@@ -153,6 +153,9 @@ extension LedgerValue {
         case .unit:
             guard text.count <= maxUnitLength else { throw LedgerValueFailure("不能超过\(maxUnitLength)个字符") }
             return .unit(text)
+        case .name:
+            guard text.count <= LedgerPerson.maxNameLength else { throw LedgerValueFailure("姓名不能超过\(LedgerPerson.maxNameLength)个字符") }
+            return .name(text)
         case .residentID:
             do { return .residentID(try ResidentID.validate(text)) } catch { throw LedgerValueFailure(error.message) }
         case .date:

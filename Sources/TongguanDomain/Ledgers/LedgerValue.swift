@@ -16,6 +16,8 @@ public enum LedgerValue: Hashable, Sendable {
     /// A unit reference; the server checks that it exists.
     case unit(String)
     case person(LedgerPerson)
+    /// A name (`name` fields), single line, at most `LedgerPerson.maxNameLength` characters.
+    case name(String)
     /// The canonical number (upper-case X), in memory only: the server encrypts it for
     /// storage, blind-indexes it for uniqueness and look-up, and shows it masked.
     case residentID(String)
@@ -33,6 +35,7 @@ public enum LedgerValue: Hashable, Sendable {
         case .division: .division
         case .unit: .unit
         case .person: .person
+        case .name: .name
         case .residentID: .residentID
         }
     }
@@ -42,7 +45,7 @@ public enum LedgerValue: Hashable, Sendable {
     /// revealing is for an audited reveal, or for the server to encrypt before storing.
     public func json(revealing: Bool = false) -> LedgerInput {
         switch self {
-        case .text(let s), .choice(let s), .unit(let s): .string(s)
+        case .text(let s), .choice(let s), .unit(let s), .name(let s): .string(s)
         case .integer(let n), .money(let n): .integer(n)
         case .decimal(let d): .string(d.description)
         case .date(let d): .string(d.description)
@@ -58,7 +61,7 @@ public enum LedgerValue: Hashable, Sendable {
     /// the import reads back to the same value. A resident ID is masked unless `revealing`.
     public func cellTexts(revealing: Bool = false) -> [String] {
         switch self {
-        case .text(let s), .choice(let s), .unit(let s): [s]
+        case .text(let s), .choice(let s), .unit(let s), .name(let s): [s]
         case .integer(let n): [String(n)]
         case .decimal(let d): [d.description]
         case .money(let fen): [Fen.yuanText(fen)]
@@ -89,7 +92,7 @@ public enum LedgerValue: Hashable, Sendable {
     /// are found with `f.<key>=`, a resident ID through its blind index).
     public var searchText: String? {
         switch self {
-        case .text(let s), .choice(let s), .unit(let s): s
+        case .text(let s), .choice(let s), .unit(let s), .name(let s): s
         case .multiChoice(let options): options.joined(separator: String(LedgerField.optionSeparator))
         case .division(let code): code.rawValue
         case .person(let p): p.name + " " + p.phone

@@ -40,7 +40,7 @@ struct LedgerCodeTests {
         #expect(
             LedgerFieldType.allCases.map(\.rawValue) == [
                 "text", "integer", "decimal", "money", "date", "bool", "choice",
-                "multi_choice", "division", "unit", "person", "resident_id",
+                "multi_choice", "division", "unit", "person", "name", "resident_id",
             ])
         for type in LedgerFieldType.allCases {
             #expect(LedgerFieldType(rawValue: type.rawValue) == type)
@@ -58,7 +58,7 @@ struct LedgerCodeTests {
         #expect(all.filter { !$0.allowsUnique } == set([.bool, .choice, .multiChoice]))
         #expect(all.filter(\.isSummable) == set([.integer, .decimal, .money]))
         #expect(all.filter(\.isGroupable) == set([.choice]))
-        #expect(all.filter(\.isPersonalData) == set([.person, .residentID]))
+        #expect(all.filter(\.isPersonalData) == set([.person, .name, .residentID]))
     }
 
     @Test("default states: 待办 / 进行中 / 已完成, only the last final")

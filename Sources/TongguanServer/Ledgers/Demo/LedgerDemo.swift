@@ -89,7 +89,7 @@ enum LedgerDemo {
                         LedgerItemContent(
                             divisionCode: village, stateCode: definition.initialState.code,
                             values: [
-                                "team": .text(String(format: "驻村%04d", team + 1)), "village": .division(village), "name": .text(name(n)),
+                                "team": .text(String(format: "驻村%04d", team + 1)), "village": .division(village), "name": .name(name(n)),
                                 "id_number": .residentID(residentID(n, county: county(of: village))), "role": .choice(role),
                                 "sent_by": .unit(["市委组织部", "市农业农村局", "市财政局", "县直单位", "乡镇"][team % 5]),
                                 "sent_on": .date(CivilDate(year: 2021, month: 6 + team % 3, day: 1 + team % 28)!),

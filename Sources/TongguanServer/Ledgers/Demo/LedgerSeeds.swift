@@ -28,7 +28,7 @@ enum LedgerSeeds {
                 "has_due_date": false, "has_owner": false,
                 "fields": [
                     field("team", "工作队编号", "text", required: true, listed: true), field("village", "派驻村", "division", required: true, listed: true),
-                    field("name", "姓名", "text", required: true, listed: true), field("id_number", "身份证号", "resident_id", unique: true),
+                    field("name", "姓名", "name", required: true, listed: true), field("id_number", "身份证号", "resident_id", unique: true),
                     field("role", "职务", "choice", required: true, listed: true, options: ["第一书记", "队长", "队员"]),
                     field("sent_by", "派出单位", "unit"), field("sent_on", "派驻日期", "date"),
                 ],

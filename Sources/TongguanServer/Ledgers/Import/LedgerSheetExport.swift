@@ -16,6 +16,7 @@ enum LedgerSheetExport {
         for field in definition.activeFields {
             switch field.type {
             case .person: columns += [.init(field.label, .name), .init(field.phoneLabel, .phone)]
+            case .name: columns.append(.init(field.label, .name))
             case .residentID: columns.append(.init(field.label, .residentID))
             default: break
             }

@@ -61,7 +61,7 @@ struct LedgerDesignPages: RouteCollection {
     }
 
     static let types: [LedgerFieldType] = [
-        .text, .integer, .decimal, .money, .date, .bool, .choice, .multiChoice, .division, .unit, .person, .residentID,
+        .text, .integer, .decimal, .money, .date, .bool, .choice, .multiChoice, .division, .unit, .person, .name, .residentID,
     ]
 
     static func typeOptions(_ selected: String) -> [SelectOption] {

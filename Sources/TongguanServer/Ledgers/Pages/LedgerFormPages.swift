@@ -127,6 +127,7 @@ struct LedgerFormPages: RouteCollection {
                     error: ([error(name), error(name + "_phone")].compactMap { $0 }).joined(separator: ";").nonEmpty, choices: [])
                 switch field.type {
                 case .text, .unit: break
+                case .name: input.hint = "姓名"
                 case .integer: input.kind = "number"; input.hint = "整数"
                 case .decimal: input.kind = "number"; input.hint = "最多\(field.scale ?? 2)位小数"
                 case .money: input.kind = "number"; input.hint = "单位:元,最多2位小数"

@@ -66,6 +66,7 @@ enum LedgerQueries {
     /// into a URL).
     static func filterText(_ filter: LedgerFieldFilter) -> (String, String)? {
         switch filter.match {
+        case .equals(let value) where value.type.isPersonalData: nil
         case .equals(let value):
             switch value.json(revealing: false) {
             case .bool(let b): (filter.key, b ? "true" : "false")

@@ -219,6 +219,8 @@ enum LedgerItemService {
                 let a = after.flatMap { if case .person(let p) = $0 { p } else { nil } }
                 diff.add("values.\(field.key).name", before: b?.name, after: a?.name, personal: .name)
                 diff.add("values.\(field.key).phone", before: b?.phone, after: a?.phone, personal: .phone)
+            case .name:
+                diff.add("values.\(field.key)", before: before?.cellTexts().first, after: after?.cellTexts().first, personal: .name)
             case .residentID:
                 diff.add(
                     "values.\(field.key)", before: before?.cellTexts(revealing: true).first, after: after?.cellTexts(revealing: true).first,
