@@ -298,7 +298,7 @@ enum MonitoringReports {
         var resolved = WarningFilter()
         resolved.division = r.division
         (resolved.resolvedFrom, resolved.resolvedTo) = (r.from, r.to)
-        let warnings: SQLQueryString = " FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE "
+        let warnings: SQLQueryString = " FROM early_warnings w WHERE "
         // An episode is approved once and eliminated once: the step's first span says when.
         func steps(_ kind: EpisodeStepKind) -> SQLQueryString {
             "FROM monitoring_spans p WHERE p.step = \(bind: kind.rawValue) AND p.start_on >= \(bind: r.from.description)"
