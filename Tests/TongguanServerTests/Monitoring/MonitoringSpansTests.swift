@@ -98,6 +98,8 @@ import VaporTesting
         var done: [String: Int] = [:]
         for (year, yuan) in [(2023, Int64(8000)), (2024, 8500), (2025, 9000)] { try await W.setLine(t, token: token, year: year, yuan: yuan) }
         var codes: [String] = []
+        var villageOf: [String: String] = [:]
+        var warned: Set<String> = []
         for n in 1...8 {
             let village = random.pick(villages)
             let address = String(village.prefix(6))
@@ -105,18 +107,22 @@ import VaporTesting
                 F.member(F.id(100 + n * 10 + i, address: address, born: 1960 + Int.random(in: 0...45, using: &random)), name: "成员\(n)\(i)")
             }
             codes.append(try await W.household(t, token: token, n: n, village: village, members: others))
+            villageOf[codes.last!] = village
         }
         // Warnings before the households move: an income below the line in 2023.
         for code in codes where random.chance(0.6) {
             let assessed = CivilDate(iso: "2023-01-02")!.adding(days: Int.random(in: 0..<300, using: &random))
             try await W.assess(t, token: token, code: code, W.assessment(assessed.description, wagesYuan: 500))
             done["assessed", default: 0] += 1
+            warned.insert(code)
         }
         func members(_ code: String) async throws -> [[String: Any]] {
             try #require(try await t.request(.GET, "/api/v1/households/\(code)", token: token).json()["members"] as? [[String: Any]])
         }
-        func post(_ kind: String, _ path: String, _ body: [String: any Sendable], method: HTTPMethod = .POST) async throws -> [String: Any]? {
-            let res = try await t.request(method, path, token: token, json: body)
+        func post(
+            _ kind: String, _ path: String, _ body: [String: any Sendable], method: HTTPMethod = .POST, headers: HTTPHeaders = [:]
+        ) async throws -> [String: Any]? {
+            let res = try await t.request(method, path, token: token, json: body, headers: headers)
             guard res.status == .ok || res.status == .created else { return nil }
             done[kind, default: 0] += 1
             return try res.json()
@@ -142,7 +148,13 @@ import VaporTesting
                 _ = try await post(
                     "transferred", "/api/v1/members/\(m["id"] as! String)/transfer", ["to_household_code": target, "relation": "other"])
             default:
-                _ = try await post("moved", "/api/v1/households/\(code)", ["division_code": random.pick(villages)], method: .PATCH)
+                let village = random.pick(villages.filter { $0 != villageOf[code] })
+                let move = try await post(
+                    "moved", "/api/v1/households/\(code)", ["division_code": village], method: .PATCH, headers: ["If-Match": "*"])
+                if move != nil {
+                    villageOf[code] = village
+                    if warned.contains(code) { done["moved with warnings", default: 0] += 1 }
+                }
             }
         }
         for code in codes {
@@ -212,7 +224,9 @@ import VaporTesting
             let token = try await t.adminToken()
             let done = try await Self.write(t, token: token, seed: seed)
             // The writes that exercise the spans' upkeep did happen.
-            for kind in ["opened", "step", "measure", "assessed"] { #expect(done[kind, default: 0] > 0, "\(kind) \(done)") }
+            for kind in ["opened", "step", "measure", "assessed", "moved", "moved with warnings"] {
+                #expect(done[kind, default: 0] > 0, "\(kind) \(done)")
+            }
             #expect(done["born", default: 0] + done["left", default: 0] + done["transferred", default: 0] + done["moved", default: 0] > 2, "\(done)")
             let records = try await Records(on: t.db)
             #expect(records.episodes.values.contains { $0.riskTypeList.count > 1 })

@@ -45,7 +45,7 @@ struct WarningFilter: Sendable {
     /// The condition on `early_warnings w` alone (the village is the warning's own copy of its
     /// household's), so counts need no join.
     func condition(scope: DivisionScope) -> SQLQueryString {
-        var sql: SQLQueryString = "w.rule IS NOT NULL" + MonitoringReports.within("w.division_code", scope.prefix)
+        var sql: SQLQueryString = "w.division_code IS NOT NULL" + MonitoringReports.within("w.division_code", scope.prefix)
         if let division { sql += MonitoringReports.within("w.division_code", division.significantPrefix) }
         if let rule { sql += " AND w.rule = \(bind: rule.rawValue)" }
         if let status { sql += " AND w.status = \(bind: status.rawValue)" }
