@@ -13,7 +13,10 @@ import VaporTesting
 /// transferred to another household, households moving village — and then every summary
 /// (each `group_by`, division, phase, as of random days), the flow and the
 /// `monitoring.summary` series are compared with figures recomputed here from the records
-/// themselves (steps, episodes, households, members), never from the spans.
+/// themselves (steps, episodes, households, members), never from the spans. Warnings are
+/// raised on some households before they move, so the warnings' copy of the village
+/// (`WarningVillages`) is checked against the households too, and the flow's and the list's
+/// warning counts against the records.
 @Suite struct MonitoringSpansTests {
     typealias W = WorkflowFixture
     typealias F = RegistryFixture
@@ -28,6 +31,7 @@ import VaporTesting
         var households: [UUID: Household]
         var members: [Member]
         var measures: [MeasureRecord]
+        var warnings: [WarningRecord]
 
         init(on db: any Database) async throws {
             steps = try await StepRecord.query(on: db).all()
@@ -35,6 +39,16 @@ import VaporTesting
             households = Dictionary(uniqueKeysWithValues: try await Household.query(on: db).all().map { ($0.id!, $0) })
             members = try await Member.query(on: db).all()
             measures = try await MeasureRecord.query(on: db).all()
+            warnings = try await WarningRecord.query(on: db).all()
+        }
+
+        /// Warnings of households now in the division, raised (or resolved) in the month.
+        func warnings(month: String, division: String, resolved: Bool) -> Int {
+            let prefix = DivisionCode(division)!.significantPrefix
+            return warnings.filter { w in
+                let day = resolved ? (w.status == WarningStatus.resolved.rawValue ? w.closedOn : nil) : w.raisedOn
+                return day?.hasPrefix(month) == true && households[w.householdID]!.divisionCode.hasPrefix(prefix)
+            }.count
         }
 
         func present(_ household: UUID, on day: String) -> Int {
@@ -84,6 +98,8 @@ import VaporTesting
         var done: [String: Int] = [:]
         for (year, yuan) in [(2023, Int64(8000)), (2024, 8500), (2025, 9000)] { try await W.setLine(t, token: token, year: year, yuan: yuan) }
         var codes: [String] = []
+        var villageOf: [String: String] = [:]
+        var warned: Set<String> = []
         for n in 1...8 {
             let village = random.pick(villages)
             let address = String(village.prefix(6))
@@ -91,12 +107,22 @@ import VaporTesting
                 F.member(F.id(100 + n * 10 + i, address: address, born: 1960 + Int.random(in: 0...45, using: &random)), name: "成员\(n)\(i)")
             }
             codes.append(try await W.household(t, token: token, n: n, village: village, members: others))
+            villageOf[codes.last!] = village
+        }
+        // Warnings before the households move: an income below the line in 2023.
+        for code in codes where random.chance(0.6) {
+            let assessed = CivilDate(iso: "2023-01-02")!.adding(days: Int.random(in: 0..<300, using: &random))
+            try await W.assess(t, token: token, code: code, W.assessment(assessed.description, wagesYuan: 500))
+            done["assessed", default: 0] += 1
+            warned.insert(code)
         }
         func members(_ code: String) async throws -> [[String: Any]] {
             try #require(try await t.request(.GET, "/api/v1/households/\(code)", token: token).json()["members"] as? [[String: Any]])
         }
-        func post(_ kind: String, _ path: String, _ body: [String: any Sendable], method: HTTPMethod = .POST) async throws -> [String: Any]? {
-            let res = try await t.request(method, path, token: token, json: body)
+        func post(
+            _ kind: String, _ path: String, _ body: [String: any Sendable], method: HTTPMethod = .POST, headers: HTTPHeaders = [:]
+        ) async throws -> [String: Any]? {
+            let res = try await t.request(method, path, token: token, json: body, headers: headers)
             guard res.status == .ok || res.status == .created else { return nil }
             done[kind, default: 0] += 1
             return try res.json()
@@ -122,7 +148,13 @@ import VaporTesting
                 _ = try await post(
                     "transferred", "/api/v1/members/\(m["id"] as! String)/transfer", ["to_household_code": target, "relation": "other"])
             default:
-                _ = try await post("moved", "/api/v1/households/\(code)", ["division_code": random.pick(villages)], method: .PATCH)
+                let village = random.pick(villages.filter { $0 != villageOf[code] })
+                let move = try await post(
+                    "moved", "/api/v1/households/\(code)", ["division_code": village], method: .PATCH, headers: ["If-Match": "*"])
+                if move != nil {
+                    villageOf[code] = village
+                    if warned.contains(code) { done["moved with warnings", default: 0] += 1 }
+                }
             }
         }
         for code in codes {
@@ -192,10 +224,16 @@ import VaporTesting
             let token = try await t.adminToken()
             let done = try await Self.write(t, token: token, seed: seed)
             // The writes that exercise the spans' upkeep did happen.
-            for kind in ["opened", "step", "measure"] { #expect(done[kind, default: 0] > 0, "\(kind) \(done)") }
+            for kind in ["opened", "step", "measure", "assessed", "moved", "moved with warnings"] {
+                #expect(done[kind, default: 0] > 0, "\(kind) \(done)")
+            }
             #expect(done["born", default: 0] + done["left", default: 0] + done["transferred", default: 0] + done["moved", default: 0] > 2, "\(done)")
             let records = try await Records(on: t.db)
             #expect(records.episodes.values.contains { $0.riskTypeList.count > 1 })
+            #expect(!records.warnings.isEmpty && records.warnings.contains { $0.status == WarningStatus.resolved.rawValue })
+            for w in records.warnings {
+                #expect(w.divisionCode == records.households[w.householdID]!.divisionCode, "seed \(seed) warning \(w.id!)")
+            }
             for day in Self.days {
                 for division in ["141100", "141124", "141124100", "141123", "141102"] {
                     for groupBy in ["state", "category", "risk_type", "division"] {
@@ -212,13 +250,23 @@ import VaporTesting
                     }
                 }
             }
-            for division in ["141100", "141124", "141123"] {
-                let res = try await t.request(.GET, "/api/v1/monitoring/flow?from=2023-01-01&to=2025-12-31&division=\(division)", token: token)
+            for division in ["141100", "141124", "141124100", "141123"] {
+                // Up to today: warnings closed automatically are closed today.
+                let res = try await t.request(.GET, "/api/v1/monitoring/flow?from=2023-01-01&division=\(division)", token: token)
                 for row in try #require(try res.json()["rows"] as? [[String: Any]]) {
                     let month = row["month"] as! String
                     #expect(row["identified"] as? Int == records.flow(month: month, division: division, eliminated: false), "\(division) \(month)")
                     #expect(row["eliminated"] as? Int == records.flow(month: month, division: division, eliminated: true), "\(division) \(month)")
+                    #expect(
+                        row["warnings_raised"] as? Int == records.warnings(month: month, division: division, resolved: false), "\(division) \(month)")
+                    #expect(
+                        row["warnings_resolved"] as? Int == records.warnings(month: month, division: division, resolved: true), "\(division) \(month)"
+                    )
                 }
+                let list = try await t.request(.GET, "/api/v1/monitoring/warnings?division=\(division)&per=1", token: token)
+                let prefix = DivisionCode(division)!.significantPrefix
+                let want = records.warnings.filter { records.households[$0.householdID]!.divisionCode.hasPrefix(prefix) }.count
+                #expect((try list.json()["metadata"] as? [String: Any])?["total"] as? Int == want, "\(division) warnings")
             }
         }
     }

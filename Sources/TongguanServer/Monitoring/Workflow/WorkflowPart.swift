@@ -7,7 +7,7 @@ import Vapor
 /// assessments, early warnings, the identify → assist → eliminate workflow with its guards,
 /// assistance measures and the monitoring reports.
 enum WorkflowPart {
-    static var migrations: [any Migration] { [CreateWorkflow(), CreateMonitoringSpans()] }
+    static var migrations: [any Migration] { [CreateWorkflow(), CreateMonitoringSpans(), AddWarningVillages()] }
 
     static var schemas: [String: JSONSchema] {
         [

@@ -77,9 +77,16 @@ enum MonitoringSpans {
     ]
 
     /// Rewrites the rows of these households from their records (nothing for a household
-    /// without an episode). Call inside the transaction of the write that changed them.
+    /// without an episode), and their warnings' copy of the village (`WarningVillages`).
+    /// Call inside the transaction of the write that changed them.
     static func refresh(_ households: [UUID], on db: any Database) async throws {
         let ids = Array(Set(households))
+        try await rewrite(ids, on: db)
+        try await WarningVillages.keep(ids, on: db)
+    }
+
+    /// The spans of these (distinct) households from their records.
+    static func rewrite(_ ids: [UUID], on db: any Database) async throws {
         guard !ids.isEmpty else { return }
         let sql = db.sql
         try await sql.delete(from: schema).where("household_id", .in, ids).run()
@@ -138,7 +145,7 @@ enum MonitoringSpans {
         struct Home: Decodable { var household_id: UUID }
         let homes = try await db.sql.raw("SELECT DISTINCT household_id FROM episode_steps").all(decoding: Home.self).map(\.household_id)
         for start in stride(from: 0, to: homes.count, by: 500) {
-            try await refresh(Array(homes[start..<min(start + 500, homes.count)]), on: db)
+            try await rewrite(Array(homes[start..<min(start + 500, homes.count)]), on: db)
         }
     }
 }

@@ -17,6 +17,12 @@ final class WarningRecord: Model, @unchecked Sendable {
     @Field(key: "household_id")
     var householdID: UUID
 
+    /// The household's village, kept equal to `households.division_code` by every write that
+    /// moves a household (`MonitoringSpans.refresh`), so the reports filter and group the
+    /// warnings by village without a look-up per warning (`AddWarningVillages`).
+    @Field(key: "division_code")
+    var divisionCode: String
+
     /// `EarlyWarningRule` raw value.
     @Field(key: "rule")
     var rule: String
@@ -43,8 +49,9 @@ final class WarningRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    init(householdID: UUID, _ w: EarlyWarning) {
+    init(householdID: UUID, divisionCode: String, _ w: EarlyWarning) {
         self.householdID = householdID
+        self.divisionCode = divisionCode
         rule = w.rule.rawValue
         assessedOn = w.assessedOn.description
         facts = Self.encode(w.facts)

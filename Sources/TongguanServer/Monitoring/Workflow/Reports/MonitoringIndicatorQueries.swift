@@ -145,7 +145,7 @@ enum MonitoringIndicatorQueries {
             guard let span = r.span else { return [] }
             let condition = question.warnings(in: r.division, span).condition(scope: r.scope)
             counts = try await decode(
-                "SELECT \(r.bucket(question.dateColumn)) AS k, COUNT(*) AS n FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE "
+                "SELECT \(r.bucket(question.dateColumn)) AS k, COUNT(*) AS n FROM early_warnings w WHERE "
                     + condition + " GROUP BY k", on: r.db)
         }
         return links.enumerated().map { i, link in IndicatorFigure(value: ExactDecimal(counts[String(i)] ?? 0), link: link) }

@@ -42,13 +42,15 @@ struct WarningFilter: Sendable {
         .init(name: "resolved_to", description: "解除日期止(含)", schema: .date),
     ]
 
+    /// The condition on `early_warnings w` alone (the village is the warning's own copy of its
+    /// household's), so counts need no join.
     func condition(scope: DivisionScope) -> SQLQueryString {
-        var sql: SQLQueryString = "h.division_code LIKE \(bind: scope.prefix + "%")"
-        if let division { sql += " AND h.division_code LIKE \(bind: division.significantPrefix + "%")" }
+        var sql: SQLQueryString = "w.division_code IS NOT NULL" + MonitoringReports.within("w.division_code", scope.prefix)
+        if let division { sql += MonitoringReports.within("w.division_code", division.significantPrefix) }
         if let rule { sql += " AND w.rule = \(bind: rule.rawValue)" }
         if let status { sql += " AND w.status = \(bind: status.rawValue)" }
         if let assessedOn { sql += " AND w.assessed_on = \(bind: assessedOn.description)" }
-        if let household { sql += " AND h.household_code = \(bind: household)" }
+        if let household { sql += " AND w.household_id IN (SELECT id FROM households WHERE household_code = \(bind: household))" }
         if let raisedFrom { sql += " AND w.raised_on >= \(bind: raisedFrom.description)" }
         if let raisedTo { sql += " AND w.raised_on <= \(bind: raisedTo.description)" }
         if resolvedFrom != nil || resolvedTo != nil { sql += " AND w.status = 'resolved'" }
@@ -76,7 +78,7 @@ struct WarningFilter: Sendable {
         let condition = condition(scope: scope)
         struct Count: Decodable { var n: Int }
         let total =
-            try await db.sql.raw("SELECT COUNT(*) AS n FROM early_warnings w JOIN households h ON h.id = w.household_id WHERE \(condition)")
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM early_warnings w WHERE \(condition)")
             .first(decoding: Count.self)?.n ?? 0
         struct IDRow: Decodable { var id: UUID; var household_code: String; var division_code: String }
         let ids = try await db.sql.raw(

@@ -41,7 +41,7 @@ enum WarningService {
         var outcome = Outcome()
         var raised: [WarningRecord] = []
         for warning in plan.raise {
-            let record = WarningRecord(householdID: householdID, warning)
+            let record = WarningRecord(householdID: householdID, divisionCode: household.divisionCode, warning)
             try await record.create(on: tx)
             raised.append(record)
             outcome.raised += 1
