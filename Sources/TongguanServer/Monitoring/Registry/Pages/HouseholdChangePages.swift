@@ -122,9 +122,11 @@ extension RegistryPages {
         let form = try req.content.decode([String: String].self)
         return try await change(req, household, ChangeForm(confirm: form["confirm"])) {
             let change = try Self.headHandOver(form)
-            // The version the page was read at is the one the change must find.
-            household.version = form["version"].flatMap { Int($0) } ?? -1
-            try await RegistryService.handOver(household, change, actor: req.auditActor, on: req.db)
+            // The version the page was read at is the one the change must find; a copy of the
+            // record carries it, so a refused change re-renders the page at the stored version.
+            let target = try await HouseholdsAPI.household(req)
+            target.version = form["version"].flatMap { Int($0) } ?? -1
+            try await RegistryService.handOver(target, change, actor: req.auditActor, on: req.db)
             return "/monitoring/households/\(household.code)"
         }
     }
