@@ -8,16 +8,9 @@ from __future__ import annotations
 import json
 
 from test_monitoring import call, resident_id
+from test_monitoring_workflow import admin_token
 
-FORM_VILLAGE = "141124100803"
-
-
-def admin_token(base_url: str) -> str:
-    from conftest import ADMIN_PASSWORD, ADMIN_USER
-    status, body = call(base_url + "/api/v1/auth/token", "POST",
-                        body=json.dumps({"username": ADMIN_USER, "password": ADMIN_PASSWORD}).encode())
-    assert status == 200, body
-    return json.loads(body)["token"]
+FORM_VILLAGE = "141124100805"  # 表单测试村, added here (the other monitoring tests use 801-804, 901)
 
 
 def add_village(base_url: str, token: str) -> None:
