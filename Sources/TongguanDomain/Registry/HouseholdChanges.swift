@@ -7,7 +7,9 @@ import Foundation
 /// Rules, all aimed at "exactly one present head" and "nothing is ever deleted":
 /// - A closed household accepts no change.
 /// - A head is added only where there is none; a present head cannot stop being head by an
-///   edit: a new head is named (`changingHead`), or named while the old one leaves.
+///   edit: the head hands over (`handingOver`: the others' relations restated, the former
+///   head staying or leaving in the same step), or a new head is named while the old one
+///   leaves (`leaving`).
 /// - When the head leaves (or is transferred out) and others remain, a new head from among
 ///   them is named at the same time; the new head's relation becomes 户主 and the others'
 ///   relations stay as recorded, for staff to review.
@@ -87,19 +89,55 @@ extension HouseholdSnapshot {
     /// takes `formerHeadRelation` (to the new head); a household without a head (a data
     /// problem) gets one without it.
     public func changingHead(to newHead: UUID, formerHeadRelation: Relation?) throws(Refusal) -> HouseholdSnapshot {
-        guard let candidate = member(newHead) else { throw Refusal.notFound }
+        guard member(newHead) != nil else { throw Refusal.notFound }
+        let formerHeads = presentHeads.filter { $0.id != newHead }
+        var relations: [UUID: Relation] = [:]
+        if let formerHeadRelation { for head in formerHeads { relations[head.id] = formerHeadRelation } }
+        // No one leaves here, so no date is checked against today.
+        return try handingOver(to: newHead, relations: relations, today: CivilDate(year: 2200, month: 12, day: 31)!)
+    }
+
+    /// The head hands over (户主变更): `newHead`, another present member, becomes 户主, and
+    /// the relations of the others are restated relative to the new head (`relations`, by
+    /// member; those not named keep theirs). The former head either stays, and then must be
+    /// given a relation in `relations`, or leaves in the same step (`formerHeadDeparture`:
+    /// death, moving out, marriage), and then is given none. Every unmet condition is
+    /// listed at once; a household without a present head gets one without a former head.
+    public func handingOver(
+        to newHead: UUID, relations: [UUID: Relation], formerHeadDeparture: Departure? = nil, today: CivilDate
+    ) throws(Refusal) -> HouseholdSnapshot {
         var unmet: [HouseholdCondition] = []
         if !isActive { unmet.append(.householdClosed) }
-        if !candidate.isPresent || candidate.relation == .head { unmet.append(.newHeadInvalid) }
+        let candidate = member(newHead)
+        if candidate == nil || !candidate!.isPresent || candidate!.relation == .head { unmet.append(.newHeadInvalid) }
         let formerHeads = presentHeads.filter { $0.id != newHead }
-        if !formerHeads.isEmpty {
-            if formerHeadRelation == nil { unmet.append(.formerHeadRelationRequired) }
-            if formerHeadRelation == .head { unmet.append(.formerHeadRelationInvalid) }
+        let formerIDs = Set(formerHeads.map(\.id))
+        for (id, relation) in relations.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            guard id != newHead, let m = member(id), m.isPresent else {
+                unmet.append(.relationMemberInvalid)
+                continue
+            }
+            if formerIDs.contains(id) {
+                if formerHeadDeparture != nil { unmet.append(.leaverRelation) } else if relation == .head { unmet.append(.formerHeadRelationInvalid) }
+            } else if relation == .head {
+                unmet.append(.relationHeadInvalid)
+            }
+        }
+        if let departure = formerHeadDeparture {
+            if formerHeads.isEmpty { unmet.append(.formerHeadAbsent) }
+            if departure.date > today { unmet.append(.dateInFuture) }
+            if formerHeads.contains(where: { departure.date < $0.birthDate }) { unmet.append(.dateBeforeBirth) }
+        } else if formerHeads.contains(where: { relations[$0.id] == nil }) {
+            unmet.append(.formerHeadRelationRequired)
         }
         guard unmet.isEmpty else { throw HouseholdCondition.refusal(unmet) }
         var next = self
-        for (i, m) in next.members.enumerated() where m.isPresentHead {
-            next.members[i].relation = formerHeadRelation ?? .other
+        for (i, m) in next.members.enumerated() {
+            if formerIDs.contains(m.id), let departure = formerHeadDeparture {
+                next.members[i].departure = departure
+            } else if let relation = relations[m.id] {
+                next.members[i].relation = relation
+            }
         }
         next.promote(newHead)
         return next

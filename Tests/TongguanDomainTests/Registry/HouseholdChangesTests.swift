@@ -209,6 +209,79 @@ struct HouseholdChangesTests {
         #expect(refusal { () throws(Refusal) in try family.changingHead(to: UUID(), formerHeadRelation: .spouse) } == .notFound)
     }
 
+    @Test("handing over: the new head becomes 户主, the others' relations are restated, those not named keep theirs")
+    func handingOver() throws {
+        let grandchild = Fixture.member(.grandchild, born: "2020-02-02")
+        let home = Fixture.household([head, spouse, child, grandchild])
+        let after = try home.handingOver(to: spouse.id, relations: [head.id: .spouse, child.id: .child], today: today)
+        #expect(after.head?.id == spouse.id)
+        #expect(after.member(head.id)?.relation == .spouse && after.member(head.id)?.isPresent == true)
+        #expect(after.member(child.id)?.relation == .child)
+        #expect(after.member(grandchild.id)?.relation == .grandchild)
+        #expect(after.ruleViolations.isEmpty)
+        #expect(Set(after.membersChanged(since: home).map(\.id)) == [head.id, spouse.id])
+        // The son takes over from his father: his mother becomes 父母, his child stays 子女... as restated.
+        let son = try home.handingOver(to: child.id, relations: [head.id: .parent, spouse.id: .parent, grandchild.id: .child], today: today)
+        #expect(son.head?.id == child.id && son.member(spouse.id)?.relation == .parent && son.member(grandchild.id)?.relation == .child)
+    }
+
+    @Test("handing over while the former head leaves (死亡、迁出、婚嫁) in the same step")
+    func handingOverWhileTheHeadLeaves() throws {
+        let died = Departure(reason: .death, date: Fixture.date("2024-06-01"))
+        let after = try family.handingOver(to: spouse.id, relations: [child.id: .child], formerHeadDeparture: died, today: today)
+        #expect(after.head?.id == spouse.id)
+        #expect(after.member(head.id)?.status == .left && after.member(head.id)?.departure == died)
+        #expect(after.member(head.id)?.relation == .head)
+        #expect(after.presentHeads.map(\.id) == [spouse.id])
+        #expect(after.ruleViolations.isEmpty)
+    }
+
+    @Test("handing over lists every unmet condition at once")
+    func handingOverRefused() throws {
+        let stranger = UUID()
+        let three = unmet { () throws(Refusal) in
+            try family.handingOver(to: head.id, relations: [stranger: .other, child.id: .head], today: today)
+        }
+        #expect(three.first == "new_head_invalid" && Set(three) == ["new_head_invalid", "relation_member_invalid", "relation_head_invalid"])
+        #expect(
+            unmet { () throws(Refusal) in try family.handingOver(to: stranger, relations: [:], today: today) } == [
+                "new_head_invalid", "former_head_relation_required",
+            ])
+        #expect(
+            unmet { () throws(Refusal) in try family.handingOver(to: spouse.id, relations: [:], today: today) } == ["former_head_relation_required"])
+        #expect(
+            Set(unmet { () throws(Refusal) in try family.handingOver(to: spouse.id, relations: [head.id: .head, spouse.id: .spouse], today: today) })
+                == ["former_head_relation_invalid", "relation_member_invalid"])
+        let future = Departure(reason: .movedOut, date: Fixture.date("2024-07-01"))
+        #expect(
+            unmet { () throws(Refusal) in
+                try family.handingOver(to: spouse.id, relations: [head.id: .spouse], formerHeadDeparture: future, today: today)
+            } == ["leaver_relation", "date_in_future"])
+        let early = Departure(reason: .marriage, date: Fixture.date("1960-01-01"))
+        #expect(
+            unmet { () throws(Refusal) in try family.handingOver(to: spouse.id, relations: [:], formerHeadDeparture: early, today: today) } == [
+                "date_before_birth"
+            ])
+        let headless = Fixture.household([spouse, child])
+        #expect(
+            unmet { () throws(Refusal) in try headless.handingOver(to: spouse.id, relations: [:], formerHeadDeparture: gone, today: today) } == [
+                "former_head_absent"
+            ])
+        let left = try family.leaving(child.id, gone, today: today)
+        #expect(
+            unmet { () throws(Refusal) in try left.handingOver(to: child.id, relations: [head.id: .parent], today: today) } == ["new_head_invalid"])
+        #expect(
+            unmet { () throws(Refusal) in try left.handingOver(to: spouse.id, relations: [head.id: .spouse, child.id: .child], today: today) } == [
+                "relation_member_invalid"
+            ])
+        let closed = Fixture.household(
+            [Fixture.member(.head, born: "1950-01-01", departure: gone)], closure: HouseholdClosure(reason: .allDeceased, date: today))
+        #expect(
+            unmet { () throws(Refusal) in try closed.handingOver(to: closed.members[0].id, relations: [:], today: today) } == [
+                "household_closed", "new_head_invalid",
+            ])
+    }
+
     @Test("a household without a head gets one without naming a former head's relation")
     func headlessGetsHead() throws {
         let headless = Fixture.household([spouse, child])

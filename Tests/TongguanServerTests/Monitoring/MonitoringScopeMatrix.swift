@@ -6,7 +6,8 @@ import Vapor
 @testable import TongguanServer
 
 /// 监测's share of the scope matrix: in each place a household with a head and three
-/// members (one to change, one to leave, one to move), an empty household to close, and in
+/// members (one to change, one to leave, one to move), an empty household to close, a
+/// household whose head hands over to the child (at the version it was made at), and in
 /// 临县 a household to move members into. Households live in villages: the "city" target is
 /// a village of 离石区, also outside 临县.
 extension ScopeMatrixTests {
@@ -85,6 +86,18 @@ extension ScopeMatrixTests {
                 make: { f, place in ("/api/v1/households/\(f.id("empty", place))/close", ["reason": "moved_out", "date": "2024-05-02"]) },
                 expected: editorsOnly(success: .ok)),
             Case(
+                method: .POST, path: "/api/v1/households/:code/head",
+                make: { f, place in
+                    (
+                        "/api/v1/households/\(f.id("handOver", place))/head",
+                        [
+                            "member_id": f.id("heir", place), "relations": [f.id("formerHead", place): "parent"] as [String: any Sendable],
+                            "version": Int(f.id("handOverVersion", place)) ?? 0,
+                        ]
+                    )
+                },
+                expected: editorsOnly(success: .ok)),
+            Case(
                 method: .POST, path: "/api/v1/households/import",
                 make: { f, place in ("/api/v1/households/import", ["__raw": registrySheet(f, place)]) },
                 expected: editorsOnly(success: .ok, outside: .unprocessableEntity)),
@@ -129,6 +142,15 @@ extension ScopeMatrixTests {
                 try await RegistryService.leave(
                     head, in: empty, Departure(reason: .movedOut, date: CivilDate(iso: "2024-04-01")!), newHead: nil, actor: actor, on: t.db)
                 fixture.ids["empty", default: [:]][place] = empty.code
+                let handOver = try await RegistryService.createHousehold(
+                    village, head: try fields(base + 5, place, .head), ring: ring, actor: actor, on: t.db)
+                let heir = try await RegistryService.addMember(handOver, try fields(base + 6, place, .child), ring: ring, actor: actor, on: t.db)
+                fixture.ids["handOver", default: [:]][place] = handOver.code
+                fixture.ids["heir", default: [:]][place] = heir.id!.uuidString
+                fixture.ids["formerHead", default: [:]][place] = try await RegistryFinder.members(of: handOver, on: t.db).first {
+                    $0.relation == "head"
+                }!.id!.uuidString
+                fixture.ids["handOverVersion", default: [:]][place] = String(handOver.version)
             }
             let target = try await RegistryService.createHousehold(
                 try RegistryForms.household(divisionCode: RegistryFixture.linVillage2, address: nil, phone: nil),

@@ -10,12 +10,13 @@ enum RegistryPart {
 
     static var schemas: [String: JSONSchema] {
         HouseholdsAPI.schemas.merging(MembersAPI.schemas) { a, _ in a }.merging(RegistryTransferAPI.schemas) { a, _ in a }
-            .merging(RegistryQualityAPI.schemas) { a, _ in a }
+            .merging(RegistryQualityAPI.schemas) { a, _ in a }.merging(HeadHandOverAPI.schemas) { a, _ in a }
     }
 
     static let auditLabels: [String: String] = [
         "household.create": "新建农户", "household.update": "修改农户", "household.moved_out": "农户迁出本区划",
         "household.close": "销户", "member.add": "登记成员", "member.update": "修改成员", "member.leave": "成员离户",
+        "household.head_change": "更换户主",
         "member.transfer": "成员转出", "member.transfer_in": "成员转入", "member.reveal": "查看完整身份证号",
         "members.import": "导入农户成员表", "members.export_ids": "导出含完整身份证号的成员表", "keys.rotate": "更换数据密钥",
     ]
@@ -37,6 +38,7 @@ enum RegistryPart {
         try routes.pages.register(collection: RegistryQualityPage())
         try routes.api.register(collection: HouseholdsAPI())
         try routes.api.register(collection: MembersAPI())
+        try routes.api.register(collection: HeadHandOverAPI())
         try routes.pages.register(collection: RegistryPages())
     }
 

@@ -3,8 +3,8 @@ import Foundation
 import TongguanDomain
 import Vapor
 
-/// The household page's change forms: a member leaves, moves to another household, the
-/// household is closed (each asks to confirm).
+/// The household page's change forms: a member leaves, moves to another household, the head
+/// hands over (户主变更), the household is closed (each asks to confirm).
 extension RegistryPages {
     // MARK: leave, transfer, close (each form asks to confirm)
 
@@ -84,6 +84,49 @@ extension RegistryPages {
         return try await change(req, household, form) {
             let closure = try RegistryForms.closure(reason: form.reason ?? "", date: form.date ?? "")
             try await RegistryService.close(household, closure, actor: req.auditActor, on: req.db)
+            return "/monitoring/households/\(household.code)"
+        }
+    }
+
+    // MARK: 户主变更
+
+    /// The hand-over form: the new head, `relation_<member id>` for each member whose relation
+    /// to the new head is restated (empty: unchanged), `former_head_leaves` with a reason and
+    /// a date when the former head leaves in the same step, and the version the page was read at.
+    static func headHandOver(_ form: [String: String]) throws -> RegistryService.HeadHandOver {
+        var problems: [FieldProblem] = []
+        let newHead = form["member_id"].flatMap { UUID(uuidString: $0) }
+        if newHead == nil { problems.append(FieldProblem(field: "member_id", message: "请选择新户主(本户另一名在户成员)")) }
+        var relations: [UUID: TongguanDomain.Relation] = [:]
+        for (key, raw) in form.sorted(by: { $0.key < $1.key }) where key.hasPrefix("relation_") && !raw.isEmpty {
+            guard let id = UUID(uuidString: String(key.dropFirst("relation_".count))), let relation = TongguanDomain.Relation(rawValue: raw)
+            else {
+                problems.append(FieldProblem(field: "relations", message: "与新户主的关系取值不正确"))
+                continue
+            }
+            if id != newHead { relations[id] = relation }
+        }
+        var departure: Departure?
+        if form["former_head_leaves"] == "on" {
+            do { departure = try RegistryForms.departure(reason: form["reason"] ?? "", date: form["date"] ?? "") } catch {
+                problems += error.problems.map { FieldProblem(field: "former_head_departure.\($0.field)", message: "原户主离户:" + $0.message) }
+            }
+        }
+        if !problems.isEmpty { throw Refusal.invalid(problems) }
+        return RegistryService.HeadHandOver(newHead: newHead!, relations: relations, formerHeadDeparture: departure)
+    }
+
+    func handOver(req: Request) async throws -> Response {
+        try req.caller.require(\.canEditRecords)
+        let household = try await HouseholdsAPI.household(req)
+        let form = try req.content.decode([String: String].self)
+        return try await change(req, household, ChangeForm(confirm: form["confirm"])) {
+            let change = try Self.headHandOver(form)
+            // The version the page was read at is the one the change must find; a copy of the
+            // record carries it, so a refused change re-renders the page at the stored version.
+            let target = try await HouseholdsAPI.household(req)
+            target.version = form["version"].flatMap { Int($0) } ?? -1
+            try await RegistryService.handOver(target, change, actor: req.auditActor, on: req.db)
             return "/monitoring/households/\(household.code)"
         }
     }

@@ -90,6 +90,22 @@ extension RegistryPages {
         var closeReasons: [SelectOption]
         var relations: [SelectOption]
         var today: String
+        /// The hand-over form (户主变更): candidates, each present member's relation, the version.
+        var handOver: HandOverBody?
+    }
+
+    struct HandOverRow: Encodable, Sendable {
+        var id: String
+        var label: String
+        var isHead: Bool
+    }
+
+    struct HandOverBody: Encodable, Sendable {
+        var candidates: [SelectOption]
+        var members: [HandOverRow]
+        /// Every relation but 户主 (a restated relation is never head).
+        var relations: [SelectOption]
+        var version: Int
     }
 
     /// `revealed`: the one member whose ID this answer shows in full (just revealed).
@@ -142,12 +158,27 @@ extension RegistryPages {
                 SelectOption(value: $0.id.uuidString, label: "\($0.name)(\(Self.label(TongguanDomain.Relation.self, $0.relation)))", selected: false)
             },
             leaveReasons: Self.choices(LeaveReason.self, selected: nil), closeReasons: Self.choices(HouseholdCloseReason.self, selected: nil),
-            relations: Self.choices(TongguanDomain.Relation.self, selected: nil), today: RegistryFinder.today().description)
+            relations: Self.choices(TongguanDomain.Relation.self, selected: nil), today: RegistryFinder.today().description,
+            handOver: Self.handOverBody(dtos, version: household.version))
         let response = try await req.page(
             "monitoring/household", title: "农户 \(household.code)", active: Self.active, status: status, error: error, body)
         // A page that may hold a revealed ID is never kept by a cache.
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
+    }
+
+    static func handOverBody(_ members: [MemberDTO], version: Int) -> HandOverBody? {
+        let present = members.filter { $0.status == MemberStatus.present.rawValue }
+        let label = { (m: MemberDTO) in "\(m.name)(\(Self.label(TongguanDomain.Relation.self, m.relation)))" }
+        let candidates = present.filter { $0.relation != TongguanDomain.Relation.head.rawValue }
+        guard !candidates.isEmpty else { return nil }
+        return HandOverBody(
+            candidates: candidates.map { SelectOption(value: $0.id.uuidString, label: label($0), selected: false) },
+            members: present.map {
+                HandOverRow(id: $0.id.uuidString, label: label($0), isHead: $0.relation == TongguanDomain.Relation.head.rawValue)
+            },
+            relations: Self.choices(TongguanDomain.Relation.self, selected: nil).filter { $0.value != TongguanDomain.Relation.head.rawValue },
+            version: version)
     }
 
     func show(req: Request) async throws -> Response {

@@ -24,6 +24,7 @@ struct RegistryPages: RouteCollection {
         households.post(":code", "leave", use: leave)
         households.post(":code", "transfer", use: transfer)
         households.post(":code", "close", use: close)
+        households.post(":code", "head", use: handOver)
         households.get(":code", "edit", use: editHousehold)
         households.post(":code", "edit", use: updateHousehold)
         let members = routes.grouped("monitoring", "members")
