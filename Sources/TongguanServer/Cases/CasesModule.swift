@@ -8,7 +8,9 @@ import Vapor
 /// and Open311 GeoReport v2 for the city's apps.
 struct CasesModule: TongguanModule {
     let name = "cases"
-    var migrations: [any Migration] { [CreateCaseSettings(), CreateCases(), CreateOpen311(), CaseDueListIndex(), CreateCaseTallies()] }
+    var migrations: [any Migration] {
+        [CreateCaseSettings(), CreateCases(), CreateOpen311(), CaseDueListIndex(), CreateCaseTallies(), CreateCaseYearTallies()]
+    }
     var schemas: [String: JSONSchema] {
         CasesAPI.schemas.merging(UnitsAPI.schemas) { a, _ in a }.merging(CaseSettingsAPI.schemas) { a, _ in a }
             .merging(Open311ServicesAPI.schemas) { a, _ in a }

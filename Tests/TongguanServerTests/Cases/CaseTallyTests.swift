@@ -129,6 +129,11 @@ struct CaseTallyTests {
                 .init(backlog: false), .init(source: .liaisonStation), .init(source: .petition), .init(division: DivisionCode("141124")),
                 .init(division: DivisionCode("141124100")), .init(owner: .any), .init(owner: .leader(UUID(uuidString: kit.leaderID)!)),
                 .init(handedDownBy: "中央联席办"),
+                // Whole years from the year tallies, the months and days at either end from
+                // the month tallies and the case rows.
+                .init(from: CivilDate(iso: "2023-01-01"), to: CivilDate(iso: "2024-03-31")),
+                .init(from: CivilDate(iso: "2023-11-20"), to: CivilDate(iso: "2025-02-05")), .init(to: CivilDate(iso: "2024-12-31")),
+                .init(from: CivilDate(iso: "2016-05-01"), to: CivilDate(iso: "2017-12-31"), backlog: true),
             ]
             let today = CaseClock.today()
             var checked = 0
@@ -155,6 +160,23 @@ struct CaseTallyTests {
             // migration does for an old database): no rows count anything the cases do not.
             try await Self.expectRefilled(t.db)
         }
+    }
+
+    @Test("whole months are cut into the whole years they hold and the months at either end")
+    func yearsInMonths() {
+        func cut(_ first: String?, _ last: String?) -> String {
+            let (years, months) = CaseStats.years(in: (first, last))
+            let y = years.map { "\($0.first ?? "…")-\($0.last ?? "…")" } ?? "none"
+            return ([y] + months.map { "\($0.first ?? "…")..\($0.last ?? "…")" }).joined(separator: " ")
+        }
+        #expect(cut(nil, nil) == "…-…")
+        #expect(cut("2021-01", "2023-12") == "2021-2023")
+        #expect(cut("2021-03", "2023-02") == "2022-2022 2021-03..2021-12 2023-01..2023-02")
+        #expect(cut("2021-03", nil) == "2022-… 2021-03..2021-12")
+        #expect(cut(nil, "2024-05") == "…-2023 2024-01..2024-05")
+        #expect(cut("2021-02", "2022-11") == "none 2021-02..2022-11")
+        #expect(cut("2021-02", "2021-12") == "none 2021-02..2021-12")
+        #expect(cut("2022-01", "2022-12") == "2022-2022")
     }
 
     /// The query string of a request.

@@ -120,7 +120,7 @@ struct CasesAPI: RouteCollection {
         // COUNT of a NOT NULL column every case index holds, so the total is read from the
         // index alone (COUNT(id) would read every matching row: ~20,000 for the overdue list).
         let total = try await query.count(\.$divisionCode)
-        let rows = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
+        let rows = try await filter.page(query, offset: paging.offset, per: paging.per, on: req.db)
         return Page(items: rows.map { CaseListItemDTO($0, today: today) }, metadata: .init(page: paging.page, per: paging.per, total: total))
     }
 

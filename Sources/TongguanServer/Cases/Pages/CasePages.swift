@@ -130,7 +130,7 @@ struct CasePages: RouteCollection {
         let today = CaseClock.today()
         let query = filter.apply(to: CaseService.scoped(caller.scope, on: req.db), today: today, calendar: settings.calendar)
         let total = try await query.count(\.$divisionCode)
-        let cases = try await filter.sorted(query).range(paging.offset..<(paging.offset + paging.per)).all()
+        let cases = try await filter.page(query, offset: paging.offset, per: paging.per, on: req.db)
         let link = { (page: Int) -> String in "/cases" + filter.queryString(adding: [("page", String(page))]) }
         let units = try await UnitService.scoped(caller.scope, on: req.db).sort(\.$name).limit(300).all()
         let body = ListBody(

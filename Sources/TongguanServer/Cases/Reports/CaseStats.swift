@@ -161,12 +161,13 @@ enum CaseStats {
         /// The case rows of a day range, through the covering stats indexes: the edge days
         /// of a range that are not whole months, or everything no tally can answer.
         case cases(from: CivilDate?, to: CivilDate?)
-        /// A monthly tally (`CaseTally`), whole months from `first` to `last`.
+        /// A tally (`CaseTally`), whole periods (months `YYYY-MM` or years `YYYY`, the
+        /// family's) from `first` to `last`.
         case tally(CaseTally.Family, first: String?, last: String?)
         /// The overdue open cases (`pending_due < today`) through their covering index.
         case overdue
-        /// The visit batches' presence by day.
-        case batches
+        /// The visit batches' presence by day, from `from` to `to` (`YYYY-MM-DD`).
+        case batches(from: String?, to: String?)
     }
 
     /// The figures of a request, computed when asked in one statement (so every part reads
@@ -191,10 +192,24 @@ enum CaseStats {
             }
         let sqlite = db.sql.isSQLite
         var parts: [SQLQueryString] = []
+        let family = (bucket?.wholeMonths ?? true) ? family(for: r, scope: scope, childLength: childLength) : nil
+        let split = MonthSplit(from: r.from, to: r.to)
+        // The whole years of the range from a year tally, when neither the rows nor the
+        // buckets are by month; the months left at either end from the month tally.
+        var yearTally: CaseTally.Family?
+        var years: (first: String?, last: String?)?
+        var months = split.months.map { [$0] } ?? []
+        if let family, let whole = split.months, bucket == nil, r.groupBy != .month, let byYear = CaseTally.byYear(family) {
+            (years, months) = Self.years(in: whole)
+            if years != nil { yearTally = byYear }
+        }
         if !wanted.isDisjoint(with: CaseTally.measures) {
-            if let family = family(for: r, scope: scope, childLength: childLength), bucket?.wholeMonths ?? true {
-                let split = MonthSplit(from: r.from, to: r.to)
-                if let months = split.months {
+            if let family {
+                if let yearTally, let years {
+                    parts.append(
+                        part(r, .tally(yearTally, first: years.first, last: years.last), wanted, childLength, scope, today, bucket, sqlite: sqlite))
+                }
+                for months in months {
                     parts.append(
                         part(r, .tally(family, first: months.first, last: months.last), wanted, childLength, scope, today, bucket, sqlite: sqlite))
                 }
@@ -206,7 +221,42 @@ enum CaseStats {
             }
         }
         if wanted.contains(.overdueOpen) { parts.append(part(r, .overdue, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
-        if wanted.contains(.batches) { parts.append(part(r, .batches, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
+        if wanted.contains(.batches) {
+            if let yearTally, let years {
+                // A batch counts once however many parts hold it: the (group, batch) pairs of
+                // the whole years (the year tally keeps the batch) and of the days outside
+                // them, counted distinct together.
+                var pairs = [
+                    part(
+                        r, .tally(yearTally, first: years.first, last: years.last), wanted, childLength, scope, today, bucket, sqlite: sqlite,
+                        batchPairs: true)
+                ]
+                if let y1 = years.first.flatMap({ Int($0) }), let from = r.from?.description, from < "\(y1)-01-01" {
+                    pairs.append(
+                        part(
+                            r, .batches(from: from, to: "\(y1 - 1)-12-31"), wanted, childLength, scope, today, bucket, sqlite: sqlite,
+                            batchPairs: true))
+                }
+                if let y2 = years.last.flatMap({ Int($0) }), let to = r.to?.description, to > "\(y2)-12-31" {
+                    pairs.append(
+                        part(
+                            r, .batches(from: "\(y2 + 1)-01-01", to: to), wanted, childLength, scope, today, bucket, sqlite: sqlite, batchPairs: true)
+                    )
+                }
+                let figures: [SQLQueryString] = Measure.allCases.map { m in
+                    let figure: SQLQueryString = m == .batches ? "COUNT(DISTINCT \(ident: "batch"))" : "0"
+                    return "CAST(\(figure) AS BIGINT) AS \(ident: m.rawValue)"
+                }
+                parts.append(
+                    """
+                    SELECT \(ident: "grp"), \(figures.joined(separator: ", "))
+                    FROM (\(pairs.joined(separator: " UNION ALL "))) AS \(ident: "pairs") GROUP BY \(ident: "grp")
+                    """)
+            } else {
+                parts.append(
+                    part(r, .batches(from: r.from?.description, to: r.to?.description), wanted, childLength, scope, today, bucket, sqlite: sqlite))
+            }
+        }
         var sums: [SQLQueryString] = []
         for m in Measure.allCases { sums.append("CAST(SUM(\(ident: m.rawValue)) AS BIGINT) AS \(ident: m.rawValue)") }
         var query: SQLQueryString = """
@@ -237,6 +287,20 @@ enum CaseStats {
         return try await labelled(rows, by: r.groupBy, on: db)
     }
 
+    /// Whole months `first`…`last` (`YYYY-MM`, nil ends open) cut into the whole years they
+    /// hold (`YYYY`; nil when none) and the months left at either end.
+    static func years(
+        in months: (first: String?, last: String?)
+    ) -> (years: (first: String?, last: String?)?, months: [(first: String?, last: String?)]) {
+        let y1 = months.first.map { m in Int(m.prefix(4))! + (m.hasSuffix("-01") ? 0 : 1) }
+        let y2 = months.last.map { m in Int(m.prefix(4))! - (m.hasSuffix("-12") ? 0 : 1) }
+        if let y1, let y2, y2 < y1 { return (nil, [months]) }
+        var rest: [(first: String?, last: String?)] = []
+        if let first = months.first, let y1, first < "\(y1)-01" { rest.append((first, "\(y1 - 1)-12")) }
+        if let last = months.last, let y2, last > "\(y2)-12" { rest.append(("\(y2 + 1)-01", last)) }
+        return ((y1.map(String.init), y2.map(String.init)), rest)
+    }
+
     /// The tally that holds the request's grouping and filters, nil when none does (kind or
     /// unit below a county). The kinds tally, counted by county, is the smallest for every
     /// grouping it can answer.
@@ -252,10 +316,11 @@ enum CaseStats {
 
     /// One part of the statement: the group and every measure (0 where this part does not
     /// count it) under the request's filters. The tallies and the batches store "none" as
-    /// `CaseTally.none` and no 交办机关 as ''; the case rows as NULL.
+    /// `CaseTally.none` and no 交办机关 as ''; the case rows as NULL. With `batchPairs`, the
+    /// (group, batch) pairs present instead (from the batches or a year tally), ungrouped.
     private static func part(
         _ r: Request, _ source: Source, _ wanted: Set<Measure>, _ childLength: Int, _ scope: DivisionScope, _ today: CivilDate,
-        _ bucket: Bucketing?, sqlite: Bool
+        _ bucket: Bucketing?, sqlite: Bool, batchPairs: Bool = false
     ) -> SQLQueryString {
         let dateColumn = r.backlog == true ? "count_on" : "received_on"
         let table: String
@@ -269,13 +334,16 @@ enum CaseStats {
             (table, rowsOfCases) = (CaseRecord.schema, true)
             (low, high) = (from?.description, to?.description)
         case .overdue: (table, rowsOfCases) = (CaseRecord.schema, true)
-        case .batches: (table, rowsOfCases) = (CaseTally.batches, false)
+        case .batches(let from, let to):
+            (table, rowsOfCases) = (CaseTally.batches, false)
+            (low, high) = (from, to)
         case .tally(let family, let first, let last):
             (table, rowsOfCases) = (family.table, false)
             (low, high) = (first, last)
         }
-        if case .tally = source {
-            let column = r.backlog == true ? "count_month" : "received_month"
+        if case .tally(let family, _, _) = source {
+            // A year tally is read only when neither the rows nor the buckets are by month.
+            let column = r.backlog == true ? family.columns.count : family.columns.received
             (day, month) = ("\(ident: column) || '-01'", "\(ident: column)")
         } else {
             (day, month) = ("\(ident: dateColumn)", "SUBSTR(\(ident: dateColumn), 1, 7)")
@@ -291,7 +359,8 @@ enum CaseStats {
             case nil: bucket?.expression(day) ?? "'all'"
             }
         var query: SQLQueryString = "SELECT \(group) AS \(ident: "grp")"
-        for m in Measure.allCases {
+        if batchPairs { query += ", \(ident: "station_batch") AS \(ident: "batch")" }
+        for m in Measure.allCases where !batchPairs {
             var sum: SQLQueryString = "0"
             if wanted.contains(m) {
                 switch source {
@@ -316,8 +385,8 @@ enum CaseStats {
             }
         }
         query += " WHERE \(ident: "division_code") LIKE \(bind: scope.prefix + "%")"
-        if case .tally = source {
-            let column = r.backlog == true ? "count_month" : "received_month"
+        if case .tally(let family, _, _) = source {
+            let column = r.backlog == true ? family.columns.count : family.columns.received
             if let low { query += " AND \(ident: column) >= \(bind: low)" }
             if let high { query += " AND \(ident: column) <= \(bind: high)" }
         } else {
@@ -337,9 +406,10 @@ enum CaseStats {
         switch source {
         case .overdue: query += " AND \(ident: "pending_due") < \(bind: today.description)"
         case .batches: query += " AND \(ident: "cases") > 0"
+        case .tally where batchPairs: query += " AND \(ident: "station_batch") <> '' AND \(ident: "received") > 0"
         case .cases, .tally: break
         }
-        return query + " GROUP BY \(ident: "grp")"
+        return batchPairs ? query : query + " GROUP BY \(ident: "grp")"
     }
 
     /// Names for the groups people read (the API's `group` keeps the code).

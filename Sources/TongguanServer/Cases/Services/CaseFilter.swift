@@ -120,6 +120,20 @@ struct CaseFilter: Sendable {
             : query.sort(\.$receivedOn, .descending).sort(\.$number, .descending)
     }
 
+    /// One page of the list, in the list's order: the page's case numbers are cut first
+    /// (from an index alone where it holds the order and the filters, as the supervision
+    /// lists' `cases_pending_due_number` does), then only those rows are read. Reading the
+    /// rows in the same statement made PostgreSQL fetch every skipped row of a deep page
+    /// from the table (~21,000 for the overdue list's last page at 1,000,000 cases).
+    func page(_ query: QueryBuilder<CaseRecord>, offset: Int, per: Int, on db: any Database) async throws -> [CaseRecord] {
+        let numbers = try await sorted(query.copy()).range(offset..<(offset + per)).all(\.$number)
+        guard !numbers.isEmpty else { return [] }
+        // The number is unique, so these are the page's rows whatever the filters were.
+        let rows = try await CaseRecord.query(on: db).filter(\.$number ~~ numbers).all()
+        let position = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($1, $0) })
+        return rows.sorted { position[$0.number] ?? 0 < position[$1.number] ?? 0 }
+    }
+
     /// The filters as `?k=v&…` (for links and paging).
     func queryString(adding extra: [(String, String)] = []) -> String {
         let owner: String? =
