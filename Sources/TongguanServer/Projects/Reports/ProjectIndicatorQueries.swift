@@ -18,7 +18,18 @@ enum ProjectIndicatorQueries {
             ]),
         evaluate: evaluate, series: series)
 
-    enum Measure: String, CaseIterable { case count, investment, output }
+    enum Measure: String, CaseIterable {
+        case count, investment, output
+
+        /// This measure of a summary row.
+        func of(_ row: ProjectSummary.Row) -> Int64 {
+            switch self {
+            case .count: Int64(row.count)
+            case .investment: row.totalInvestmentFen
+            case .output: row.expectedAnnualOutputFen
+            }
+        }
+    }
 
     static func stageAndMeasure(_ parameters: [String: String]) throws -> (Stage, Measure) {
         guard let stage = parameters["stage"].flatMap(Stage.init(rawValue:)), let measure = parameters["measure"].flatMap(Measure.init(rawValue:))
@@ -46,49 +57,28 @@ enum ProjectIndicatorQueries {
         }
         let rows = try await ProjectSummary.run(request, scope: q.scope, on: q.db)
             .filter { $0.stage == stage && (q.parameters["industry"] == nil || $0.group == q.parameters["industry"]) }
-        let value: Int64 = rows.reduce(0) { sum, row in
-            switch measure {
-            case .count: sum + Int64(row.count)
-            case .investment: sum + row.totalInvestmentFen
-            case .output: sum + row.expectedAnnualOutputFen
-            }
-        }
+        let value: Int64 = rows.reduce(0) { $0 + measure.of($1) }
         return IndicatorFigure(value: ExactDecimal(value), link: "/projects" + filter.queryString())
     }
 
-    /// The periods of a series in one statement over the stage facts, grouped by the period
-    /// each milestone date falls in: the same rows `evaluate`'s summary reads for each
-    /// period (its stage, and industry when named), summed the same way. A named round does
-    /// not depend on the period, so it is asked once.
+    /// The periods of a series in one statement, grouped by the period each milestone date
+    /// falls in: the summary `evaluate` asks for each period, over the whole span — whole
+    /// months from the month rollup when every period is whole months at a county or wider,
+    /// the edge days and anything narrower from the stage facts — for its stage (and
+    /// industry when named), summed the same way. A named round does not depend on the
+    /// period, so it is asked once.
     @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
         let (stage, measure) = try stageAndMeasure(q.parameters)
         guard q.parameters["round"] == nil, let span = q.span else {
             guard let first = q.periods.first else { return [] }
             return Array(repeating: try await evaluate(q.single(first)), count: q.periods.count)
         }
-        typealias F = StageFact.FieldKeys
-        let summed: SQLQueryString =
-            switch measure {
-            case .count: "COUNT(*)"
-            case .investment: "CAST(COALESCE(SUM(\(col: F.totalInvestmentFen)), 0) AS BIGINT)"
-            case .output: "CAST(COALESCE(SUM(\(col: F.expectedAnnualOutputFen)), 0) AS BIGINT)"
-            }
-        var query: SQLQueryString = """
-            SELECT \(q.bucket("\(col: F.date)")) AS \(ident: "bucket"), \(summed) AS \(ident: "v")
-            FROM \(ident: StageFact.schema)
-            WHERE \(ProjectSummary.within(q.scope.prefix)) AND \(ProjectSummary.within(q.division.significantPrefix))
-              AND \(col: F.stage) = \(bind: stage.rawValue)
-              AND \(col: F.date) >= \(bind: span.from.description) AND \(col: F.date) <= \(bind: span.to.description)
-            """
-        if let industry = q.parameters["industry"] { query += " AND \(col: F.industry) = \(bind: industry)" }
-        query += " GROUP BY \(ident: "bucket")"
-        try await q.db.sql.tuneSQLiteCache(kibibytes: 65536)
+        let request = ProjectSummary.Request(from: span.from, to: span.to, division: q.division, stage: stage, industry: q.parameters["industry"])
+        let bucketing = ProjectSummary.Bucketing(expression: { q.bucket($0) }, wholeMonths: q.periods.allSatisfy(\.isWholeMonths))
         var values = Array(repeating: Int64(0), count: q.periods.count)
-        for row in try await q.db.sql.raw(query).all() {
-            guard let bucket = try row.decode(column: "bucket", as: String?.self).flatMap(Int.init), values.indices.contains(bucket) else {
-                continue
-            }
-            values[bucket] = try row.decode(column: "v", as: Int64.self)
+        for row in try await ProjectSummary.run(request, scope: q.scope, bucket: bucketing, on: q.db) {
+            guard row.stage == stage, let bucket = row.group.flatMap(Int.init), values.indices.contains(bucket) else { continue }
+            values[bucket] += measure.of(row)
         }
         return zip(q.periods, values).map { period, value in
             var filter = ProjectFilter(division: q.division.rawValue, industry: q.parameters["industry"])

@@ -22,9 +22,16 @@ enum ProjectSummary {
         var to: CivilDate?
         var division: DivisionCode?
         var groupBy: Grouping = .stage
+        /// Only this stage and only this industry (the indicator series asks for one figure).
+        var stage: Stage?
+        var industry: String?
 
-        init(roundID: UUID? = nil, from: CivilDate? = nil, to: CivilDate? = nil, division: DivisionCode? = nil, groupBy: Grouping = .stage) {
+        init(
+            roundID: UUID? = nil, from: CivilDate? = nil, to: CivilDate? = nil, division: DivisionCode? = nil, groupBy: Grouping = .stage,
+            stage: Stage? = nil, industry: String? = nil
+        ) {
             self.roundID = roundID; self.from = from; self.to = to; self.division = division; self.groupBy = groupBy
+            self.stage = stage; self.industry = industry
         }
 
         init(from req: Vapor.Request) throws {
@@ -53,19 +60,32 @@ enum ProjectSummary {
         "\(col: key) >= \(bind: prefix) AND \(col: key) <= \(bind: ProjectService.lastCode(prefix))"
     }
 
-    static func run(_ r: Request, scope: DivisionScope, on db: any Database) async throws -> [Row] {
+    /// A grouping by period for the indicator series: the expression of the period a
+    /// `YYYY-MM-DD` date expression falls in (`IndicatorSeriesRequest.bucket`). When every
+    /// period is whole months, the month rollup answers, a month's first day standing for
+    /// the month.
+    struct Bucketing: Sendable {
+        var expression: @Sendable (SQLQueryString) -> SQLQueryString
+        var wholeMonths: Bool
+    }
+
+    /// `bucket`, when given, groups by period instead of by stage: the rows' `group` is the
+    /// bucket (see `Bucketing`), rows are not filled in for absent stages, and rows outside
+    /// every bucket are dropped.
+    static func run(_ r: Request, scope: DivisionScope, bucket: Bucketing? = nil, on db: any Database) async throws -> [Row] {
         try await db.sql.tuneSQLiteCache(kibibytes: 65536)
         var parts: [SQLQueryString] = []
         let split = MonthSplit(from: r.from, to: r.to)
-        // The rollup counts by county: a narrower scope or filter reads the facts alone.
+        // The rollup counts by county: a narrower scope or filter reads the facts alone, and
+        // so do periods that cut a month (a month's rollup row cannot be split between them).
         let countyLevel = scope.prefix.count <= 6 && (r.division.map { $0.significantPrefix.count <= 6 } ?? true)
-        if countyLevel {
-            if let months = split.months { parts.append(fromRollup(r, months: months, scope: scope)) }
-            for days in split.edges { parts.append(fromFacts(r, from: days.from, to: days.to, scope: scope)) }
+        if countyLevel && (bucket?.wholeMonths ?? true) {
+            if let months = split.months { parts.append(part(r, .rollup(first: months.first, last: months.last), scope: scope, bucket: bucket)) }
+            for days in split.edges { parts.append(part(r, .facts(from: days.from, to: days.to), scope: scope, bucket: bucket)) }
         } else {
-            parts.append(fromFacts(r, from: r.from, to: r.to, scope: scope))
+            parts.append(part(r, .facts(from: r.from, to: r.to), scope: scope, bucket: bucket))
         }
-        guard !parts.isEmpty else { return try rows([], groupBy: r.groupBy) }
+        guard !parts.isEmpty else { return try rows([], groupBy: r.groupBy, bucketed: bucket != nil) }
         // One statement, so every part reads the same snapshot. A rollup row whose projects
         // all moved away counts nothing and is no figure.
         let union = parts.joined(separator: " UNION ALL ")
@@ -76,13 +96,14 @@ enum ProjectSummary {
             GROUP BY \(ident: "stage"), \(ident: "grp")
             HAVING SUM(\(ident: "n")) > 0
             """
-        return try rows(try await db.sql.raw(query).all(), groupBy: r.groupBy)
+        return try rows(try await db.sql.raw(query).all(), groupBy: r.groupBy, bucketed: bucket != nil)
     }
 
-    private static func rows(_ found: [any SQLRow], groupBy: Grouping) throws -> [Row] {
+    private static func rows(_ found: [any SQLRow], groupBy: Grouping, bucketed: Bool) throws -> [Row] {
         var rows: [Row] = []
         for row in found {
             guard let stage = Stage(rawValue: try row.decode(column: "stage", as: String.self)) else { continue }
+            if bucketed, try row.decodeNil(column: "grp") { continue }
             rows.append(
                 Row(
                     stage: stage,
@@ -91,6 +112,7 @@ enum ProjectSummary {
                     totalInvestmentFen: try row.decode(column: "total", as: Int64.self),
                     expectedAnnualOutputFen: try row.decode(column: "output", as: Int64.self)))
         }
+        if bucketed { return rows }
         if groupBy == .stage {
             // Every stage is always present, with zeros when nothing matched.
             return Stage.allCases.map { stage in
@@ -109,30 +131,26 @@ enum ProjectSummary {
         case facts(from: CivilDate?, to: CivilDate?)
     }
 
-    static func fromRollup(_ r: Request, months: (first: String?, last: String?), scope: DivisionScope) -> SQLQueryString {
-        part(r, .rollup(first: months.first, last: months.last), scope: scope)
-    }
-
-    static func fromFacts(_ r: Request, from: CivilDate?, to: CivilDate?, scope: DivisionScope) -> SQLQueryString {
-        part(r, .facts(from: from, to: to), scope: scope)
-    }
-
-    private static func part(_ r: Request, _ source: Source, scope: DivisionScope) -> SQLQueryString {
+    private static func part(_ r: Request, _ source: Source, scope: DivisionScope, bucket: Bucketing?) -> SQLQueryString {
         typealias F = StageFact.FieldKeys
         typealias R = StageRollup.FieldKeys
         let table: String, count: SQLQueryString, division: FieldKey, day: FieldKey, low: String?, high: String?
+        let date: SQLQueryString
         switch source {
         case .rollup(let first, let last):
             (table, count, division, day, low, high) = (StageRollup.schema, "SUM(\(col: R.factCount))", R.countyCode, R.month, first, last)
+            date = "\(col: R.month) || '-01'"
         case .facts(let from, let to):
             (table, count, division, day, low, high) = (StageFact.schema, "COUNT(*)", F.divisionCode, F.date, from?.description, to?.description)
+            date = "\(col: F.date)"
         }
         let group: SQLQueryString
-        switch r.groupBy {
-        case .stage: group = "NULL"
+        switch (r.groupBy, bucket) {
+        case (_, .some(let bucket)): group = bucket.expression(date)
+        case (.stage, nil): group = "NULL"
         // Projects may sit at a township; reports group them under their county.
-        case .division: group = "\(col: F.countyCode)"
-        case .industry: group = "\(col: F.industry)"
+        case (.division, nil): group = "\(col: F.countyCode)"
+        case (.industry, nil): group = "\(col: F.industry)"
         }
         var query: SQLQueryString = """
             SELECT \(col: F.stage) AS \(ident: "stage"), \(group) AS \(ident: "grp"), CAST(\(count) AS BIGINT) AS \(ident: "n"),
@@ -143,10 +161,18 @@ enum ProjectSummary {
             """
         if let d = r.division { query += " AND \(within(d.significantPrefix, column: division))" }
         if let round = r.roundID { query += " AND \(col: F.roundID) = \(bind: round)" }
+        if let stage = r.stage { query += " AND \(col: F.stage) = \(bind: stage.rawValue)" }
+        if let industry = r.industry { query += " AND \(col: F.industry) = \(bind: industry)" }
         if let low { query += " AND \(col: day) >= \(bind: low)" }
         if let high { query += " AND \(col: day) <= \(bind: high)" }
         query += " GROUP BY \(col: F.stage)"
-        if r.groupBy != .stage { query += ", \(group)" }
+        // A bucket by its name: its expression binds values, so written twice it would be
+        // two expressions to PostgreSQL.
+        if bucket != nil {
+            query += ", \(ident: "grp")"
+        } else if r.groupBy != .stage {
+            query += ", \(group)"
+        }
         return query
     }
 }
