@@ -576,7 +576,8 @@ def report(m, results, gen_s, csv_mib):
         f"{verdict(r['imp']['import'] / r['imp']['baseline'] <= 2)}", "≤ 2×")
     row("import peak RSS", lambda r: f"{r['imp']['import_rss'] * 1.048576:.0f} MB {verdict(r['imp']['import_rss'] * 1.048576 < 300)}",
         "< 300 MB")
-    for i, c in enumerate(next(iter(results.values()))["srv"]["cases"]):
+    summaries = all("srv" in results[e] for e in engines)
+    for i, c in enumerate(next(iter(results.values()))["srv"]["cases"] if summaries else []):
         row(f"summary {c['key']} p50 / p95", lambda r, i=i: f"{r['srv']['cases'][i]['p50']:.1f} / {r['srv']['cases'][i]['p95']:.1f} ms "
             f"{verdict(r['srv']['cases'][i]['p95'] < 50)}", "p95 < 50 ms")
     if all("reads" in results[e] for e in engines):
@@ -597,16 +598,17 @@ def report(m, results, gen_s, csv_mib):
     a("")
     for e in engines:
         r = results[e]
-        imp, srv = r["imp"], r["srv"]
-        a(f"- {r['label']}: {ARGS.rows:,} projects, {imp['milestones']:,} milestones, {srv['rounds']} rounds, "
+        imp, srv = r["imp"], r.get("srv")
+        a(f"- {r['label']}: {ARGS.rows:,} projects, {imp['milestones']:,} milestones, {imp['import_counts'].get('rounds', '?')} rounds, "
           f"{imp['audit_events']:,} audit events; tables written {', '.join(imp['tables'])}; database {imp['db_mib']:.0f} MiB. "
           f"Baseline wrote {', '.join(f'{k} {v:,}' for k, v in imp['baseline_counts'].items())} "
           f"(import: {', '.join(f'{k} {v:,}' for k, v in imp['import_counts'].items())}); baseline peak RSS {imp['baseline_rss']:.0f} MiB.")
         a(f"  Steps: start-up (1-row file) {imp['startup']:.2f} s; parse only {imp['parse']:.2f} s "
           f"({imp['parse_rss']:.0f} MiB); dry run {imp['dry']:.2f} s ({imp['dry_rss']:.0f} MiB); full import {imp['import']:.2f} s.")
-        a(f"  Summary (busiest round {srv['busiest'][1]}, {srv['busiest'][0]:,} milestones): "
+        if srv:
+            a(f"  Summary (busiest round {srv['busiest'][1]}, {srv['busiest'][0]:,} milestones): "
           + "; ".join(f"{c['key']} {c['p50']:.1f}/{c['p95']:.1f}/{c['max']:.1f} ms (p50/p95/max, {c['rows']} rows, "
-                      f"{c['counted']:,} counted)" for c in srv["cases"]) + f"; server VmHWM {srv['server_rss']:.0f} MiB.")
+                          f"{c['counted']:,} counted)" for c in srv["cases"]) + f"; server VmHWM {srv['server_rss']:.0f} MiB.")
         if "reads" in r:
             rd = r["reads"]
             a("  Reads (req/s, p99): " + "; ".join(
@@ -663,7 +665,8 @@ def main():
         r = {"label": engine.label, "migrate_s": migrate_s}
         r["imp"] = bench_import(engine, csv_path, bad_header_path, tiny_path)
         db = r["imp"]["db"]
-        r["srv"] = bench_summary(engine, db)
+        if "summary" not in skip:
+            r["srv"] = bench_summary(engine, db)
         if "reads" not in skip:
             r["reads"] = bench_reads(engine, db)
         engine.drop(db)

@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                          # both engines, 100,000 rows, 3 runs, 200 requests
 #   bench/run.sh --engine sqlite          # or postgres, or both (the default)
+#   bench/run.sh --only import            # the import and its baseline only (no summary, no reads)
 #   BENCH_ROWS=20000 BENCH_RUNS=1 bench/run.sh --engine postgres
 #
 # Environment:
@@ -28,15 +29,19 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 
 engine=both
+only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --engine) engine="${2:-}"; shift 2 ;;
         --engine=*) engine="${1#--engine=}"; shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --only) only="${2:-}"; shift 2 ;;
+        --only=*) only="${1#--only=}"; shift ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "bench: unknown option $1 (use --engine sqlite|postgres|both)" >&2; exit 2 ;;
     esac
 done
 case "$engine" in sqlite|postgres|both) ;; *) echo "bench: --engine sqlite|postgres|both" >&2; exit 2 ;; esac
+case "$only" in ""|import) ;; *) echo "bench: --only import (or nothing: every benchmark)" >&2; exit 2 ;; esac
 
 # /usr/bin/time -v (Debian package `time`), the sqlite3 CLI, wrk and curl; PostgreSQL's
 # server and psql when that engine runs.
@@ -67,7 +72,7 @@ fi
 [ -x "$bin" ] || { echo "bench: no binary at $bin" >&2; exit 1; }
 
 bare=""
-if [ "${BARE_BIN:-}" = none ]; then
+if [ "${BARE_BIN:-}" = none ] || [ "$only" = import ]; then
     bare=""
 elif [ -n "${BARE_BIN:-}" ]; then
     bare="$BARE_BIN"
@@ -98,6 +103,7 @@ args=(--bin "$bin" --work "$work" --engine "$engine"
       --label "${BENCH_LABEL:-Results}"
       --out "${BENCH_OUT:-$here/results.md}" --json "${BENCH_JSON:-$here/results.json}")
 [ -n "$bare" ] && args+=(--bare "$bare")
+[ "$only" = import ] && args+=(--skip summary,reads)
 [ -n "$pg_url" ] && args+=(--pg-url "$pg_url")
 [ -n "${BENCH_BIN_LABEL:-}" ] && args+=(--bin-label "$BENCH_BIN_LABEL")
 timeout 5400 python3 "$here/bench.py" "${args[@]}"

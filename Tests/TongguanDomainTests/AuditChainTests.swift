@@ -380,6 +380,23 @@ struct AuditChainTests {
         #expect(AuditChange.encode(AuditChange.decode(text)) == text)
     }
 
+    /// The plain-text fast path and the escaping path must write the same JSON: every
+    /// character that needs an escape, alone and inside Chinese text, and near-misses
+    /// (`¢` shares C1's lead byte 0xC2 but is not a control).
+    @Test("encode escapes what JSON needs and passes the rest through whole")
+    func escapes() {
+        let cases: [(String, String)] = [
+            ("吕梁市离石区", "吕梁市离石区"), ("a\"b", "a\\\"b"), ("a\\b", "a\\\\b"), ("a\nb", "a\\nb"), ("\r\t", "\\r\\t"),
+            ("\u{1}", "\\u0001"), ("x\u{1F}", "x\\u001f"), ("\u{7F}", "\\u007f"), ("甲\u{85}乙", "甲\\u0085乙"), ("\u{9F}", "\\u009f"),
+            ("¢5", "¢5"), ("\u{A0}", "\u{A0}"), ("😀", "😀"), ("", ""),
+        ]
+        for (value, json) in cases {
+            let text = AuditChange.encode([AuditChange(field: "f", before: value, after: nil)])
+            #expect(text == "[{\"before\":\"" + json + "\",\"field\":\"f\"}]", "\(value.unicodeScalars.map(\.value))")
+            #expect(AuditChange.decode(text) == [AuditChange(field: "f", before: value, after: nil)])
+        }
+    }
+
     @Test("decode of garbage is empty", arguments: ["", "{", "null", "{}", #"[{"field":1}]"#, #"[{"before":"x"}]"#, "not json"])
     func decodeGarbage(_ text: String) {
         #expect(AuditChange.decode(text) == [])

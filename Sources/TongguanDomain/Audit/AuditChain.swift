@@ -39,6 +39,13 @@ public struct AuditChange: Hashable, Sendable, Codable {
 
     static func appendJSONString(_ s: String, to out: inout String) {
         out += "\""
+        // Most values need no escape: appended whole (an import encodes 100,000 lists). A
+        // 0xC2 lead byte may start a C1 control (U+0080…U+009F), so it takes the slow path.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import TongguanDomain
 import Vapor
@@ -42,6 +43,38 @@ import Vapor
             let update = try await ProjectImport.run(rows: try rows(edited), options: options, scope: city, actor: actor, on: t.db)
             #expect(update.updated == 1 && update.unchanged == 1 && update.created == 0)
             #expect(try await Project.query(on: t.db).count() == 2)
+            guard case .intact = try await AuditVerification.verify(on: t.db) else { Issue.record("chain"); return }
+        }
+    }
+
+    /// New projects and their milestones get ascending ids in file order (so a large import
+    /// appends to the id indexes), across the writer's batches, with one event each in the
+    /// same order; the ids are still distinct random UUIDs.
+    @Test func newProjectsGetAscendingIDsInFileOrder() async throws {
+        try await TestApp.with { t in
+            let count = ProjectWriter.batch + 150
+            let lines = (0..<count).map { i in
+                "项目\(i),吕兴实业,91350100M000100Y43,141124,临县开发区,白酒,\(100 + i),\(50 + i),2021-07-16,,"
+                    + (i % 3 == 0 ? "2021-08-01" : "") + ",,,,王建国,13912345678,"
+            }
+            let options = ProjectImport.Options(dryRun: false, createRounds: true)
+            let report = try await ProjectImport.run(rows: try rows(lines), options: options, scope: city, actor: actor, on: t.db)
+            #expect(report.applied && report.created == count)
+            let projects = try await Project.query(on: t.db).all()
+            let byName = Dictionary(uniqueKeysWithValues: projects.map { ($0.name, $0.id!) })
+            let ids = (0..<count).map { byName["项目\($0)"]! }
+            #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted())
+            #expect(Set(ids).count == count && ids.allSatisfy { $0.uuidString.dropFirst(14).first == "4" })
+            let milestones = try await Milestone.query(on: t.db).all()
+            #expect(milestones.count == count + (count + 2) / 3)
+            let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+            let inFileOrder = milestones.sorted { (order[$0.$project.id]!, $0.stage) < (order[$1.$project.id]!, $1.stage) }
+            let milestoneIDs = inFileOrder.map { $0.id!.uuidString }
+            #expect(milestoneIDs == milestoneIDs.sorted())
+            let events = try await t.sql.select().column("entity_id").from("audit_events")
+                .where("action", .equal, "project.create").orderBy("seq").all()
+                .map { try $0.decode(column: "entity_id", as: String.self) }
+            #expect(events == ids.map(\.uuidString))
             guard case .intact = try await AuditVerification.verify(on: t.db) else { Issue.record("chain"); return }
         }
     }

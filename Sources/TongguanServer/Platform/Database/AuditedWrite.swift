@@ -1,4 +1,6 @@
 import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
@@ -58,32 +60,105 @@ final class AuditRecorder: Sendable {
     /// Events recorded so far, written or not.
     var count: Int { state.withLockedValue { $0.written + $0.pending.count } }
 
-    /// Seals the waiting events onto the chain and writes them, 500 rows per INSERT
-    /// (12 columns × 500 stays far below SQLite's bound-value limit).
+    /// Seals the waiting events onto the chain and writes them. A few events (a form's
+    /// write) go in multi-row INSERTs; many (an import's) in bulk: on PostgreSQL by
+    /// `COPY … FROM STDIN`, on SQLite as one prepared statement text of 500 rows (12 × 500
+    /// bound values, far below its limit), without encoding each row through `Codable`.
     func flush(on sql: any SQLDatabase) async throws {
+        let limit = sql is any PostgresDatabase ? Self.copyRows : Self.insertRows
         while true {
-            let rows: [AuditEventRow] = state.withLockedValue { s in
-                let batch = s.pending.prefix(500)
-                guard !batch.isEmpty else { return [] }
-                var rows: [AuditEventRow] = []
-                rows.reserveCapacity(batch.count)
-                for event in batch {
-                    s.seq += 1
-                    let record = AuditRecord(
-                        seq: s.seq, occurredAt: occurredAt, actor: actor.name, action: event.action,
-                        entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
-                        changes: AuditChange.encode(event.changes), requestID: actor.requestID,
-                        clientAddress: actor.clientAddress, prevHash: s.prev
-                    ).sealed()
-                    rows.append(AuditEventRow(record))
-                    s.prev = record.hash
-                }
-                s.pending.removeFirst(batch.count)
-                s.written += batch.count
-                return rows
-            }
+            let rows = seal(upTo: state.withLockedValue { $0.pending.count } >= Self.bulk ? limit : Self.insertRows)
             guard !rows.isEmpty else { return }
-            try await sql.insert(into: "audit_events").models(rows).run()
+            try await write(rows, on: sql)
+        }
+    }
+
+    /// Seals every waiting event onto the chain, for `write`. Pure computation (the
+    /// changes' JSON and a SHA-256 per event): a bulk writer runs it beside its own
+    /// statements and writes the result after them, in the same transaction.
+    func sealPending() -> [AuditRecord] {
+        seal(upTo: .max)
+    }
+
+    /// Writes sealed events (from `sealPending`), in order.
+    func write(_ records: [AuditRecord], on sql: any SQLDatabase) async throws {
+        let bulk = records.count >= Self.bulk
+        if bulk, let pg = sql as? any PostgresDatabase {
+            for start in stride(from: 0, to: records.count, by: Self.copyRows) {
+                let rows = records[start..<min(start + Self.copyRows, records.count)]
+                var buffer = ByteBufferAllocator().buffer(capacity: rows.count * 720)
+                for row in rows { Self.appendCopyRow(row, to: &buffer) }
+                try await CopyText.copy(buffer, into: "audit_events", columns: Self.columns, on: pg)
+            }
+            return
+        }
+        for start in stride(from: 0, to: records.count, by: Self.insertRows) {
+            let rows = records[start..<min(start + Self.insertRows, records.count)]
+            if bulk, let sqlite = sql as? any SQLiteDatabase {
+                let text = rows.count == Self.insertRows ? Self.fullInsert : Self.insertStatement(rows: rows.count)
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(rows.count * Self.columns.count)
+                for r in rows {
+                    binds += [
+                        .integer(Int(r.seq)), .text(r.occurredAt), .text(r.actor), .text(r.action), .text(r.entityType), .text(r.entityID),
+                        .text(r.divisionCode), .text(r.changes), .text(r.requestID), .text(r.clientAddress), .text(r.prevHash), .text(r.hash),
+                    ]
+                }
+                _ = try await sqlite.query(text, binds)
+            } else {
+                try await sql.insert(into: "audit_events").models(rows.map(AuditEventRow.init)).run()
+            }
+        }
+    }
+
+    /// Waiting events from which `flush` writes in bulk.
+    static let bulk = 100
+    static let insertRows = 500
+    static let copyRows = 5000
+    static let columns = [
+        "seq", "occurred_at", "actor", "action", "entity_type", "entity_id", "division_code", "changes", "request_id",
+        "client_address", "prev_hash", "hash",
+    ]
+
+    static func insertStatement(rows: Int) -> String {
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return "INSERT INTO \"audit_events\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+            + Array(repeating: tuple, count: rows).joined(separator: ",")
+    }
+
+    private static let fullInsert = insertStatement(rows: insertRows)
+
+    static func appendCopyRow(_ r: AuditRecord, to buffer: inout ByteBuffer) {
+        CopyText.append(r.seq, to: &buffer)
+        for text in [
+            r.occurredAt, r.actor, r.action, r.entityType, r.entityID, r.divisionCode, r.changes, r.requestID, r.clientAddress, r.prevHash, r.hash,
+        ] {
+            CopyText.append(text, to: &buffer)
+        }
+        CopyText.endRow(&buffer)
+    }
+
+    /// Takes up to `limit` waiting events off the queue and seals them onto the chain, in order.
+    private func seal(upTo limit: Int) -> [AuditRecord] {
+        state.withLockedValue { s in
+            let batch = s.pending.prefix(limit)
+            guard !batch.isEmpty else { return [] }
+            var rows: [AuditRecord] = []
+            rows.reserveCapacity(batch.count)
+            for event in batch {
+                s.seq += 1
+                let record = AuditRecord(
+                    seq: s.seq, occurredAt: occurredAt, actor: actor.name, action: event.action,
+                    entityType: event.entityType, entityID: event.entityID, divisionCode: event.divisionCode,
+                    changes: AuditChange.encode(event.changes), requestID: actor.requestID,
+                    clientAddress: actor.clientAddress, prevHash: s.prev
+                ).sealed()
+                rows.append(record)
+                s.prev = record.hash
+            }
+            s.pending.removeFirst(batch.count)
+            s.written += batch.count
+            return rows
         }
     }
 

@@ -324,6 +324,12 @@ enum ProjectImport {
         func milestones(_ d: ProjectSheet.Draft) -> [Stage: ProjectWriter.MilestoneValue] {
             d.milestones.mapValues { ProjectWriter.MilestoneValue(date: $0.date, roundID: $0.roundName.flatMap { ids[$0] }) }
         }
+        // New projects get ascending ids in file order (see `ProjectWriter.ascendingIDs`), so
+        // each batch appends to the indexes keyed by id: on SQLite most of an import's time
+        // went to B-tree inserts at random places, and the page cache spilling under them.
+        let newRows = matched.lazy.filter { $0.existing == nil }
+        var projectIDs = ProjectWriter.ascendingIDs(newRows.count).makeIterator()
+        var milestoneIDs = ProjectWriter.ascendingIDs(newRows.reduce(0) { $0 + $1.draft.milestones.count }).makeIterator()
         // New projects go out a batch at a time as they come, so no second list of the
         // whole file's rows is built.
         var batch: [ProjectWriter.NewProject] = []
@@ -331,10 +337,12 @@ enum ProjectImport {
         for row in matched {
             let d = row.draft
             guard let existing = row.existing else {
-                batch.append(ProjectWriter.NewProject(values: d.values, milestones: milestones(d)))
+                var new = ProjectWriter.NewProject(id: projectIDs.next()!, values: d.values, milestones: milestones(d))
+                for stage in Stage.allCases where new.milestones[stage] != nil { new.milestoneIDs[stage] = milestoneIDs.next()! }
+                batch.append(new)
                 outcome.created += 1
                 if batch.count == writer.batchSize {
-                    try await writer.create(batch)
+                    try await writer.create(batch, refreshStatistics: false)
                     batch.removeAll(keepingCapacity: true)
                 }
                 continue
@@ -345,7 +353,8 @@ enum ProjectImport {
             for stage in Stage.allCases { change.milestones[stage] = .some(wanted[stage]) }
             if try await writer.update(project, change) { outcome.updated += 1 } else { outcome.unchanged += 1 }
         }
-        if !batch.isEmpty { try await writer.create(batch) }
+        if !batch.isEmpty { try await writer.create(batch, refreshStatistics: false) }
+        try await writer.refreshStatistics(created: outcome.created)
         return outcome
     }
 

@@ -20,6 +20,17 @@ extension ProjectWriter {
         static let startedRound: FieldKey = "started_round"
         static let producingDate: FieldKey = "producing_date"
         static let producingRound: FieldKey = "producing_round"
+        static let signedID: FieldKey = "signed_id"
+        static let startedID: FieldKey = "started_id"
+        static let producingID: FieldKey = "producing_id"
+
+        static func id(_ stage: Stage) -> FieldKey {
+            switch stage {
+            case .signed: signedID
+            case .started: startedID
+            case .producing: producingID
+            }
+        }
 
         static func date(_ stage: Stage) -> FieldKey {
             switch stage {
@@ -48,10 +59,8 @@ extension ProjectWriter {
     }()
 
     static var stagedColumns: [FieldKey] {
-        stagedProjectColumns + Stage.allCases.flatMap { [StagingKeys.date($0), StagingKeys.round($0)] }
+        stagedProjectColumns + Stage.allCases.flatMap { [StagingKeys.date($0), StagingKeys.round($0), StagingKeys.id($0)] }
     }
-
-    static let logger = Logger(label: "tongguan.projects.copy")
 
     /// The connection of the transaction, when it is PostgreSQL's.
     var postgres: (any PostgresDatabase)? {
@@ -73,8 +82,9 @@ extension ProjectWriter {
                 \(col: P.industry) text NOT NULL, \(col: P.totalInvestmentFen) bigint NOT NULL,
                 \(col: P.expectedAnnualOutputFen) bigint NOT NULL, \(col: P.contactPerson) text NOT NULL,
                 \(col: P.contactPhone) text NOT NULL, \(col: P.notes) text NOT NULL,
-                \(col: S.signedDate) text, \(col: S.signedRound) uuid, \(col: S.startedDate) text, \(col: S.startedRound) uuid,
-                \(col: S.producingDate) text, \(col: S.producingRound) uuid
+                \(col: S.signedDate) text, \(col: S.signedRound) uuid, \(col: S.signedID) uuid,
+                \(col: S.startedDate) text, \(col: S.startedRound) uuid, \(col: S.startedID) uuid,
+                \(col: S.producingDate) text, \(col: S.producingRound) uuid, \(col: S.producingID) uuid
             ) ON COMMIT DROP
             """
         ).run()
@@ -93,26 +103,18 @@ extension ProjectWriter {
                 let m = p.milestones[stage]
                 CopyText.append(m?.date.description, to: &buffer)
                 CopyText.append(m?.roundID, to: &buffer)
+                CopyText.append(m.map { _ in p.milestoneIDs[stage] ?? UUID() }, to: &buffer)
             }
-            buffer.moveWriterIndex(to: buffer.writerIndex - 1)
-            buffer.writeInteger(UInt8(ascii: "\n"))
+            CopyText.endRow(&buffer)
         }
-        let columns = Self.stagedColumns.map(\.description)
-        let rows = buffer
-        try await pg.withConnection { conn in
-            conn.eventLoop.makeFutureWithTask {
-                try await conn.copyFrom(table: Self.staging, columns: columns, logger: Self.logger) { writer in
-                    try await writer.write(rows)
-                }
-            }
-        }.get()
+        try await CopyText.copy(buffer, into: Self.staging, columns: Self.stagedColumns.map(\.description), on: pg)
 
         // Set-based from here: the database moves the staged rows into place.
         let projectColumns: SQLQueryString = "\(idents: Self.stagedProjectColumns.map(\.description), joinedBy: ", ")"
         try await sql.raw(
             """
             INSERT INTO \(ident: Project.schema) (\(projectColumns), \(col: P.version), \(col: P.createdAt), \(col: P.updatedAt))
-            SELECT \(projectColumns), 1, now(), now() FROM \(ident: Self.staging)
+            SELECT \(projectColumns), 1, now(), now() FROM \(ident: Self.staging) ORDER BY \(col: P.id)
             """
         ).run()
         try await ProjectCounts.apply(.add, projects: "\(col: P.id) IN (SELECT \(col: P.id) FROM \(ident: Self.staging))", on: tx)
@@ -122,7 +124,7 @@ extension ProjectWriter {
             let date = S.date(stage), round = S.round(stage)
             milestones.append(
                 """
-                SELECT gen_random_uuid(), \(col: P.id), \(bind: stage.rawValue), \(col: date), \(col: round)
+                SELECT \(col: S.id(stage)) AS \(ident: M.id.description), \(col: P.id), \(bind: stage.rawValue), \(col: date), \(col: round)
                 FROM \(ident: Self.staging) WHERE \(col: date) IS NOT NULL
                 """)
             facts.append(
@@ -135,51 +137,14 @@ extension ProjectWriter {
         try await sql.raw(
             """
             INSERT INTO \(ident: Milestone.schema) (\(idents: [M.id, M.projectID, M.stage, M.date, M.roundID].map(\.description), joinedBy: ", "))
-            \(milestones.joined(separator: " UNION ALL "))
+            \(milestones.joined(separator: " UNION ALL ")) ORDER BY 1
             """
         ).run()
-        try await sql.raw("INSERT INTO \(ident: StageFact.schema) (\(StageFact.columnList)) \(facts.joined(separator: " UNION ALL "))").run()
+        try await sql.raw(
+            "INSERT INTO \(ident: StageFact.schema) (\(StageFact.columnList)) \(facts.joined(separator: " UNION ALL ")) ORDER BY 1, 2"
+        ).run()
         try await StageRollup.apply(
             .add, projects: "\(col: StageFact.FieldKeys.projectID) IN (SELECT \(col: P.id) FROM \(ident: Self.staging))", on: tx)
         try await sql.raw("TRUNCATE \(ident: Self.staging)").run()
-    }
-}
-
-/// PostgreSQL's COPY text format: tab between columns, `\N` for null, and backslash,
-/// tab, line feed and carriage return escaped inside values. Each value is followed by a tab;
-/// the writer turns the row's last one into a line feed.
-enum CopyText {
-    static func append(_ s: String?, to buffer: inout ByteBuffer) {
-        guard let s else {
-            buffer.writeStaticString("\\N\t")
-            return
-        }
-        let utf8 = s.utf8
-        if utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            var escaped: [UInt8] = []
-            escaped.reserveCapacity(utf8.count + 8)
-            for byte in utf8 {
-                switch byte {
-                case 0x5C: escaped += [0x5C, 0x5C]
-                case 0x09: escaped += [0x5C, UInt8(ascii: "t")]
-                case 0x0A: escaped += [0x5C, UInt8(ascii: "n")]
-                case 0x0D: escaped += [0x5C, UInt8(ascii: "r")]
-                default: escaped.append(byte)
-                }
-            }
-            buffer.writeBytes(escaped)
-        } else {
-            buffer.writeString(s)
-        }
-        buffer.writeInteger(UInt8(ascii: "\t"))
-    }
-
-    static func append(_ id: UUID?, to buffer: inout ByteBuffer) {
-        append(id?.uuidString, to: &buffer)
-    }
-
-    static func append(_ n: Int64, to buffer: inout ByteBuffer) {
-        buffer.writeString(String(n))
-        buffer.writeInteger(UInt8(ascii: "\t"))
     }
 }
