@@ -9,7 +9,10 @@ import Vapor
 struct CasesModule: TongguanModule {
     let name = "cases"
     var migrations: [any Migration] {
-        [CreateCaseSettings(), CreateCases(), CreateOpen311(), CaseDueListIndex(), CreateCaseTallies(), CreateCaseYearTallies()]
+        [
+            CreateCaseSettings(), CreateCases(), CreateOpen311(), CaseDueListIndex(), CreateCaseTallies(), CreateCaseYearTallies(),
+            CreateCasePlainTallies(),
+        ]
     }
     var schemas: [String: JSONSchema] {
         CasesAPI.schemas.merging(UnitsAPI.schemas) { a, _ in a }.merging(CaseSettingsAPI.schemas) { a, _ in a }

@@ -20,9 +20,18 @@ enum CaseTally {
         /// Whether `division_code` is the case's full division or its county (the first six
         /// digits: a narrower scope or filter cannot be answered from it).
         var countyLevel: Bool
-        /// The dimension besides the ones every family has (source, backlog, 交办机关, owner).
+        /// The dimension besides the ones every family has (source, backlog; 交办机关 and owner
+        /// unless plain).
         var dimension: Dimension?
         var period: Period = .month
+        /// Summed over the owner leader and 交办机关 (neither is in the key): a few times fewer
+        /// rows, so it answers the requests that neither filter nor group by them.
+        var plain = false
+
+        /// A year tally and a plain one keep the visit batch in their key ('' for none), so
+        /// they answer the distinct count of batches too (a batch is a month's visits, so a
+        /// month tally gains almost no rows by it).
+        var keepsBatch: Bool { period == .year || plain }
 
         /// The period columns: (received, original received); `YYYY-MM` or `YYYY`.
         var columns: (received: String, count: String) {
@@ -49,10 +58,25 @@ enum CaseTally {
     static let kindYears = Family(table: "case_tally_kind_years", countyLevel: true, dimension: .kind, period: .year)
     static let unitYears = Family(table: "case_tally_unit_years", countyLevel: true, dimension: .unit, period: .year)
     static let yearly = [kindYears, unitYears]
-    static let families = monthly + yearly
+    /// The plain tallies (`Family.plain`) of the whole-city and county requests: without them
+    /// those with no date range sum 34,000 (by unit) or 12,000 year-tally rows, and the
+    /// grouping by month 44,000 month-tally rows plus the 68,000 rows of the batches by day
+    /// (at 1,000,000 cases).
+    static let kindsPlain = Family(table: "case_tally_kinds_plain", countyLevel: true, dimension: .kind, plain: true)
+    static let kindYearsPlain = Family(table: "case_tally_kind_years_plain", countyLevel: true, dimension: .kind, period: .year, plain: true)
+    static let unitYearsPlain = Family(table: "case_tally_unit_years_plain", countyLevel: true, dimension: .unit, period: .year, plain: true)
+    static let plain = [kindsPlain, kindYearsPlain, unitYearsPlain]
+    static let families = monthly + yearly + plain
 
     /// The year tally with the same dimensions as a month tally, if there is one.
-    static func byYear(_ f: Family) -> Family? { yearly.first { $0.countyLevel == f.countyLevel && $0.dimension == f.dimension } }
+    static func byYear(_ f: Family) -> Family? {
+        (yearly + plain).first { $0.period == .year && $0.countyLevel == f.countyLevel && $0.dimension == f.dimension && $0.plain == f.plain }
+    }
+
+    /// The plain tally with the same period and dimensions as `f`, if there is one.
+    static func plainVariant(of f: Family) -> Family? {
+        plain.first { $0.period == f.period && $0.countyLevel == f.countyLevel && $0.dimension == f.dimension }
+    }
 
     /// The visit batches by day: one row per (day, original day, division, source, kind, unit,
     /// backlog, 交办机关, owner, batch) with its number of cases (rows that fall to 0 count
@@ -68,12 +92,15 @@ enum CaseTally {
 
     /// The columns every tally and the batches share, with their expression over the
     /// cases table.
-    static func shared(county: Bool) -> [(String, SQLQueryString)] {
+    static func shared(county: Bool, plain: Bool = false) -> [(String, SQLQueryString)] {
         let t = CaseRecord.schema
-        return [
+        let columns: [(String, SQLQueryString)] = [
             ("division_code", county ? "SUBSTR(\(ident: t).\(ident: "division_code"), 1, 6)" : "\(ident: t).\(ident: "division_code")"),
             ("source", "\(ident: t).\(ident: "source")"),
             ("backlog", "\(ident: t).\(ident: "backlog")"),
+        ]
+        if plain { return columns }
+        return columns + [
             ("handed_down_by", "COALESCE(\(ident: t).\(ident: "handed_down_by"), '')"),
             ("owner_leader_id", "COALESCE(\(ident: t).\(ident: "owner_leader_id"), \(bind: none))"),
         ]
@@ -93,8 +120,8 @@ enum CaseTally {
         return [
             (f.columns.received, "SUBSTR(\(ident: t).\(ident: "received_on"), 1, \(literal: length))"),
             (f.columns.count, "SUBSTR(\(ident: t).\(ident: "count_on"), 1, \(literal: length))"),
-        ] + shared(county: f.countyLevel) + (f.dimension.map { [dimension($0)] } ?? [])
-            + (f.period == .year ? [("station_batch", "COALESCE(\(ident: t).\(ident: "station_batch"), '')")] : [])
+        ] + shared(county: f.countyLevel, plain: f.plain) + (f.dimension.map { [dimension($0)] } ?? [])
+            + (f.keepsBatch ? [("station_batch", "COALESCE(\(ident: t).\(ident: "station_batch"), '')")] : [])
     }
 
     static let batchKey: [(String, SQLQueryString)] = {
@@ -162,11 +189,11 @@ struct CreateCaseTallies: AsyncMigration {
             .field("division_code", .string, .required)
             .field("source", .string, .required)
             .field("backlog", .bool, .required)
-            .field("handed_down_by", .string, .required)
-            .field("owner_leader_id", .uuid, .required)
-        var key: [FieldKey] = [
-            .string(f.columns.received), .string(f.columns.count), "division_code", "source", "backlog", "handed_down_by", "owner_leader_id",
-        ]
+        var key: [FieldKey] = [.string(f.columns.received), .string(f.columns.count), "division_code", "source", "backlog"]
+        if !f.plain {
+            schema = schema.field("handed_down_by", .string, .required).field("owner_leader_id", .uuid, .required)
+            key += ["handed_down_by", "owner_leader_id"]
+        }
         switch f.dimension {
         case .kind:
             schema = schema.field("kind", .string, .required)
@@ -176,7 +203,7 @@ struct CreateCaseTallies: AsyncMigration {
             key.append("unit_id")
         case nil: break
         }
-        if f.period == .year {
+        if f.keepsBatch {
             schema = schema.field("station_batch", .string, .required)
             key.append("station_batch")
         }
@@ -228,5 +255,17 @@ struct CreateCaseYearTallies: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for f in CaseTally.yearly { try await database.schema(f.table).delete() }
+    }
+}
+
+/// The plain tallies (`CaseTally.plain`), filled from the cases already there.
+struct CreateCasePlainTallies: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        for f in CaseTally.plain { try await CreateCaseTallies.create(f, on: database) }
+        try await CaseTally.apply(.add, cases: "1 = 1", families: CaseTally.plain, batches: false, on: database)
+    }
+
+    func revert(on database: any Database) async throws {
+        for f in CaseTally.plain { try await database.schema(f.table).delete() }
     }
 }

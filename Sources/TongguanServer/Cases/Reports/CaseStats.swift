@@ -192,14 +192,19 @@ enum CaseStats {
             }
         let sqlite = db.sql.isSQLite
         var parts: [SQLQueryString] = []
-        let family = (bucket?.wholeMonths ?? true) ? family(for: r, scope: scope, childLength: childLength) : nil
+        let base = (bucket?.wholeMonths ?? true) ? family(for: r, scope: scope, childLength: childLength) : nil
+        // A plain tally (fewer rows) when the request neither filters nor groups by the
+        // owner leader or the 交办机关.
+        let plain = r.owner == nil && r.handedDownBy == nil && r.groupBy != .handedDownBy
+        func narrowest(_ f: CaseTally.Family) -> CaseTally.Family { plain ? CaseTally.plainVariant(of: f) ?? f : f }
+        let family = base.map(narrowest)
         let split = MonthSplit(from: r.from, to: r.to)
         // The whole years of the range from a year tally, when neither the rows nor the
         // buckets are by month; the months left at either end from the month tally.
         var yearTally: CaseTally.Family?
         var years: (first: String?, last: String?)?
         var months = split.months.map { [$0] } ?? []
-        if let family, let whole = split.months, bucket == nil, r.groupBy != .month, let byYear = CaseTally.byYear(family) {
+        if let family, let whole = split.months, bucket == nil, r.groupBy != .month, let byYear = base.flatMap(CaseTally.byYear).map(narrowest) {
             (years, months) = Self.years(in: whole)
             if years != nil { yearTally = byYear }
         }
@@ -222,36 +227,42 @@ enum CaseStats {
         }
         if wanted.contains(.overdueOpen) { parts.append(part(r, .overdue, wanted, childLength, scope, today, bucket, sqlite: sqlite)) }
         if wanted.contains(.batches) {
-            if let yearTally, let years {
+            if let family, yearTally != nil || family.keepsBatch {
                 // A batch counts once however many parts hold it: the (group, batch) pairs of
-                // the whole years (the year tally keeps the batch) and of the days outside
-                // them, counted distinct together.
-                var pairs = [
-                    part(
-                        r, .tally(yearTally, first: years.first, last: years.last), wanted, childLength, scope, today, bucket, sqlite: sqlite,
-                        batchPairs: true)
-                ]
-                if let y1 = years.first.flatMap({ Int($0) }), let from = r.from?.description, from < "\(y1)-01-01" {
+                // the whole periods from the tallies that keep the batch, and of the other
+                // days from the batches by day, counted distinct together.
+                var pairs: [SQLQueryString] = []
+                if let yearTally, let years {
                     pairs.append(
                         part(
-                            r, .batches(from: from, to: "\(y1 - 1)-12-31"), wanted, childLength, scope, today, bucket, sqlite: sqlite,
+                            r, .tally(yearTally, first: years.first, last: years.last), wanted, childLength, scope, today, bucket, sqlite: sqlite,
                             batchPairs: true))
                 }
-                if let y2 = years.last.flatMap({ Int($0) }), let to = r.to?.description, to > "\(y2)-12-31" {
+                for months in months {
+                    // A month's days as `YYYY-MM-01` … `YYYY-MM-31`: the bounds compare as text.
+                    let source: Source =
+                        family.keepsBatch
+                        ? .tally(family, first: months.first, last: months.last)
+                        : .batches(from: months.first.map { "\($0)-01" }, to: months.last.map { "\($0)-31" })
+                    pairs.append(part(r, source, wanted, childLength, scope, today, bucket, sqlite: sqlite, batchPairs: true))
+                }
+                for days in split.edges {
                     pairs.append(
                         part(
-                            r, .batches(from: "\(y2 + 1)-01-01", to: to), wanted, childLength, scope, today, bucket, sqlite: sqlite, batchPairs: true)
-                    )
+                            r, .batches(from: days.from?.description, to: days.to?.description), wanted, childLength, scope, today, bucket,
+                            sqlite: sqlite, batchPairs: true))
                 }
                 let figures: [SQLQueryString] = Measure.allCases.map { m in
                     let figure: SQLQueryString = m == .batches ? "COUNT(DISTINCT \(ident: "batch"))" : "0"
                     return "CAST(\(figure) AS BIGINT) AS \(ident: m.rawValue)"
                 }
-                parts.append(
-                    """
-                    SELECT \(ident: "grp"), \(figures.joined(separator: ", "))
-                    FROM (\(pairs.joined(separator: " UNION ALL "))) AS \(ident: "pairs") GROUP BY \(ident: "grp")
-                    """)
+                if !pairs.isEmpty {
+                    parts.append(
+                        """
+                        SELECT \(ident: "grp"), \(figures.joined(separator: ", "))
+                        FROM (\(pairs.joined(separator: " UNION ALL "))) AS \(ident: "pairs") GROUP BY \(ident: "grp")
+                        """)
+                }
             } else {
                 parts.append(
                     part(r, .batches(from: r.from?.description, to: r.to?.description), wanted, childLength, scope, today, bucket, sqlite: sqlite))
