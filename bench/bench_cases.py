@@ -206,21 +206,31 @@ def load(db):
     return meta
 
 
-TALLY_MIGRATION = "%CreateCaseTallies"
-TALLY_TABLES = ["case_tally_divisions", "case_tally_kinds", "case_tally_units", "case_batch_days"]
+# The migrations that fill the statistics' tallies from the case rows, and what each creates.
+TALLY_MIGRATIONS = {
+    "%CreateCaseTallies": ["case_tally_divisions", "case_tally_kinds", "case_tally_units", "case_batch_days"],
+    "%CreateCaseYearTallies": ["case_tally_kind_years", "case_tally_unit_years"],
+    "%CreateCasePlainTallies": ["case_tally_kinds_plain", "case_tally_kind_years_plain", "case_tally_unit_years_plain"],
+}
 
 
 def retally(db):
-    """Cases loaded by SQL bypass the write path that keeps the statistics' tallies. With a
-    binary that has them, they are dropped and the product's own migration fills them again
-    from the case rows, as it does when a database from before them upgrades."""
-    if not db.sql(f"SELECT name FROM _fluent_migrations WHERE name LIKE '{TALLY_MIGRATION}';").strip():
+    """Cases loaded by SQL bypass the write path that keeps the statistics' tallies. Every
+    tally the binary has is dropped and the product's own migrations fill them again from
+    the case rows, as they do when a database from before them upgrades."""
+    drop = []
+    for name, tables in TALLY_MIGRATIONS.items():
+        if not db.sql(f"SELECT name FROM _fluent_migrations WHERE name LIKE '{name}';").strip():
+            continue
+        if name == "%CreateCaseTallies":
+            drop.append("DROP INDEX cases_overdue_stats;")
+        drop += [f"DROP TABLE {t};" for t in tables] + [f"DELETE FROM _fluent_migrations WHERE name LIKE '{name}';"]
+    if not drop:
         return
     t = time.monotonic()
-    db.sql("DROP INDEX cases_overdue_stats; " + " ".join(f"DROP TABLE {t};" for t in TALLY_TABLES)
-           + f" DELETE FROM _fluent_migrations WHERE name LIKE '{TALLY_MIGRATION}';")
+    db.sql(" ".join(drop))
     run([ARGS.bin, "migrate"], env_for(db), 3600, "migrate")
-    log(f"  the statistics' tallies filled from the case rows by the migration in {time.monotonic() - t:.0f} s")
+    log(f"  the statistics' tallies filled from the case rows by the migrations in {time.monotonic() - t:.0f} s")
 
 
 def analyze_sql(db):
