@@ -246,26 +246,30 @@ struct CreateCaseTallies: AsyncMigration {
     }
 }
 
-/// The year tallies (`CaseTally.yearly`), filled from the cases already there.
-struct CreateCaseYearTallies: AsyncMigration {
+/// A migration that adds tally families and fills them from the cases already there: the
+/// year and plain tallies came after the first ones, each as a migration of its own (its type
+/// name is what an existing database records as applied).
+protocol AddCaseTallies: AsyncMigration {
+    static var families: [CaseTally.Family] { get }
+}
+
+extension AddCaseTallies {
     func prepare(on database: any Database) async throws {
-        for f in CaseTally.yearly { try await CreateCaseTallies.create(f, on: database) }
-        try await CaseTally.apply(.add, cases: "1 = 1", families: CaseTally.yearly, batches: false, on: database)
+        for f in Self.families { try await CreateCaseTallies.create(f, on: database) }
+        try await CaseTally.apply(.add, cases: "1 = 1", families: Self.families, batches: false, on: database)
     }
 
     func revert(on database: any Database) async throws {
-        for f in CaseTally.yearly { try await database.schema(f.table).delete() }
+        for f in Self.families { try await database.schema(f.table).delete() }
     }
 }
 
-/// The plain tallies (`CaseTally.plain`), filled from the cases already there.
-struct CreateCasePlainTallies: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        for f in CaseTally.plain { try await CreateCaseTallies.create(f, on: database) }
-        try await CaseTally.apply(.add, cases: "1 = 1", families: CaseTally.plain, batches: false, on: database)
-    }
+/// The year tallies (`CaseTally.yearly`).
+struct CreateCaseYearTallies: AddCaseTallies {
+    static var families: [CaseTally.Family] { CaseTally.yearly }
+}
 
-    func revert(on database: any Database) async throws {
-        for f in CaseTally.plain { try await database.schema(f.table).delete() }
-    }
+/// The plain tallies (`CaseTally.plain`).
+struct CreateCasePlainTallies: AddCaseTallies {
+    static var families: [CaseTally.Family] { CaseTally.plain }
 }
