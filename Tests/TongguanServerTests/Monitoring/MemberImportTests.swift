@@ -92,7 +92,7 @@ import VaporTesting
             }
             let events = try await t.db.sql.select().column("*").from("audit_events").orderBy("seq").all(decoding: AuditEventRow.self)
             #expect(
-                events.filter { $0.request_id == "cli-batches" }.map(\.action).sorted() == Array(repeating: "household.create", count: 40) + [
+                events.filter { $0.requestID == "cli-batches" }.map(\.action).sorted() == Array(repeating: "household.create", count: 40) + [
                     "members.import"
                 ])
             #expect(events.count == before.count + 41)

@@ -16,10 +16,10 @@ struct AuditEventDTO: Content {
     var hash: String
 
     init(_ row: AuditEventRow) {
-        seq = row.seq; occurredAt = row.occurred_at; actor = row.actor; action = row.action
-        entityType = row.entity_type; entityID = row.entity_id; divisionCode = row.division_code
-        changes = AuditChange.decode(row.changes); requestID = row.request_id
-        clientAddress = row.client_address; hash = row.hash
+        seq = row.seq; occurredAt = row.occurredAt; actor = row.actor; action = row.action
+        entityType = row.entityType; entityID = row.entityID; divisionCode = row.divisionCode
+        changes = AuditChange.decode(row.changes); requestID = row.requestID
+        clientAddress = row.clientAddress; hash = row.hash
     }
 
     static let schema = JSONSchema.object(

@@ -4,29 +4,54 @@ import TongguanDomain
 /// purpose: nothing in the application updates or deletes an event.
 struct AuditEventRow: Codable, Sendable {
     var seq: Int64
-    var occurred_at: String
+    var occurredAt: String
     var actor: String
     var action: String
-    var entity_type: String
-    var entity_id: String
-    var division_code: String
+    var entityType: String
+    var entityID: String
+    var divisionCode: String
     var changes: String
-    var request_id: String
-    var client_address: String
-    var prev_hash: String
+    var requestID: String
+    var clientAddress: String
+    var prevHash: String
     var hash: String
 
+    /// The table's columns, in the order the bulk writers (`AuditRecorder`) send them:
+    /// the one place they are named.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case seq
+        case occurredAt = "occurred_at"
+        case actor, action
+        case entityType = "entity_type"
+        case entityID = "entity_id"
+        case divisionCode = "division_code"
+        case changes
+        case requestID = "request_id"
+        case clientAddress = "client_address"
+        case prevHash = "prev_hash"
+        case hash
+    }
+
+    static let columns = CodingKeys.allCases.map(\.rawValue)
+
     init(_ r: AuditRecord) {
-        seq = r.seq; occurred_at = r.occurredAt; actor = r.actor; action = r.action
-        entity_type = r.entityType; entity_id = r.entityID; division_code = r.divisionCode
-        changes = r.changes; request_id = r.requestID; client_address = r.clientAddress
-        prev_hash = r.prevHash; hash = r.hash
+        seq = r.seq; occurredAt = r.occurredAt; actor = r.actor; action = r.action
+        entityType = r.entityType; entityID = r.entityID; divisionCode = r.divisionCode
+        changes = r.changes; requestID = r.requestID; clientAddress = r.clientAddress
+        prevHash = r.prevHash; hash = r.hash
     }
 
     var record: AuditRecord {
         AuditRecord(
-            seq: seq, occurredAt: occurred_at, actor: actor, action: action, entityType: entity_type,
-            entityID: entity_id, divisionCode: division_code, changes: changes, requestID: request_id,
-            clientAddress: client_address, prevHash: prev_hash, hash: hash)
+            seq: seq, occurredAt: occurredAt, actor: actor, action: action, entityType: entityType,
+            entityID: entityID, divisionCode: divisionCode, changes: changes, requestID: requestID,
+            clientAddress: clientAddress, prevHash: prevHash, hash: hash)
+    }
+}
+
+extension AuditRecord {
+    /// The text columns after `seq`, in `AuditEventRow.columns` order.
+    var columnTexts: [String] {
+        [occurredAt, actor, action, entityType, entityID, divisionCode, changes, requestID, clientAddress, prevHash, hash]
     }
 }

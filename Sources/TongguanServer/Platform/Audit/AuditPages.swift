@@ -50,7 +50,7 @@ struct AuditPages: RouteCollection {
         let body = Body(
             rows: rows.map { r in
                 Row(
-                    seq: r.seq, time: ChinaDate.display(r.occurred_at), actor: r.actor, action: r.action,
+                    seq: r.seq, time: ChinaDate.display(r.occurredAt), actor: r.actor, action: r.action,
                     actionLabel: AuditLabels.action(r.action), entity: "\(r.entity_type) \(r.entity_id)", division: r.division_code,
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             },

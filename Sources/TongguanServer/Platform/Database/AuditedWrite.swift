@@ -99,10 +99,8 @@ final class AuditRecorder: Sendable {
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(rows.count * Self.columns.count)
                 for r in rows {
-                    binds += [
-                        .integer(Int(r.seq)), .text(r.occurredAt), .text(r.actor), .text(r.action), .text(r.entityType), .text(r.entityID),
-                        .text(r.divisionCode), .text(r.changes), .text(r.requestID), .text(r.clientAddress), .text(r.prevHash), .text(r.hash),
-                    ]
+                    binds.append(.integer(Int(r.seq)))
+                    for text in r.columnTexts { binds.append(.text(text)) }
                 }
                 _ = try await sqlite.query(text, binds)
             } else {
@@ -115,10 +113,7 @@ final class AuditRecorder: Sendable {
     static let bulk = 100
     static let insertRows = 500
     static let copyRows = 5000
-    static let columns = [
-        "seq", "occurred_at", "actor", "action", "entity_type", "entity_id", "division_code", "changes", "request_id",
-        "client_address", "prev_hash", "hash",
-    ]
+    static var columns: [String] { AuditEventRow.columns }
 
     static func insertStatement(rows: Int) -> String {
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
@@ -130,11 +125,7 @@ final class AuditRecorder: Sendable {
 
     static func appendCopyRow(_ r: AuditRecord, to buffer: inout ByteBuffer) {
         CopyText.append(r.seq, to: &buffer)
-        for text in [
-            r.occurredAt, r.actor, r.action, r.entityType, r.entityID, r.divisionCode, r.changes, r.requestID, r.clientAddress, r.prevHash, r.hash,
-        ] {
-            CopyText.append(text, to: &buffer)
-        }
+        for text in r.columnTexts { CopyText.append(text, to: &buffer) }
         CopyText.endRow(&buffer)
     }
 

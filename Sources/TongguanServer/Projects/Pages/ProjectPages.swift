@@ -178,7 +178,7 @@ struct ProjectPages: RouteCollection {
             auditTotal = total
             audit = rows.map { r in
                 AuditRow(
-                    time: ChinaDate.display(r.occurred_at), actor: r.actor, action: AuditLabels.action(r.action),
+                    time: ChinaDate.display(r.occurredAt), actor: r.actor, action: AuditLabels.action(r.action),
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             }
         }

@@ -61,8 +61,8 @@ extension RegistryPages {
         let rows = try await db.sql.raw(query).all(decoding: AuditEventRow.self).sorted { $0.seq > $1.seq }
         let reveals = rows.filter { $0.entity_type == "member" }.map { r in
             let reason = AuditChange.decode(r.changes).first { $0.field == "reason" }?.after ?? ""
-            let name = names[r.entity_id.uppercased()] ?? names[r.entity_id] ?? ""
-            return RevealRow(time: ChinaDate.display(r.occurred_at), actor: r.actor, member: disclosure.name(name), reason: reason)
+            let name = names[r.entityID.uppercased()] ?? names[r.entityID] ?? ""
+            return RevealRow(time: ChinaDate.display(r.occurredAt), actor: r.actor, member: disclosure.name(name), reason: reason)
         }
         return (rows.filter { $0.entity_type == "household" }, reveals)
     }
@@ -127,7 +127,7 @@ extension RegistryPages {
             reveals = history.reveals
             audit = history.audit.map { r in
                 AuditRow(
-                    time: ChinaDate.display(r.occurred_at), actor: r.actor, action: AuditLabels.action(r.action),
+                    time: ChinaDate.display(r.occurredAt), actor: r.actor, action: AuditLabels.action(r.action),
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             }
         }
