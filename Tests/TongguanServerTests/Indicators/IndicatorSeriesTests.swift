@@ -21,10 +21,12 @@ import VaporTesting
         return periods
     }
 
-    /// The series of `kind` against its per-period answers (the loop the seam replaces).
+    /// The series of `kind` against its per-period answers (the loop the seam replaces);
+    /// with `shared`, also the series that reads through it (as a dashboard's tiles do, one
+    /// instance across calls, so a key that named too little would answer another question).
     static func expectSeriesEqualsLoop(
         _ kind: IndicatorQueryKind, _ parameters: [String: String], periods: [Period], division: DivisionCode, scope: DivisionScope,
-        on db: any Database, _ context: String
+        on db: any Database, shared: IndicatorSharedReads? = nil, _ context: String
     ) async throws -> [ExactDecimal] {
         let series = try #require(kind.series, "\(kind.spec.kind) has a series")
         let request = IndicatorSeriesRequest(parameters: parameters, periods: periods, division: division, scope: scope, db: db)
@@ -34,6 +36,12 @@ import VaporTesting
         #expect(answered == looped, "\(context) \(parameters) \(division.rawValue) \(periods.map(\.description))")
         let figures = await kind.figures(request).map { try? $0.get() }
         #expect(figures == looped.map { Optional($0) }, "\(context)")
+        if let shared {
+            var sharing = request
+            sharing.shared = shared
+            let read = try await series(sharing)
+            #expect(read == looped, "\(context) shared \(parameters) \(division.rawValue) \(periods.map(\.description))")
+        }
         return looped.map(\.value)
     }
 
@@ -117,6 +125,8 @@ import VaporTesting
                 days("2020-11-16", "2021-02-10"), days("2021-02-11", "2021-06-30"), days("2021-07-01", "2022-03-05"), .month(year: 2022, month: 4)!,
             ]
             var nonZero = 0
+            // One set of shared reads for every series below, as one dashboard's tiles share it.
+            let shared = IndicatorSharedReads()
             for periods in [PeriodKindOrList.kind(.month), .kind(.quarter), .kind(.halfYear), .kind(.year), .list(cut)] {
                 for stage in Stage.allCases {
                     for measure in ["count", "investment", "output"] {
@@ -126,7 +136,7 @@ import VaporTesting
                         let division = DivisionCode(rng.pick(["141100", "141124", "141124100", "141102"]))!
                         let asked = periods.periods(asOf: asOf)
                         let values = try await Self.expectSeriesEqualsLoop(
-                            kind, parameters, periods: asked, division: division, scope: city, on: t.db, "projects \(periods)")
+                            kind, parameters, periods: asked, division: division, scope: city, on: t.db, shared: shared, "projects \(periods)")
                         let want = try asked.map {
                             try Self.recomputedSummary(parameters, period: $0, division: division, scope: city, rounds: rounds, from: projects)
                         }
@@ -141,7 +151,7 @@ import VaporTesting
             let quarters = Self.tilePeriods(.quarter, asOf: asOf)
             let values = try await Self.expectSeriesEqualsLoop(
                 kind, ["stage": "signed", "measure": "count"], periods: quarters, division: DivisionCode("141124")!, scope: county, on: t.db,
-                "county scope")
+                shared: shared, "county scope")
             let want = try quarters.map {
                 try Self.recomputedSummary(
                     ["stage": "signed", "measure": "count"], period: $0, division: DivisionCode("141124")!, scope: county, rounds: rounds,
@@ -167,6 +177,7 @@ import VaporTesting
                 [:], ["source": "liaison_station"], ["owner_leader": "any"], ["backlog": "true", "handed_down_by": "中央联席办"], ["backlog": "false"],
             ]
             var nonZero = 0
+            let shared = IndicatorSharedReads()
             for extra in parameterSets {
                 for measure in CaseStats.Measure.allCases {
                     var parameters = extra
@@ -176,13 +187,42 @@ import VaporTesting
                             let values = try await Self.expectSeriesEqualsLoop(
                                 kind, parameters, periods: Self.tilePeriods(periodKind, asOf: CivilDate(iso: asOf)!),
                                 division: DivisionCode(division)!,
-                                scope: city, on: t.db, "cases \(periodKind)")
+                                scope: city, on: t.db, shared: shared, "cases \(periodKind)")
                             nonZero += values.filter { !$0.isZero }.count
                         }
                     }
                 }
             }
             #expect(nonZero > 20, "the fixture's cases are counted")
+            // The tallied measures that tiles read together (one statement through the shared
+            // reads) against the figures recomputed from the case rows.
+            let cases = try await CaseRecord.query(on: t.db).all()
+            let today = CaseClock.today()
+            let series = try #require(kind.series)
+            var counted = 0
+            for extra in parameterSets {
+                let tiles = IndicatorSharedReads()
+                for measure in CaseTally.measures {
+                    var parameters = extra
+                    parameters["measure"] = measure.rawValue
+                    for periodKind in [Period.Kind.month, .quarter, .year] {
+                        for division in ["141100", "141124", "141102"] {
+                            let periods = Self.tilePeriods(periodKind, asOf: CivilDate(iso: "2024-12-31")!)
+                            let request = IndicatorSeriesRequest(
+                                parameters: parameters, periods: periods, division: DivisionCode(division)!, scope: city, db: t.db, shared: tiles)
+                            let read = try await series(request).map(\.value)
+                            let want = try periods.map { p in
+                                let (_, r) = try CaseIndicatorQueries.parsed(parameters, from: p.start, to: p.end, division: DivisionCode(division)!)
+                                let all = CaseTallyTests.reference(r, scope: city, today: today, cases: cases)["all"]
+                                return ExactDecimal(all?[measure.rawValue] ?? 0)
+                            }
+                            #expect(read == want, "cases shared \(parameters) \(periodKind) \(division): the case rows' figures")
+                            counted += read.filter { !$0.isZero }.count
+                        }
+                    }
+                }
+            }
+            #expect(counted > 20, "the shared reads count the fixture's cases")
         }
     }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import TongguanDomain
 
@@ -66,9 +67,19 @@ struct IndicatorSeriesRequest: Sendable {
     var division: DivisionCode
     var scope: DivisionScope
     var db: any Database
+    /// The reads of one dashboard (or other page of several series) its tiles may share;
+    /// nil reads alone.
+    var shared: IndicatorSharedReads? = nil
 
     func single(_ period: Period) -> IndicatorQueryRequest {
         IndicatorQueryRequest(parameters: parameters, period: period, division: division, scope: scope, db: db)
+    }
+
+    /// What a read shared between series answers for: the kind, the parameters it depends
+    /// on (`parameters`, given by the kind), the periods, the division and the scope.
+    func sharedKey(_ kind: String, parameters: [String: String]) -> String {
+        let named = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return [kind, named, periods.map(\.description).joined(separator: ","), division.rawValue, scope.root.rawValue].joined(separator: "|")
     }
 
     var periodsAreDisjoint: Bool {
@@ -92,6 +103,36 @@ struct IndicatorSeriesRequest: Sendable {
                 " WHEN \(column) >= \(bind: period.start.description) AND \(column) <= \(bind: period.end.description) THEN \(literal: String(i))"
         }
         return expression + " END"
+    }
+}
+
+/// The series reads that several tiles of one request share: a kind whose one statement
+/// answers several tiles (every stage and measure of the project summary, every tallied
+/// measure of the case statistics) reads it once under a key (`sharedKey`) and each tile
+/// takes its part. It lives as long as the request that made it, so every figure is still
+/// read from the records on each request, and tiles asking the same question in one answer
+/// agree.
+final class IndicatorSharedReads: Sendable {
+    private let reads = NIOLockedValueBox<[String: Task<any Sendable, any Error>]>([:])
+
+    init() {}
+
+    /// What `read` answers under `key`, read once however many tiles ask.
+    func value<T: Sendable>(_ key: String, _ read: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = reads.withLockedValue { reads in
+            if let task = reads[key] { return task }
+            let task = Task<any Sendable, any Error> { try await read() }
+            reads[key] = task
+            return task
+        }
+        guard let value = try await task.value as? T else { throw SharedReadMismatch(key: key) }
+        return value
+    }
+
+    /// A key read as two different types (a bug in the kind that keyed it).
+    struct SharedReadMismatch: Error, CustomStringConvertible {
+        var key: String
+        var description: String { "shared read \(key) answered another type" }
     }
 }
 

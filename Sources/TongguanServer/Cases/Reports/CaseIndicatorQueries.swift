@@ -29,7 +29,9 @@ enum CaseIndicatorQueries {
 
     /// The periods of a series in one statement: the statistics grouped by the period each
     /// case's counted date falls in (the same parts and sums as `evaluate` per period),
-    /// computing only the asked measure: whole-month periods from the monthly tallies.
+    /// computing only the asked measure: whole-month periods from the monthly tallies. Tiles
+    /// that share reads (`IndicatorSharedReads`) ask every tallied measure of whole months at
+    /// once (the tally row holds them all), so those tiles of one filter are one statement.
     @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
         guard let span = q.span else { return [] }
         let (measure, request) = try parsed(q.parameters, from: span.from, to: span.to, division: q.division)
@@ -39,7 +41,17 @@ enum CaseIndicatorQueries {
             $0.start.day == 1 && $0.end.day == CivilDate.daysIn(month: $0.end.month, year: $0.end.year)
         }
         let bucketing = CaseStats.Bucketing(expression: { buckets.bucket($0) }, wholeMonths: wholeMonths)
-        let rows = try await CaseStats.run(request, scope: q.scope, bucket: bucketing, only: [measure], on: q.db)
+        let rows: [CaseStats.Row]
+        if let shared = q.shared, wholeMonths, CaseTally.measures.contains(measure) {
+            // Every tallied measure counts cases among those received, so the statement's
+            // `received > 0` keeps every group any of them counts in.
+            let key = q.sharedKey(stats.spec.kind, parameters: q.parameters.filter { $0.key != "measure" })
+            rows = try await shared.value(key) {
+                try await CaseStats.run(request, scope: q.scope, bucket: bucketing, only: Set(CaseTally.measures), on: q.db)
+            }
+        } else {
+            rows = try await CaseStats.run(request, scope: q.scope, bucket: bucketing, only: [measure], on: q.db)
+        }
         return q.periods.enumerated().map { i, period in
             var one = request
             (one.from, one.to) = (period.start, period.end)

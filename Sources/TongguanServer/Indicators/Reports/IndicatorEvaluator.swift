@@ -35,6 +35,8 @@ struct IndicatorEvaluator: Sendable {
     let scope: DivisionScope
     var kinds: [String: IndicatorQueryKind] = Modules.indicatorQueries
     var logger: Logger? = nil
+    /// Set for a page of several tiles (the dashboard): their series share reads.
+    var shared: IndicatorSharedReads? = nil
 
     /// Ratios are computed at this many decimals before the indicator rounds them for display.
     static let ratioScale = 10
@@ -133,7 +135,8 @@ struct IndicatorEvaluator: Sendable {
         guard let kind = kinds[query.kind] else {
             return Array(repeating: .failure("查询类型「\(query.kind)」尚未登记(提供它的模块未启用)"), count: periods.count)
         }
-        let request = IndicatorSeriesRequest(parameters: query.parameters, periods: periods, division: division, scope: scope, db: db)
+        let request = IndicatorSeriesRequest(
+            parameters: query.parameters, periods: periods, division: division, scope: scope, db: db, shared: shared)
         return await kind.figures(request).map { result in
             switch result {
             case .success(let figure): .success(figure)

@@ -63,7 +63,8 @@ enum DashboardService {
     static func tiles(
         _ items: [Item], division: DivisionCode, asOf: CivilDate, scope: DivisionScope, on db: any Database, logger: Logger? = nil
     ) async throws -> [Tile] {
-        let evaluator = IndicatorEvaluator(db: db, scope: scope, logger: logger)
+        // The tiles of one kind that one statement answers read it once (`IndicatorSharedReads`).
+        let evaluator = IndicatorEvaluator(db: db, scope: scope, logger: logger, shared: IndicatorSharedReads())
         // The division's targets of every tile, read once for the page.
         let ids = try items.map { try $0.record.requireID() }
         let targetRows =

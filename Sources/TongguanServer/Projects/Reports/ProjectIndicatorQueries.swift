@@ -66,17 +66,27 @@ enum ProjectIndicatorQueries {
     /// months from the month rollup when every period is whole months at a county or wider,
     /// the edge days and anything narrower from the stage facts — for its stage (and
     /// industry when named), summed the same way. A named round does not depend on the
-    /// period, so it is asked once.
+    /// period, so it is asked once. Tiles that share reads (`IndicatorSharedReads`) ask
+    /// every stage at once, so the stages and measures of one industry are one statement.
     @Sendable static func series(_ q: IndicatorSeriesRequest) async throws -> [IndicatorFigure] {
         let (stage, measure) = try stageAndMeasure(q.parameters)
         guard q.parameters["round"] == nil, let span = q.span else {
             guard let first = q.periods.first else { return [] }
             return Array(repeating: try await evaluate(q.single(first)), count: q.periods.count)
         }
-        let request = ProjectSummary.Request(from: span.from, to: span.to, division: q.division, stage: stage, industry: q.parameters["industry"])
+        let industry = q.parameters["industry"]
         let bucketing = ProjectSummary.Bucketing(expression: { q.bucket($0) }, wholeMonths: q.periods.allSatisfy(\.isWholeMonths))
+        let rows: [ProjectSummary.Row]
+        if let shared = q.shared {
+            let request = ProjectSummary.Request(from: span.from, to: span.to, division: q.division, industry: industry)
+            let key = q.sharedKey(summary.spec.kind, parameters: industry.map { ["industry": $0] } ?? [:])
+            rows = try await shared.value(key) { try await ProjectSummary.run(request, scope: q.scope, bucket: bucketing, on: q.db) }
+        } else {
+            let request = ProjectSummary.Request(from: span.from, to: span.to, division: q.division, stage: stage, industry: industry)
+            rows = try await ProjectSummary.run(request, scope: q.scope, bucket: bucketing, on: q.db)
+        }
         var values = Array(repeating: Int64(0), count: q.periods.count)
-        for row in try await ProjectSummary.run(request, scope: q.scope, bucket: bucketing, on: q.db) {
+        for row in rows {
             guard row.stage == stage, let bucket = row.group.flatMap(Int.init), values.indices.contains(bucket) else { continue }
             values[bucket] += measure.of(row)
         }
