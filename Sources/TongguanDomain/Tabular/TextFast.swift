@@ -13,6 +13,27 @@ public enum Hex {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// 16 bytes as a UUID's text: upper-case hex in groups 8-4-4-4-12, as Foundation's
+    /// `uuidString` writes it (which goes through `snprintf` on Linux).
+    public static func uuid<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        precondition(bytes.count == 16, "a UUID has 16 bytes")
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for (i, b) in bytes.enumerated() {
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    out[o] = 0x2D
+                    o += 1
+                }
+                out[o] = upper[Int(b >> 4)]
+                out[o + 1] = upper[Int(b & 0x0F)]
+                o += 2
+            }
+            return o
+        }
+    }
+
+    private static let upper = Array("0123456789ABCDEF".utf8)
 }
 
 extension String {

@@ -51,7 +51,7 @@ struct AuditPages: RouteCollection {
             rows: rows.map { r in
                 Row(
                     seq: r.seq, time: ChinaDate.display(r.occurredAt), actor: r.actor, action: r.action,
-                    actionLabel: AuditLabels.action(r.action), entity: "\(r.entity_type) \(r.entity_id)", division: r.division_code,
+                    actionLabel: AuditLabels.action(r.action), entity: "\(r.entityType) \(r.entityID)", division: r.divisionCode,
                     changes: AuditChange.decode(r.changes).map { "\($0.field): \($0.before ?? "—") → \($0.after ?? "—")" }.joined(separator: ";"))
             },
             entityType: filter.entityType ?? "", entityID: filter.entityID ?? "", actor: filter.actor ?? "",

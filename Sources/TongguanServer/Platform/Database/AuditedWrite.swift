@@ -92,20 +92,16 @@ final class AuditRecorder: Sendable {
             }
             return
         }
+        if bulk, let sqlite = sql as? any SQLiteDatabase {
+            try await Self.sqliteInsert.insert(records, on: sqlite) { r, binds in
+                binds.append(.integer(Int(r.seq)))
+                for text in r.columnTexts { binds.append(.text(text)) }
+            }
+            return
+        }
         for start in stride(from: 0, to: records.count, by: Self.insertRows) {
             let rows = records[start..<min(start + Self.insertRows, records.count)]
-            if bulk, let sqlite = sql as? any SQLiteDatabase {
-                let text = rows.count == Self.insertRows ? Self.fullInsert : Self.insertStatement(rows: rows.count)
-                var binds: [SQLiteData] = []
-                binds.reserveCapacity(rows.count * Self.columns.count)
-                for r in rows {
-                    binds.append(.integer(Int(r.seq)))
-                    for text in r.columnTexts { binds.append(.text(text)) }
-                }
-                _ = try await sqlite.query(text, binds)
-            } else {
-                try await sql.insert(into: "audit_events").models(rows.map(AuditEventRow.init)).run()
-            }
+            try await sql.insert(into: "audit_events").models(rows.map(AuditEventRow.init)).run()
         }
     }
 
@@ -115,13 +111,8 @@ final class AuditRecorder: Sendable {
     static let copyRows = 5000
     static var columns: [String] { AuditEventRow.columns }
 
-    static func insertStatement(rows: Int) -> String {
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return "INSERT INTO \"audit_events\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
-            + Array(repeating: tuple, count: rows).joined(separator: ",")
-    }
-
-    private static let fullInsert = insertStatement(rows: insertRows)
+    /// 500 rows of 12 values: far below SQLite's limit of bound values.
+    private static let sqliteInsert = SQLiteBulkInsert(into: "audit_events", columns: columns, rowsPerStatement: insertRows)
 
     static func appendCopyRow(_ r: AuditRecord, to buffer: inout ByteBuffer) {
         CopyText.append(r.seq, to: &buffer)

@@ -1,7 +1,9 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteNIO
 import TongguanDomain
+import Vapor
 
 /// The one write path of projects and their milestones. The API, the pages, the import and
 /// the demo loader all write through here, inside an audited transaction, and every change
@@ -92,7 +94,7 @@ struct ProjectWriter {
                     Self.addMilestone(stage, before: nil, after: m, to: &diff)
                 }
                 audit.record(
-                    "project.create", entityType: "project", entityID: p.id.uuidString, divisionCode: p.values.divisionCode,
+                    "project.create", entityType: "project", entityID: p.id.text, divisionCode: p.values.divisionCode,
                     changes: diff.changes)
             }
             return audit.sealPending()
@@ -111,44 +113,51 @@ struct ProjectWriter {
         try await audit.write(await sealing.value, on: tx.sql)
     }
 
-    /// SQLite's side: multi-row INSERTs of projects and milestones, then their stage facts.
+    /// SQLite's side: multi-row INSERTs of projects and milestones (`SQLiteBulkInsert`), then
+    /// their stage facts.
     private func multiRowInsert(_ projects: ArraySlice<NewProject>) async throws {
-        typealias P = Project.FieldKeys
-        typealias M = Milestone.FieldKeys
-        let now = Date()
-        var rows = tx.sql.insert(into: Project.schema).columns(
-            [
-                P.id, P.name, P.investorName, P.creditCode, P.divisionCode, P.developmentZone, P.industry,
-                P.totalInvestmentFen, P.expectedAnnualOutputFen, P.contactPerson, P.contactPhone, P.notes,
-                P.version, P.createdAt, P.updatedAt,
-            ].map(\.description))
-        var milestones: [(UUID, UUID, Stage, MilestoneValue)] = []
-        for p in projects {
+        guard let sqlite = tx as? any SQLiteDatabase else { throw Abort(.internalServerError, reason: "not a SQLite database") }
+        let stamp = SQLiteData.float(Date().timeIntervalSince1970)
+        let one = SQLiteData.integer(1)
+        try await Self.projectInsert.insert(projects, on: sqlite) { p, binds in
             let v = p.values
-            rows = rows.values([
-                SQLBind(p.id), SQLBind(v.name), SQLBind(v.investorName), SQLBind(v.creditCode), SQLBind(v.divisionCode),
-                SQLBind(v.developmentZone), SQLBind(v.industry), SQLBind(v.totalInvestmentFen), SQLBind(v.expectedAnnualOutputFen),
-                SQLBind(v.contactPerson), SQLBind(v.contactPhone), SQLBind(v.notes), SQLBind(1), SQLBind(now), SQLBind(now),
-            ])
+            binds += [
+                .id(p.id), .text(v.name), .text(v.investorName), .text(v.creditCode), .text(v.divisionCode), .text(v.developmentZone),
+                .text(v.industry), .integer(Int(v.totalInvestmentFen)), .integer(Int(v.expectedAnnualOutputFen)), .text(v.contactPerson),
+                .text(v.contactPhone), .text(v.notes), one, stamp, stamp,
+            ]
+        }
+        let ids = projects.map(\.id)
+        try await ProjectCounts.apply(.add, projects: ProjectCounts.projects(ids), on: tx)
+        var milestones: [SQLiteData] = []
+        milestones.reserveCapacity(projects.count * Stage.allCases.count * 5)
+        var count = 0
+        for p in projects {
             for stage in Stage.allCases {
-                if let m = p.milestones[stage] { milestones.append((p.milestoneIDs[stage] ?? UUID(), p.id, stage, m)) }
+                guard let m = p.milestones[stage] else { continue }
+                milestones += [.id(p.milestoneIDs[stage] ?? UUID()), .id(p.id), .text(stage.rawValue), .text(m.date.description), .id(m.roundID)]
+                count += 1
             }
         }
-        try await rows.run()
-        try await ProjectCounts.apply(.add, projects: ProjectCounts.projects(projects.map(\.id)), on: tx)
-        var start = 0
-        while start < milestones.count {
-            var insert = tx.sql.insert(into: Milestone.schema).columns([M.id, M.projectID, M.stage, M.date, M.roundID].map(\.description))
-            for (id, projectID, stage, m) in milestones[start..<min(start + Self.batch, milestones.count)] {
-                insert = insert.values([
-                    SQLBind(id), SQLBind(projectID), SQLBind(stage.rawValue), SQLBind(m.date.description), SQLBind(m.roundID),
-                ])
-            }
-            try await insert.run()
-            start += Self.batch
-        }
-        try await StageFact.refresh(projects.map(\.id), replacing: false, on: tx)
+        // The milestones' values are already in column order: five per row.
+        try await Self.milestoneInsert.insert(0..<count, on: sqlite) { i, binds in binds += milestones[(i * 5)..<(i * 5 + 5)] }
+        try await StageFact.refresh(ids, replacing: false, on: tx)
     }
+
+    private static let projectInsert: SQLiteBulkInsert = {
+        typealias P = Project.FieldKeys
+        let columns = [
+            P.id, P.name, P.investorName, P.creditCode, P.divisionCode, P.developmentZone, P.industry, P.totalInvestmentFen,
+            P.expectedAnnualOutputFen, P.contactPerson, P.contactPhone, P.notes, P.version, P.createdAt, P.updatedAt,
+        ]
+        return SQLiteBulkInsert(into: Project.schema, columns: columns.map(\.description), rowsPerStatement: batch)
+    }()
+
+    private static let milestoneInsert: SQLiteBulkInsert = {
+        typealias M = Milestone.FieldKeys
+        return SQLiteBulkInsert(
+            into: Milestone.schema, columns: [M.id, M.projectID, M.stage, M.date, M.roundID].map(\.description), rowsPerStatement: batch)
+    }()
 
     // MARK: update
 
@@ -240,7 +249,7 @@ struct ProjectWriter {
 
     static func addMilestone(_ stage: Stage, before: MilestoneValue?, after: MilestoneValue?, to diff: inout AuditDiff) {
         diff.add("\(stage.rawValue).date", before: before?.date.description, after: after?.date.description)
-        diff.add("\(stage.rawValue).round_id", before: before?.roundID?.uuidString, after: after?.roundID?.uuidString)
+        diff.add("\(stage.rawValue).round_id", before: before?.roundID?.text, after: after?.roundID?.text)
     }
 }
 

@@ -149,55 +149,26 @@ enum BulkRows {
 
     // MARK: SQLite
 
-    /// `INSERT INTO table (columns) VALUES (?, …), …` for `rows` rows.
-    static func insertStatement(_ table: String, columns: [String], rows: Int) -> String {
-        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        let names = columns.map { "\"\($0)\"" }.joined(separator: ",")
-        return "INSERT INTO \"\(table)\" (\(names)) VALUES " + Array(repeating: tuple, count: rows).joined(separator: ",")
-    }
-
-    private static let fullHouseholdInsert = (
-        sql: insertStatement(Household.schema, columns: householdColumns, rows: sqliteHouseholdRows), rows: sqliteHouseholdRows
-    )
-    private static let fullMemberInsert = (
-        sql: insertStatement(Member.schema, columns: memberColumns, rows: sqliteMemberRows), rows: sqliteMemberRows
-    )
-
-    private static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
+    private static let householdInsert = SQLiteBulkInsert(
+        into: Household.schema, columns: householdColumns, rowsPerStatement: sqliteHouseholdRows)
+    private static let memberInsert = SQLiteBulkInsert(into: Member.schema, columns: memberColumns, rowsPerStatement: sqliteMemberRows)
 
     private static func insertSQLite(_ batch: Batch, now: Date, on db: any SQLiteDatabase) async throws {
         let stamp = SQLiteData.float(now.timeIntervalSince1970)
         let active = SQLiteData.text(HouseholdStatus.active.rawValue)
         let present = SQLiteData.text(MemberStatus.present.rawValue)
         let one = SQLiteData.integer(1)
-        try await insert(batch.households, into: Household.schema, columns: householdColumns, full: fullHouseholdInsert, on: db) { h, binds in
+        try await householdInsert.insert(batch.households, on: db) { h, binds in
             binds += [
-                .text(h.id.uuidString), .text(h.code), .text(h.division), text(h.address), text(h.phone), active, .null, .null, one, stamp, stamp,
+                .id(h.id), .text(h.code), .text(h.division), .nullable(h.address), .nullable(h.phone), active, .null, .null, one, stamp, stamp,
             ]
         }
-        try await insert(batch.members, into: Member.schema, columns: memberColumns, full: fullMemberInsert, on: db) { m, binds in
+        try await memberInsert.insert(batch.members, on: db) { m, binds in
             binds += [
-                .text(m.id.uuidString), .text(m.household.uuidString), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
+                .id(m.id), .id(m.household), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
                 .text(m.sex), .text(m.relation), .text(m.labourCapacity), .integer(m.disability ? 1 : 0), .integer(m.chronicIllness ? 1 : 0),
                 .text(m.schoolStage), .text(m.workStatus), .integer(m.basicMedicalInsurance ? 1 : 0), present, .null, .null, one, stamp, stamp,
             ]
-        }
-    }
-
-    /// `rows` as INSERTs of `full`'s row count each (the last one shorter), `values` giving a
-    /// row's binds in `columns` order.
-    private static func insert<Row>(
-        _ rows: [Row], into table: String, columns: [String], full: (sql: String, rows: Int), on db: any SQLiteDatabase,
-        values: (Row, inout [SQLiteData]) -> Void
-    ) async throws {
-        var binds: [SQLiteData] = []
-        binds.reserveCapacity(full.rows * columns.count)
-        for start in stride(from: 0, to: rows.count, by: full.rows) {
-            let slice = rows[start..<min(start + full.rows, rows.count)]
-            binds.removeAll(keepingCapacity: true)
-            for row in slice { values(row, &binds) }
-            let sql = slice.count == full.rows ? full.sql : insertStatement(table, columns: columns, rows: slice.count)
-            _ = try await db.query(sql, binds)
         }
     }
 

@@ -59,12 +59,12 @@ extension RegistryPages {
                 """
         }
         let rows = try await db.sql.raw(query).all(decoding: AuditEventRow.self).sorted { $0.seq > $1.seq }
-        let reveals = rows.filter { $0.entity_type == "member" }.map { r in
+        let reveals = rows.filter { $0.entityType == "member" }.map { r in
             let reason = AuditChange.decode(r.changes).first { $0.field == "reason" }?.after ?? ""
             let name = names[r.entityID.uppercased()] ?? names[r.entityID] ?? ""
             return RevealRow(time: ChinaDate.display(r.occurredAt), actor: r.actor, member: disclosure.name(name), reason: reason)
         }
-        return (rows.filter { $0.entity_type == "household" }, reveals)
+        return (rows.filter { $0.entityType == "household" }, reveals)
     }
 
     struct DetailBody: Encodable, Sendable {
