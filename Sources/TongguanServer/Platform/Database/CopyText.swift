@@ -1,3 +1,4 @@
+import Fluent
 import FluentPostgresDriver
 import Foundation
 import NIOCore
@@ -15,15 +16,28 @@ enum CopyText {
     /// `COPY table (columns) FROM STDIN` of `rows` (whole rows in this format) on the
     /// connection of `pg`, inside its transaction when it is one.
     static func copy(_ rows: ByteBuffer, into table: String, columns: [String], on pg: any PostgresDatabase) async throws {
+        try await copy([rows], into: table, columns: columns, on: pg)
+    }
+
+    /// The same for rows in several buffers (a large batch, written a chunk at a time).
+    static func copy(_ chunks: [ByteBuffer], into table: String, columns: [String], on pg: any PostgresDatabase) async throws {
         let logger = pg.logger
         try await pg.withConnection { conn in
             conn.eventLoop.makeFutureWithTask {
                 try await conn.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    try await writer.write(rows)
+                    for chunk in chunks where chunk.readableBytes > 0 { try await writer.write(chunk) }
                 }
             }
         }.get()
     }
+
+    /// The same on a Fluent database, which must be PostgreSQL.
+    static func copy(_ chunks: [ByteBuffer], into table: String, columns: [String], on db: any Database) async throws {
+        guard let pg = db as? any PostgresDatabase else { throw NotPostgres() }
+        try await copy(chunks, into: table, columns: columns, on: pg)
+    }
+
+    struct NotPostgres: Error {}
 
     static func append(_ s: String?, to buffer: inout ByteBuffer) {
         guard let s else {
@@ -52,6 +66,10 @@ enum CopyText {
 
     static func append(_ id: UUID?, to buffer: inout ByteBuffer) {
         append(id?.uuidString, to: &buffer)
+    }
+
+    static func append(_ flag: Bool, to buffer: inout ByteBuffer) {
+        buffer.writeString(flag ? "t\t" : "f\t")
     }
 
     static func append(_ n: Int64, to buffer: inout ByteBuffer) {

@@ -8,40 +8,6 @@ import SQLKit
 import SQLiteNIO
 import TongguanDomain
 
-/// `COPY table (columns) FROM STDIN` on the connection of a PostgreSQL transaction.
-enum PostgresCopy {
-    struct NotPostgres: Error {}
-
-    static func copy(into table: String, columns: [String], data: [ByteBuffer], on db: any Database) async throws {
-        guard let pg = db as? any PostgresDatabase else { throw NotPostgres() }
-        let logger = db.logger
-        try await pg.withConnection { conn in
-            conn.eventLoop.makeFutureWithTask {
-                try await conn.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    for buffer in data where buffer.readableBytes > 0 { try await writer.write(buffer) }
-                }
-            }
-        }.get()
-    }
-
-    /// A field in COPY's text format: `\N` for null; backslash, tab and line ends escaped.
-    static func write(_ value: String?, to buffer: inout ByteBuffer) {
-        guard let value else { buffer.writeStaticString("\\N"); return }
-        var plain = true
-        for b in value.utf8 where b == 0x5C || b == 0x09 || b == 0x0A || b == 0x0D { plain = false; break }
-        if plain { buffer.writeString(value); return }
-        for b in value.utf8 {
-            switch b {
-            case 0x5C: buffer.writeStaticString("\\\\")
-            case 0x09: buffer.writeStaticString("\\t")
-            case 0x0A: buffer.writeStaticString("\\n")
-            case 0x0D: buffer.writeStaticString("\\r")
-            default: buffer.writeInteger(b)
-            }
-        }
-    }
-}
-
 /// New households and members on their way into the tables, a batch at a time, each
 /// batch's households before its members (they refer to them): SQLite takes them as
 /// multi-row INSERTs prepared straight on the connection (the statement text is the same
@@ -180,31 +146,28 @@ enum BulkRows {
             var buffer = ByteBuffer()
             buffer.reserveCapacity(batch.households.count * 160)
             for h in batch.households {
-                for (i, value) in [
-                    h.id.uuidString, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp,
-                ].enumerated() {
-                    if i > 0 { buffer.writeInteger(UInt8(0x09)) }
-                    PostgresCopy.write(value, to: &buffer)
+                for value in [h.id.text, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp] {
+                    CopyText.append(value, to: &buffer)
                 }
-                buffer.writeInteger(UInt8(0x0A))
+                CopyText.endRow(&buffer)
             }
-            try await PostgresCopy.copy(into: Household.schema, columns: householdColumns, data: [buffer], on: tx)
+            try await CopyText.copy([buffer], into: Household.schema, columns: householdColumns, on: tx)
         }
         guard !batch.members.isEmpty else { return }
         var chunks: [ByteBuffer] = []
         var current = ByteBuffer()
         current.reserveCapacity(1 << 20)
         for m in batch.members {
-            let values: [String?] = [
-                m.id.uuidString, m.household.uuidString, m.name, m.sealed, m.index, m.birthDate, m.sex, m.relation, m.labourCapacity,
-                m.disability ? "t" : "f", m.chronicIllness ? "t" : "f", m.schoolStage, m.workStatus, m.basicMedicalInsurance ? "t" : "f",
-                MemberStatus.present.rawValue, nil, nil, "1", stamp, stamp,
-            ]
-            for (i, value) in values.enumerated() {
-                if i > 0 { current.writeInteger(UInt8(0x09)) }
-                PostgresCopy.write(value, to: &current)
+            for value in [m.id.text, m.household.text, m.name, m.sealed, m.index, m.birthDate, m.sex, m.relation, m.labourCapacity] {
+                CopyText.append(value, to: &current)
             }
-            current.writeInteger(UInt8(0x0A))
+            CopyText.append(m.disability, to: &current)
+            CopyText.append(m.chronicIllness, to: &current)
+            CopyText.append(m.schoolStage, to: &current)
+            CopyText.append(m.workStatus, to: &current)
+            CopyText.append(m.basicMedicalInsurance, to: &current)
+            for value in [MemberStatus.present.rawValue, nil, nil, "1", stamp, stamp] { CopyText.append(value, to: &current) }
+            CopyText.endRow(&current)
             if current.readableBytes >= 1 << 20 {
                 chunks.append(current)
                 current = ByteBuffer()
@@ -212,7 +175,7 @@ enum BulkRows {
             }
         }
         chunks.append(current)
-        try await PostgresCopy.copy(into: Member.schema, columns: memberColumns, data: chunks, on: tx)
+        try await CopyText.copy(chunks, into: Member.schema, columns: memberColumns, on: tx)
     }
 
     /// `2026-11-29T08:15:02.123Z`, as PostgreSQL reads a timestamptz.

@@ -55,12 +55,11 @@ struct MemberMatches: Sendable {
             } else {
                 var buffer = ByteBuffer()
                 for (idx, pos) in keys {
-                    buffer.writeString(idx)
-                    buffer.writeInteger(UInt8(0x09))
-                    buffer.writeString(String(pos))
-                    buffer.writeInteger(UInt8(0x0A))
+                    CopyText.append(idx, to: &buffer)
+                    CopyText.append(Int64(pos), to: &buffer)
+                    CopyText.endRow(&buffer)
                 }
-                try await PostgresCopy.copy(into: stagingTable, columns: ["idx", "pos"], data: [buffer], on: tx)
+                try await CopyText.copy([buffer], into: stagingTable, columns: ["idx", "pos"], on: tx)
             }
             keys.removeAll(keepingCapacity: true)
         }
