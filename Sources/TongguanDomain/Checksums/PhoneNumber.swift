@@ -7,6 +7,26 @@ public enum PhoneNumber {
 
     /// Returns the number with spaces removed, or nil when it is neither form.
     public static func normalized(_ raw: String) -> String? {
+        if isPlainMobile(raw) { return raw }
+        return normalizedGeneral(raw)
+    }
+
+    /// 11 ASCII digits starting 13–19 and nothing else, checked byte by byte (an import
+    /// checks one number per row): the common case, which `normalizedGeneral` would return
+    /// unchanged.
+    static func isPlainMobile(_ raw: String) -> Bool {
+        var count = 0
+        for b in raw.utf8 {
+            guard b >= 0x30 && b <= 0x39 else { return false }
+            if count == 0 && b != UInt8(ascii: "1") { return false }
+            if count == 1 && b < UInt8(ascii: "3") { return false }
+            count += 1
+            if count > 11 { return false }
+        }
+        return count == 11
+    }
+
+    static func normalizedGeneral(_ raw: String) -> String? {
         let s = raw.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")
         let chars = Array(s)
         if chars.count == 11, chars[0] == "1", ("3"..."9").contains(chars[1]), chars.allSatisfy(\.isASCIIDigitChar) {

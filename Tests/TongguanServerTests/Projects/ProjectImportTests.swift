@@ -52,7 +52,7 @@ import Vapor
     /// same order; the ids are still distinct random UUIDs.
     @Test func newProjectsGetAscendingIDsInFileOrder() async throws {
         try await TestApp.with { t in
-            let count = ProjectWriter.batch + 150
+            let count = ProjectWriter.sqliteWrite + 150
             let lines = (0..<count).map { i in
                 "项目\(i),吕兴实业,91350100M000100Y43,141124,临县开发区,白酒,\(100 + i),\(50 + i),2021-07-16,,"
                     + (i % 3 == 0 ? "2021-08-01" : "") + ",,,,王建国,13912345678,"

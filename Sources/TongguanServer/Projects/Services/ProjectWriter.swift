@@ -77,9 +77,13 @@ struct ProjectWriter {
     /// New projects in one create from which PostgreSQL's statistics are refreshed.
     static let analyzeAfter = 5000
 
-    /// Projects per write: SQLite's multi-row INSERTs stay well under its limit of 32,766
-    /// bound values; PostgreSQL's COPY takes thousands at a time.
-    var batchSize: Int { postgres == nil ? Self.batch : 5000 }
+    /// Projects per write. Each write also refreshes the batch's counts, stage facts and
+    /// rollup in three statements, so fewer, larger writes touch each rollup row less often;
+    /// on SQLite the rows still go in INSERTs of `batch` (and the batch's ids, bound in those
+    /// three statements, stay far below its limit of bound values).
+    var batchSize: Int { postgres == nil ? Self.sqliteWrite : 5000 }
+
+    static let sqliteWrite = 2000
 
     private func insert(_ projects: ArraySlice<NewProject>) async throws {
         // The batch's events are built and sealed (JSON, a SHA-256 each: about a fifth of a
