@@ -134,18 +134,13 @@ struct ProjectWriter {
         }
         let ids = projects.map(\.id)
         try await ProjectCounts.apply(.add, projects: ProjectCounts.projects(ids), on: tx)
-        var milestones: [SQLiteData] = []
-        milestones.reserveCapacity(projects.count * Stage.allCases.count * 5)
-        var count = 0
-        for p in projects {
-            for stage in Stage.allCases {
-                guard let m = p.milestones[stage] else { continue }
-                milestones += [.id(p.milestoneIDs[stage] ?? UUID()), .id(p.id), .text(stage.rawValue), .text(m.date.description), .id(m.roundID)]
-                count += 1
-            }
+        let milestones = projects.flatMap { p in
+            Stage.allCases.compactMap { stage in p.milestones[stage].map { (p, stage, $0) } }
         }
-        // The milestones' values are already in column order: five per row.
-        try await Self.milestoneInsert.insert(0..<count, on: sqlite) { i, binds in binds += milestones[(i * 5)..<(i * 5 + 5)] }
+        try await Self.milestoneInsert.insert(milestones, on: sqlite) { row, binds in
+            let (p, stage, m) = row
+            binds += [.id(p.milestoneIDs[stage] ?? UUID()), .id(p.id), .text(stage.rawValue), .text(m.date.description), .id(m.roundID)]
+        }
         try await StageFact.refresh(ids, replacing: false, on: tx)
     }
 
