@@ -82,6 +82,9 @@ extension MemberSheet {
         var headsGroup: ResidentIdentity?
     }
 
+    /// The columns `personal` masks, as columns (compared once, not per cell).
+    static let personalColumns = Set(Column.allCases.filter { c in personal.columns.contains { $0.header == c.rawValue } })
+
     static func read(_ row: SheetRow, layout: Layout, today: CivilDate, villages: Villages?) -> Reading {
         var reading = Reading()
         func text(_ c: Column) -> String {
@@ -98,14 +101,15 @@ extension MemberSheet {
         }
         // A default export's masked cell never stands for a value: the row is refused.
         func unmasked(_ c: Column, _ value: String) -> String? {
-            guard MemberSheet.personal.columns.contains(where: { $0.header == c.rawValue }), PersonalSheet.isMasked(value) else { return value }
+            guard personalColumns.contains(c), PersonalSheet.isMasked(value) else { return value }
             reading.problems.append(PersonalSheet.maskedProblem(line: row.line, column: c.rawValue))
             return nil
         }
         func line(_ c: Column, raw: String, max: Int) -> String? {
             do {
                 let value = try TextPolicy.singleLine(raw)
-                if value.count > max { fail(c, "不能超过\(max)个字符"); return nil }
+                // A character is at least one byte: most cells need no grapheme count.
+                if value.utf8.count > max && value.count > max { fail(c, "不能超过\(max)个字符"); return nil }
                 return value
             } catch { fail(c, error.message); return nil }
         }

@@ -14,7 +14,12 @@ extension RegistryVocabulary {
     /// From the sheet label or the full label, trimmed: both are what people type.
     public init?(label raw: String) {
         let text = raw.trimmedCell
-        guard let value = Self.allCases.first(where: { $0.sheetLabel == text || $0.label == text }) else { return nil }
+        // The same bytes first (what files hold): `==` on Chinese text compares canonical
+        // equivalence, which cost a member import a tenth of its reading time.
+        guard
+            let value = Self.allCases.first(where: { $0.sheetLabel.utf8.elementsEqual(text.utf8) || $0.label.utf8.elementsEqual(text.utf8) })
+                ?? Self.allCases.first(where: { $0.sheetLabel == text || $0.label == text })
+        else { return nil }
         self = value
     }
 
@@ -121,14 +126,20 @@ public enum WorkStatus: String, RegistryVocabulary {
 
 /// 是 / 否 cells of the import sheet.
 public enum SheetBool {
+    private static let yes = Array("是".utf8)
+    private static let no = Array("否".utf8)
+
     public static func label(_ value: Bool) -> String { value ? "是" : "否" }
 
     /// 是 → true, 否 → false, anything else nil.
     public static func parse(_ raw: String) -> Bool? {
-        switch raw.trimmedCell {
-        case "是": true
-        case "否": false
-        default: nil
+        let text = raw.trimmedCell
+        if text.utf8.elementsEqual(yes) { return true }
+        if text.utf8.elementsEqual(no) { return false }
+        switch text {
+        case "是": return true
+        case "否": return false
+        default: return nil
         }
     }
 }

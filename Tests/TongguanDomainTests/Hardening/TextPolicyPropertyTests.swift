@@ -24,6 +24,16 @@ struct TextPolicyPropertyTests {
         0xE000, 0x1F468, 0x1F1E8, 0x20000, 0x10FFFF, 0x10FFFD, 0xF0000, 0x0915, 0x094D, 0x1100, 0x1161, 0x11A8,
     ]
 
+    @Test("isBlank is Unicode's White_Space property, for every scalar")
+    func blankIsWhiteSpace() {
+        var disagreements: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(value) else { continue }
+            if TextPolicy.isBlank(s) != s.properties.isWhitespace { disagreements.append(value) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10).map { String($0, radix: 16) })")
+    }
+
     static func randomScalar(_ rng: inout SeededNumbers) -> Unicode.Scalar {
         switch rng.below(10) {
         case 0...3: return Unicode.Scalar(interesting[Int(rng.below(UInt64(interesting.count)))])!

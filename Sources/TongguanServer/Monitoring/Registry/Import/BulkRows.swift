@@ -14,12 +14,15 @@ import TongguanDomain
 /// for every full statement, the values go in as `SQLiteData`, no query builder per row);
 /// PostgreSQL through COPY straight into the tables, as its own bulk load does.
 ///
-/// `Pipeline` overlaps the work: while one batch (and the audit events recorded so far) is
-/// written, the import builds the next (codes, sealed IDs, blind indexes); at most one
+/// `Pipeline` overlaps the work: while one batch (and the audit events recorded with it) is
+/// written, the import builds the next (ids, codes, sealed IDs, blind indexes, the sealed
+/// audit events), so the write on the transaction is the database's work alone; at most one
 /// write is in flight, so the transaction's connection still sees one statement at a time.
 enum BulkRows {
+    /// Ids are held as their text (`UUID.text`), made by the import's builder rather than
+    /// by the write on the transaction's critical path.
     struct HouseholdRow: Sendable {
-        var id: UUID
+        var id: String
         var code: String
         var division: String
         var address: String?
@@ -27,8 +30,8 @@ enum BulkRows {
     }
 
     struct MemberRow: Sendable {
-        var id: UUID
-        var household: UUID
+        var id: String
+        var household: String
         var name: String
         var sealed: String
         var index: String
@@ -86,14 +89,17 @@ enum BulkRows {
             self.audit = audit
         }
 
-        /// Waits for the write in flight, then starts writing `batch` and the audit events
-        /// recorded up to now (appended to the chain in order, inside the transaction).
+        /// Seals the audit events recorded up to now onto the chain (JSON and a SHA-256 each,
+        /// while the write in flight goes on), waits for that write, then starts writing
+        /// `batch` and those events. Batches are sealed and written in the order sent, so the
+        /// chain keeps the order the events were recorded in.
         mutating func send(_ batch: Batch) async throws {
+            let events = audit.sealPending()
             try await drain()
             let tx = tx, audit = audit, now = now
             inFlight = Task {
                 try await BulkRows.write(batch, now: now, on: tx)
-                try await audit.flush(on: tx.sql)
+                try await audit.write(events, on: tx.sql)
             }
         }
 
@@ -126,12 +132,12 @@ enum BulkRows {
         let one = SQLiteData.integer(1)
         try await householdInsert.insert(batch.households, on: db) { h, binds in
             binds += [
-                .id(h.id), .text(h.code), .text(h.division), .nullable(h.address), .nullable(h.phone), active, .null, .null, one, stamp, stamp,
+                .text(h.id), .text(h.code), .text(h.division), .nullable(h.address), .nullable(h.phone), active, .null, .null, one, stamp, stamp,
             ]
         }
         try await memberInsert.insert(batch.members, on: db) { m, binds in
             binds += [
-                .id(m.id), .id(m.household), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
+                .text(m.id), .text(m.household), .text(m.name), .text(m.sealed), .text(m.index), .text(m.birthDate),
                 .text(m.sex), .text(m.relation), .text(m.labourCapacity), .integer(m.disability ? 1 : 0), .integer(m.chronicIllness ? 1 : 0),
                 .text(m.schoolStage), .text(m.workStatus), .integer(m.basicMedicalInsurance ? 1 : 0), present, .null, .null, one, stamp, stamp,
             ]
@@ -146,7 +152,7 @@ enum BulkRows {
             var buffer = ByteBuffer()
             buffer.reserveCapacity(batch.households.count * 160)
             for h in batch.households {
-                for value in [h.id.text, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp] {
+                for value in [h.id, h.code, h.division, h.address, h.phone, HouseholdStatus.active.rawValue, nil, nil, "1", stamp, stamp] {
                     CopyText.append(value, to: &buffer)
                 }
                 CopyText.endRow(&buffer)
@@ -158,7 +164,7 @@ enum BulkRows {
         var current = ByteBuffer()
         current.reserveCapacity(1 << 20)
         for m in batch.members {
-            for value in [m.id.text, m.household.text, m.name, m.sealed, m.index, m.birthDate, m.sex, m.relation, m.labourCapacity] {
+            for value in [m.id, m.household, m.name, m.sealed, m.index, m.birthDate, m.sex, m.relation, m.labourCapacity] {
                 CopyText.append(value, to: &current)
             }
             CopyText.append(m.disability, to: &current)

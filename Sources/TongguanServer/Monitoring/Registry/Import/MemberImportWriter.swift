@@ -199,7 +199,7 @@ struct MemberImportWriter {
         guard !fresh.isEmpty else { return }
         var allocator = HouseholdCodeAllocator(highestUsed: try await Self.highestSequences(on: tx))
         var pipeline = BulkRows.Pipeline(tx: tx, audit: audit)
-        var uuids = RandomUUIDs()
+        var uuids = ImportUUIDs()
         let chunk = batchSize ?? BulkRows.chunk(for: tx.sql)
         var batch = BulkRows.Batch()
         var written = 0
@@ -211,14 +211,14 @@ struct MemberImportWriter {
                     tally.add(RowProblem(row: draft.head.line, column: MemberSheet.Column.village.rawValue, message: error.message))
                     continue
                 }
-                let householdID = uuids.next()
+                let householdID = uuids.next().text
                 batch.households.append(
                     .init(id: householdID, code: code.rawValue, division: draft.village.rawValue, address: draft.address, phone: draft.phone))
                 for member in draft.members {
                     let clear = member.resident.id
                     batch.members.append(
                         .init(
-                            id: uuids.next(), household: householdID, name: member.name, sealed: ring.seal(clear), index: ring.blindIndex(clear),
+                            id: uuids.next().text, household: householdID, name: member.name, sealed: ring.seal(clear), index: ring.blindIndex(clear),
                             birthDate: member.resident.birthDate.description, sex: member.resident.sex.rawValue,
                             relation: member.relation.rawValue, labourCapacity: member.labourCapacity.rawValue,
                             disability: member.disability, chronicIllness: member.chronicIllness, schoolStage: member.schoolStage.rawValue,
