@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import TongguanDomain
 import Vapor
 
@@ -14,6 +15,10 @@ public enum TongguanMain {
     public static let version = "0.4.0"
 
     public static func run() async -> Int32 {
+        // Swift concurrency's jobs run on NIO's event loops, so a request's awaits on the
+        // database do not hop between two sets of threads (BENCHMARKS.md, 监测 lookup).
+        // Before any other async work, as NIO requires.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var env = try Environment.detect()
             if env.arguments.dropFirst().contains("--version") {
