@@ -1,4 +1,5 @@
 import Foundation
 import TongguanServer
 
+TongguanMain.prepareConcurrency()
 exit(await TongguanMain.run())
