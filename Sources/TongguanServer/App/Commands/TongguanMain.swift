@@ -17,9 +17,9 @@ public enum TongguanMain {
 
     /// For `serve` (the default command), Swift concurrency's jobs run on NIO's event loops,
     /// so a request's awaits on the database do not hop between two sets of threads: at
-    /// 1,000,000 members a lookup's p95 on PostgreSQL went from 9.5 to 2.5 ms (BENCHMARKS.md,
-    /// 监测 registry). Not for the other commands: a long import keeps Swift's own pool, on
-    /// which the member import was a fifth faster. NIO requires the call on the main thread
+    /// 1,000,000 members, on a settled PostgreSQL database, a lookup's p95 went from 9.3–9.8
+    /// to 2.8–5.6 ms (BENCHMARKS.md, 监测 registry). Not for the other commands: a long import
+    /// keeps Swift's own pool, on which the member import was a fifth faster. NIO requires the call on the main thread
     /// before any async work, so `main.swift` makes it first.
     public static func prepareConcurrency(arguments: [String] = CommandLine.arguments) {
         let command = arguments.dropFirst().first { !$0.hasPrefix("-") }
