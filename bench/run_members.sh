@@ -12,6 +12,7 @@
 #   BENCH_SCRATCH  release build directory (default .build-release, gitignored)
 #   BENCH_ENGINES  "sqlite postgres" (default)
 #   BENCH_MEMBERS, BENCH_REQUESTS, BENCH_SEED   sizes (defaults 1000000, 200, 20210716)
+#   BENCH_ROUNDS   import and baseline this many times each, medians compared (default 3)
 #   BENCH_WORK     working directory (default: a fresh temporary one, removed afterwards);
 #                  the generated member file is kept there and shared by both engines
 #   BENCH_OUT      where the markdown results are written (default bench/results-members.md)
@@ -41,7 +42,7 @@ for engine in ${BENCH_ENGINES:-sqlite postgres}; do
     timeout 7200 python3 "$here/bench_members.py" \
         --bin "$bin" --engine "$engine" --work "$work/$engine" --data "$work" \
         --members "${BENCH_MEMBERS:-1000000}" --requests "${BENCH_REQUESTS:-200}" \
-        --seed "${BENCH_SEED:-20210716}" --out "$work/$engine.md"
+        --seed "${BENCH_SEED:-20210716}" --rounds "${BENCH_ROUNDS:-3}" --out "$work/$engine.md"
     cat "$work/$engine.md" >> "$out"
     echo >> "$out"
 done

@@ -253,4 +253,22 @@ struct DivisionCodeTests {
         let set: Set<DivisionCode> = try [code("141124"), code("141124"), code("141100")]
         #expect(set.count == 2)
     }
+
+    @Test("equal exactly when the texts are; equal codes hash alike (codes of 6, 9 and 12 digits)")
+    func equalityAndHashAgreeWithText() throws {
+        var rng = SeededNumbers(seed: 2260)
+        var codes: [DivisionCode] = []
+        for _ in 0..<3000 {
+            let length = [6, 9, 12][Int(rng.below(3))]
+            // Two digits only, so that equal codes occur often.
+            let text = "1" + String((1..<length).map { _ in Character(String(rng.below(2))) })
+            codes.append(try code(text))
+        }
+        for (i, a) in codes.enumerated() {
+            let b = codes[(i * 7919 + 13) % codes.count]
+            #expect((a == b) == (a.rawValue == b.rawValue))
+            if a == b { #expect(a.hashValue == b.hashValue) }
+        }
+        #expect(Set(codes).count == Set(codes.map(\.rawValue)).count)
+    }
 }

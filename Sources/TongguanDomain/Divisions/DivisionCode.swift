@@ -41,8 +41,20 @@ public struct DivisionCode: Hashable, Sendable, Comparable, CustomStringConverti
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
+    // A code is ASCII digits (see `init(validating:)`), so its bytes are its identity: hashing
+    // and comparing them skips the Unicode normalization a `String` goes through (a set of
+    // village codes consulted for each row was an eighth of reading a member sheet).
+    public static func == (a: Self, b: Self) -> Bool { a.rawValue.utf8.elementsEqual(b.rawValue.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var digits: UInt64 = 0
+        for byte in rawValue.utf8 { digits = digits &* 10 &+ UInt64(byte & 0x0F) }
+        hasher.combine(digits)
+        hasher.combine(rawValue.utf8.count)
+    }
+
     public var level: Level {
-        switch rawValue.count {
+        switch rawValue.utf8.count {
         case 12: return .village
         case 9: return .township
         default:
@@ -77,15 +89,26 @@ public struct DivisionCode: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// The part of the code that every descendant shares: a 6-digit code drops its trailing
     /// zero pairs (141100 → 1411, 140000 → 14); 9- and 12-digit codes are their own prefix.
-    public var significantPrefix: String {
-        guard rawValue.count == 6 else { return rawValue }
-        var s = Substring(rawValue)
-        while s.count > 2, s.hasSuffix("00") { s = s.dropLast(2) }
-        return String(s)
+    public var significantPrefix: String { String(rawValue.utf8.prefix(significantLength))! }
+
+    /// The length of `significantPrefix`, in digits.
+    var significantLength: Int {
+        let digits = rawValue.utf8
+        guard digits.count == 6 else { return digits.count }
+        let zero = UInt8(ascii: "0")
+        var length = 6
+        while length > 2 {
+            let pair = digits.dropFirst(length - 2).prefix(2)
+            guard pair.allSatisfy({ $0 == zero }) else { break }
+            length -= 2
+        }
+        return length
     }
 
-    /// True for the code itself and every code below it.
+    /// True for the code itself and every code below it (compared as bytes: scopes are
+    /// checked for every row an import reads).
     public func contains(_ other: DivisionCode) -> Bool {
-        other.rawValue.hasPrefix(significantPrefix)
+        let length = significantLength
+        return other.rawValue.utf8.count >= length && other.rawValue.utf8.prefix(length).elementsEqual(rawValue.utf8.prefix(length))
     }
 }

@@ -83,7 +83,9 @@ extension MemberSheet {
     }
 
     /// The columns `personal` masks, as columns (compared once, not per cell).
-    static let personalColumns = Set(Column.allCases.filter { c in personal.columns.contains { $0.header == c.rawValue } })
+    /// Whether each column (by `Column.ordinal`) is personal: an array, not a `Set<Column>`,
+    /// which hashed the column's Chinese raw value for every cell.
+    static let personalColumns = Column.allCases.map { c in personal.columns.contains { $0.header == c.rawValue } }
 
     static func read(_ row: SheetRow, layout: Layout, today: CivilDate, villages: Villages?) -> Reading {
         var reading = Reading()
@@ -101,7 +103,7 @@ extension MemberSheet {
         }
         // A default export's masked cell never stands for a value: the row is refused.
         func unmasked(_ c: Column, _ value: String) -> String? {
-            guard personalColumns.contains(c), PersonalSheet.isMasked(value) else { return value }
+            guard personalColumns[c.ordinal], PersonalSheet.isMasked(value) else { return value }
             reading.problems.append(PersonalSheet.maskedProblem(line: row.line, column: c.rawValue))
             return nil
         }

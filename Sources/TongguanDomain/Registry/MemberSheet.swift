@@ -20,7 +20,27 @@ public enum MemberSheet {
         public static let optional: Set<Column> = [.phone, .address]
         public static var required: [Column] { allCases.filter { !optional.contains($0) } }
 
-        var ordinal: Int { Column.allCases.firstIndex(of: self)! }
+        /// The column's place in `allCases`, by a switch: `allCases.firstIndex(of:)` built the
+        /// array and compared the columns by their Chinese raw values (a String-backed enum
+        /// hashes and compares its raw value), a dozen times per row of an import.
+        /// `MemberSheetTests` checks it against `allCases`.
+        var ordinal: Int {
+            switch self {
+            case .name: 0
+            case .residentID: 1
+            case .headResidentID: 2
+            case .village: 3
+            case .relation: 4
+            case .labourCapacity: 5
+            case .disability: 6
+            case .chronicIllness: 7
+            case .schoolStage: 8
+            case .workStatus: 9
+            case .basicMedicalInsurance: 10
+            case .phone: 11
+            case .address: 12
+            }
+        }
     }
 
     /// Where each column sits in the file (files may order columns freely and add others).

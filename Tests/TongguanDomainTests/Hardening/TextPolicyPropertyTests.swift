@@ -34,6 +34,20 @@ struct TextPolicyPropertyTests {
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10).map { String($0, radix: 16) })")
     }
 
+    @Test("trimming's byte test never passes over a White_Space scalar at either end")
+    func blankBytes() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let s = Unicode.Scalar(value), s.properties.isWhitespace else { continue }
+            let bytes = Array(String(s).utf8)
+            #expect(TextPolicy.mayStartBlank(bytes.first!), "U+\(String(value, radix: 16)) starts with \(bytes.first!)")
+            #expect(TextPolicy.mayEndBlank(bytes.last!), "U+\(String(value, radix: 16)) ends with \(bytes.last!)")
+            // …and the trimming itself: the scalar at either end of a text goes.
+            #expect(TextPolicy.trimmed(String(s) + "村") == "村")
+            #expect(TextPolicy.trimmed("村" + String(s)) == "村")
+            #expect(TextPolicy.trimmed("a" + String(s)) == "a")
+        }
+    }
+
     static func randomScalar(_ rng: inout SeededNumbers) -> Unicode.Scalar {
         switch rng.below(10) {
         case 0...3: return Unicode.Scalar(interesting[Int(rng.below(UInt64(interesting.count)))])!

@@ -54,6 +54,12 @@ struct MemberSheetTests {
         #expect(Column.optional == [.phone, .address])
     }
 
+    @Test("a column's ordinal is its place in allCases; the personal columns are name, both IDs, phone and address")
+    func ordinals() {
+        #expect(Column.allCases.map(\.ordinal) == Array(Column.allCases.indices))
+        #expect(Column.allCases.filter { MemberSheet.personalColumns[$0.ordinal] } == [.name, .residentID, .headResidentID, .phone, .address])
+    }
+
     @Test("columns may come in any order, with extra columns and spacing, and optional ones absent")
     func layout() throws {
         let header = [

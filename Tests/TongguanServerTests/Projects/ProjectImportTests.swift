@@ -49,7 +49,7 @@ import Vapor
 
     /// New projects and their milestones get ascending ids in file order (so a large import
     /// appends to the id indexes), across the writer's batches, with one event each in the
-    /// same order; the ids are still distinct random UUIDs.
+    /// same order; the ids are distinct version 7 UUIDs (`ImportUUIDs`).
     @Test func newProjectsGetAscendingIDsInFileOrder() async throws {
         try await TestApp.with { t in
             let count = ProjectWriter.sqliteWrite + 150
@@ -64,7 +64,7 @@ import Vapor
             let byName = Dictionary(uniqueKeysWithValues: projects.map { ($0.name, $0.id!) })
             let ids = (0..<count).map { byName["项目\($0)"]! }
             #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted())
-            #expect(Set(ids).count == count && ids.allSatisfy { $0.uuidString.dropFirst(14).first == "4" })
+            #expect(Set(ids).count == count && ids.allSatisfy { $0.uuidString.dropFirst(14).first == "7" })
             let milestones = try await Milestone.query(on: t.db).all()
             #expect(milestones.count == count + (count + 2) / 3)
             let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })

@@ -22,9 +22,22 @@ public enum TongguanMain {
     /// keeps Swift's own pool, on which the member import was a fifth faster. NIO requires the call on the main thread
     /// before any async work, so `main.swift` makes it first.
     public static func prepareConcurrency(arguments: [String] = CommandLine.arguments) {
-        let command = arguments.dropFirst().first { !$0.hasPrefix("-") }
-        guard command == nil || command == "serve" else { return }
+        guard startsServer(arguments) else { return }
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
+    /// Whether these arguments run `serve`: named, or no command at all (it is the default).
+    /// Vapor's `--env`/`-e` takes a value, wherever it stands, and that value is no command.
+    static func startsServer(_ arguments: [String]) -> Bool {
+        var rest = arguments.dropFirst()
+        while let argument = rest.popFirst() {
+            if argument == "--env" || argument == "-e" {
+                _ = rest.popFirst()
+            } else if !argument.hasPrefix("-") {
+                return argument == "serve"
+            }
+        }
+        return true
     }
 
     public static func run() async -> Int32 {

@@ -61,7 +61,7 @@ enum LedgerSheetImport {
         guard caller.role.canEditRecords else { throw Refusal.forbidden }
         let divisions = Set(try await Division.scoped(caller.scope, on: db).all(\.$id))
         var checker = Checker(ctx: ctx, scope: caller.scope, divisions: divisions, limits: options.limits)
-        let lines = data.reduce(into: 0) { n, byte in if byte == 0x0A { n += 1 } }
+        let lines = SheetFile.lineFeeds(in: data)
         do {
             try SheetFile.read(data, limits: options.limits) { row in
                 if row.line % 2000 == 0 { progress.update("检查", done: row.line, total: lines) }

@@ -98,7 +98,7 @@ enum ProjectImport {
     ) async throws -> Report {
         var checker = Checker(facts: try await Facts.load(scope: scope, on: db), options: options)
         // Lines in the file: a good enough total for "time left" (quoted line breaks overcount).
-        let lines = data.reduce(into: 0) { n, byte in if byte == 0x0A { n += 1 } }
+        let lines = SheetFile.lineFeeds(in: data)
         do {
             try SheetFile.read(data, limits: options.limits) { row in
                 if row.line % 2000 == 0 { progress.update("检查", done: row.line, total: lines) }

@@ -32,12 +32,12 @@ struct ProjectWriter {
         var milestoneIDs: [Stage: UUID] = [:]
     }
 
-    /// `count` random ids in ascending order. A bulk create that hands them out in the order
-    /// it writes appends to every index keyed by id (projects, milestones, stage facts, the
-    /// audit trail's entity index) instead of inserting at random places in them: the ids
-    /// stay random, only their order follows the file's.
+    /// `count` ids in ascending order (`ImportUUIDs`). A bulk create that hands them out in
+    /// the order it writes appends to every index keyed by id (projects, milestones, stage
+    /// facts, the audit trail's entity index) instead of inserting at random places in them.
     static func ascendingIDs(_ count: Int) -> [UUID] {
-        (0..<count).map { _ in UUID() }.sorted { $0.sortKey < $1.sortKey }
+        var ids = ImportUUIDs()
+        return (0..<count).map { _ in ids.next() }
     }
 
     /// What an update changes: the given fields, and milestones per stage (a nil value
@@ -250,18 +250,5 @@ struct ProjectWriter {
     static func addMilestone(_ stage: Stage, before: MilestoneValue?, after: MilestoneValue?, to diff: inout AuditDiff) {
         diff.add("\(stage.rawValue).date", before: before?.date.description, after: after?.date.description)
         diff.add("\(stage.rawValue).round_id", before: before?.roundID?.text, after: after?.roundID?.text)
-    }
-}
-
-extension UUID {
-    /// The id's 16 bytes as two big-endian halves: the order both databases keep ids in (as
-    /// bytes, or as their upper-case text, which sorts alike).
-    var sortKey: (UInt64, UInt64) {
-        withUnsafeBytes(of: uuid) { raw in
-            (
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            )
-        }
     }
 }

@@ -67,7 +67,7 @@ enum SheetStream {
                 }
             }
             if stopped || atEnd { return }
-            lineOffset += text.reduce(into: 0) { n, byte in if byte == 0x0A { n += 1 } }
+            lineOffset += SheetFile.lineFeeds(in: text)
         }
     }
 
