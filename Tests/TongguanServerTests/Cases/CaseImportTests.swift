@@ -19,6 +19,43 @@ struct CaseImportTests {
         ",信访,建议意见,道路修建,建议修建村道,孙七,13800004444,141124,2020-01-06,,,已登记,,",
     ]
 
+    @Test("a row without a number before a listed number of its series: the listed number stays its row's, the other gets the next")
+    func unnumberedBeforeListed() async throws {
+        try await TestApp.with { t in
+            _ = try await CaseKit.make(t)
+            let root = DivisionScope(DivisionCode("141100")!)
+            let rows = [
+                ",信访,建议意见,道路修建,建议修建村道,孙七,13800004444,141124,2021-01-06,,,已登记,,",
+                "141124-2021-000001,信访,建议意见,路灯,建议安装路灯,周八,13800005555,141124,2021-02-06,,,已登记,,",
+            ]
+            let report = try await CaseImport.run(
+                data: Self.csv(rows), options: .init(handedDownBy: "中央联席办"), scope: root, actor: .cli(), on: t.db)
+            #expect(report.applied && report.created == 2, "\(report.text)")
+            let cases = try await CaseRecord.query(on: t.db).sort(\.$receivedOn).all()
+            #expect(cases.map(\.number) == ["141124-2021-000002", "141124-2021-000001"])
+            #expect(try await CaseCounter.find("141124-2021", on: t.db)?.last == 2)
+        }
+    }
+
+    @Test("numbers already taken are found in a list longer than SQLite's 32,766 bound values (asked in slices)")
+    func takenNumbersInALongList() async throws {
+        try await TestApp.with { t in
+            _ = try await CaseKit.make(t)
+            let root = DivisionScope(DivisionCode("141100")!)
+            func row(_ n: Int) -> String {
+                "141124-2018-\(String(format: "%06d", n)),信访,建议意见,道路修建,建议修建村道\(n),孙七,13800004444,141124,2018-05-06,,,已登记,,"
+            }
+            let first = try await CaseImport.run(
+                data: Self.csv([row(33_000)]), options: .init(handedDownBy: "中央联席办"), scope: root, actor: .cli(), on: t.db)
+            #expect(first.applied, "\(first.text)")
+            let report = try await CaseImport.run(
+                data: Self.csv((1...33_000).map(row)), options: .init(handedDownBy: "中央联席办"), scope: root, actor: .cli(), on: t.db)
+            #expect(!report.applied && report.problemCount == 1)
+            #expect(report.problems.map(\.row) == [33_001] && report.problems.map(\.message) == ["编号已被使用"])
+            #expect(try await CaseRecord.query(on: t.db).count() == 1)
+        }
+    }
+
     @Test("a good list: three backlog cases with their states, the leader and unit matched, the number reserved, stats by the original date")
     func goodList() async throws {
         try await TestApp.with { t in

@@ -87,8 +87,14 @@ enum CaseImport {
         let leaders = try await LeaderService.scoped(scope, on: db).all()
         var known: Set<String> = []
         for code in Set(drafts.map(\.divisionCode.rawValue)) where try await Division.find(code, on: db) != nil { known.insert(code) }
+        // Numbers already taken, asked in slices: one IN list of a large file's numbers would
+        // pass SQLite's limit of 32,766 bound values.
         let numbers = drafts.compactMap { $0.number?.description }
-        let taken = numbers.isEmpty ? [] : Set(try await CaseRecord.query(on: db).filter(\.$number ~~ numbers).all().map(\.number))
+        var taken: Set<String> = []
+        for start in stride(from: 0, to: numbers.count, by: 1000) {
+            let slice = Array(numbers[start..<min(numbers.count, start + 1000)])
+            taken.formUnion(try await CaseRecord.query(on: db).filter(\.$number ~~ slice).all(\.$number))
+        }
         struct Resolved: Sendable {
             var draft: CaseSheet.Draft
             var unitID: UUID?
@@ -127,6 +133,10 @@ enum CaseImport {
         let checked = resolved
         try await db.audited(by: actor) { tx, audit in
             let settings = try await CaseSettings.load(on: tx)
+            // Every listed number first: a row without one then gets a number above all its
+            // series' listed ones, never one that a later row of the list names (which failed
+            // the whole list on the unique index instead of importing it).
+            for number in checked.compactMap(\.draft.number) { try await CaseService.reserve(number, on: tx) }
             for r in checked {
                 let d = r.draft
                 let details = CaseDetails(
@@ -138,7 +148,6 @@ enum CaseImport {
                 _ = try await CaseService.insert(
                     details, extra: extra, settings: settings, actorName: actor.name,
                     keys: { throw Refusal.conflict("积案清单不含身份证号") }, on: tx, audit: audit)
-                if let n = d.number { try await CaseService.reserve(n, on: tx) }
             }
             var diff = AuditDiff()
             diff.created("rows", String(checked.count))
