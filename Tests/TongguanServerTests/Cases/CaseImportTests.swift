@@ -19,6 +19,31 @@ struct CaseImportTests {
         ",信访,建议意见,道路修建,建议修建村道,孙七,13800004444,141124,2020-01-06,,,已登记,,",
     ]
 
+    @Test("a list of several tally batches: the tallies equal the figures recomputed from the imported cases")
+    func talliesPerBatch() async throws {
+        try await TestApp.with { t in
+            _ = try await CaseKit.make(t)
+            let root = DivisionScope(DivisionCode("141100")!)
+            let kinds = ["申诉求决", "检举控告", "建议意见"]
+            let count = CaseImport.tallyBatch + 34
+            let rows = (0..<count).map { i in
+                let day = "20\(19 + i % 3)-0\(1 + i % 9)-1\(i % 10)"
+                let leader = i % 4 == 0 ? "王市长" : ""
+                return switch i % 3 {
+                case 0: ",信访,\(kinds[i % 3]),标题\(i),内容\(i),赵六,13800003333,141124,\(day),临县信访局,\(leader),办理中,,"
+                case 1: ",信访,\(kinds[i % 3]),标题\(i),内容\(i),王五,13800002222,141124,\(day),临县信访局,\(leader),已办结,化解,2021-12-01"
+                default: ",信访,\(kinds[i % 3]),标题\(i),内容\(i),孙七,13800004444,141124,\(day),,\(leader),已登记,,"
+                }
+            }
+            let report = try await CaseImport.run(
+                data: Self.csv(rows), options: .init(handedDownBy: "省联席办"), scope: root, actor: .cli(), on: t.db)
+            #expect(report.applied && report.created == count, "\(report.text)")
+            try await CaseTallyTests.expectRefilled(t.db, everyTableUsed: false)
+            let counted = try await t.sql.raw("SELECT CAST(SUM(received) AS BIGINT) AS n FROM case_tally_divisions").first()
+            #expect(try counted?.decode(column: "n", as: Int64.self) == Int64(count))
+        }
+    }
+
     @Test("a row without a number before a listed number of its series: the listed number stays its row's, the other gets the next")
     func unnumberedBeforeListed() async throws {
         try await TestApp.with { t in

@@ -278,7 +278,7 @@ struct CaseTallyTests {
 
     /// Every tally's rows that count something equal what a fill from the case rows alone
     /// writes (what the migration does for a database from before the tallies).
-    static func expectRefilled(_ db: any Database) async throws {
+    static func expectRefilled(_ db: any Database, everyTableUsed: Bool = true) async throws {
         let tables = CaseTally.families.map { ($0.table, "received") } + [(CaseTally.batches, "cases")]
         func snapshot() async throws -> [String: [String]] {
             var out: [String: [String]] = [:]
@@ -300,6 +300,6 @@ struct CaseTallyTests {
         try await CaseTally.apply(.add, cases: "1 = 1", on: db)
         let refilled = try await snapshot()
         #expect(kept == refilled)
-        #expect(tables.allSatisfy { !(refilled[$0.0] ?? []).isEmpty })
+        if everyTableUsed { #expect(tables.allSatisfy { !(refilled[$0.0] ?? []).isEmpty }) }
     }
 }

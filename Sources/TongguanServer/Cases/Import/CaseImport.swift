@@ -40,6 +40,9 @@ enum CaseImport {
         }
     }
 
+    /// New cases whose figures go to the tallies at once.
+    static let tallyBatch = 500
+
     static func run(
         data: Data, options: Options, scope: DivisionScope, actor: AuditActor, on db: any Database, today: CivilDate = CaseClock.today()
     ) async throws -> Report {
@@ -137,6 +140,8 @@ enum CaseImport {
             // series' listed ones, never one that a later row of the list names (which failed
             // the whole list on the unique index instead of importing it).
             for number in checked.compactMap(\.draft.number) { try await CaseService.reserve(number, on: tx) }
+            // The tallies take the new cases' figures per batch, in the same transaction.
+            var batch: [UUID] = []
             for r in checked {
                 let d = r.draft
                 let details = CaseDetails(
@@ -145,10 +150,16 @@ enum CaseImport {
                     backlog: .init(handedDownBy: options.handedDownBy, originalReceivedOn: d.receivedOn))
                 let extra = CaseService.Extra(
                     number: d.number, event: d.importedEvent, snapshot: d.snapshot(unitId: r.unitID), unitDivisionCode: r.unitDivision)
-                _ = try await CaseService.insert(
+                let c = try await CaseService.insert(
                     details, extra: extra, settings: settings, actorName: actor.name,
-                    keys: { throw Refusal.conflict("积案清单不含身份证号") }, on: tx, audit: audit)
+                    keys: { throw Refusal.conflict("积案清单不含身份证号") }, talliesLater: true, on: tx, audit: audit)
+                batch.append(c.id!)
+                if batch.count == Self.tallyBatch {
+                    try await CaseTally.apply(.add, cases: CaseTally.cases(batch), on: tx)
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            if !batch.isEmpty { try await CaseTally.apply(.add, cases: CaseTally.cases(batch), on: tx) }
             var diff = AuditDiff()
             diff.created("rows", String(checked.count))
             diff.created("handed_down_by", options.handedDownBy)

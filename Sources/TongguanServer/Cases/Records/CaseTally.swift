@@ -175,6 +175,10 @@ enum CaseTally {
 
     /// `id = …`, for `apply`.
     static func one(_ id: UUID) -> SQLQueryString { "\(ident: CaseRecord.schema).\(ident: "id") = \(bind: id)" }
+
+    /// `id IN (…)`, for `apply` over a batch of new cases (the import adds its cases' figures
+    /// per batch: nine upserts for each case were most of its statements).
+    static func cases(_ ids: [UUID]) -> SQLQueryString { "\(ident: CaseRecord.schema).\(ident: "id") IN (\(binds: ids))" }
 }
 
 /// The tallies and the batches' presence, filled from the cases already there (a database

@@ -72,9 +72,11 @@ enum CaseService {
     }
 
     /// Registers inside a running audited write (the import and the demo write many at once).
+    /// With `talliesLater` the caller adds the new case's figures to the tallies itself,
+    /// before the write ends (`CaseTally.apply(.add, cases: CaseTally.cases(ids))`).
     static func insert(
         _ d: CaseDetails, extra: Extra = Extra(), settings: CaseSettings, actorName: String,
-        keys: () throws -> KeyRing, on tx: any Database, audit: AuditRecorder
+        keys: () throws -> KeyRing, talliesLater: Bool = false, on tx: any Database, audit: AuditRecorder
     ) async throws -> CaseRecord {
         let c = CaseRecord()
         if let number = extra.number {
@@ -117,7 +119,7 @@ enum CaseService {
         c.refreshDeadlines(policy: settings.policy(d.source), calendar: settings.calendar)
         // A case written already answered (import, demo): on time when replied by the handle due date.
         if let replied = c.repliedOn, let due = c.dueHandle { c.onTime = replied <= due }
-        try await store(c, on: tx)
+        try await store(c, talliesLater: talliesLater, on: tx)
         var event = extra.event ?? d.registeredEvent
         if let note = extra.note { event.note = note }
         try await CaseEventRecord(caseID: c.id!, seq: 1, event: event, actor: actorName).create(on: tx)
@@ -167,12 +169,14 @@ enum CaseService {
     /// Every write of a case row, new or changed: the statistics' tallies (`CaseTally`) take
     /// the row's old figures away before it changes and add its new ones after, in the same
     /// transaction, so they always equal what the case rows say.
-    static func store(_ c: CaseRecord, on tx: any Database) async throws {
+    /// A new case with `talliesLater`: its figures are the caller's to add (see `insert`).
+    static func store(_ c: CaseRecord, talliesLater: Bool = false, on tx: any Database) async throws {
         if c.$id.exists {
             try await CaseTally.apply(.subtract, cases: CaseTally.one(c.id!), on: tx)
             try await c.saveVersioned(on: tx)
         } else {
             try await c.create(on: tx)
+            if talliesLater { return }
         }
         try await CaseTally.apply(.add, cases: CaseTally.one(c.id!), on: tx)
     }
