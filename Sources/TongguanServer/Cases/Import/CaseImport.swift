@@ -139,7 +139,9 @@ enum CaseImport {
             // Every listed number first: a row without one then gets a number above all its
             // series' listed ones, never one that a later row of the list names (which failed
             // the whole list on the unique index instead of importing it).
-            for number in checked.compactMap(\.draft.number) { try await CaseService.reserve(number, on: tx) }
+            // Only each series' highest: reserving moves a counter to the highest number it saw.
+            let highest = Dictionary(checked.compactMap(\.draft.number).map { ($0.series, $0) }) { max($0, $1) }
+            for number in highest.values { try await CaseService.reserve(number, on: tx) }
             // The tallies take the new cases' figures per batch, in the same transaction.
             var batch: [UUID] = []
             for r in checked {
